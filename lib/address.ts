@@ -1,0 +1,36 @@
+// Address normalization (SPEC §3): emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js.
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import * as z from 'zod';
+
+const emailSchema = z.email();
+
+/** A trimmed email if it is well formed (and at most 254 chars), else undefined. */
+export function parseEmail(raw: string): string | undefined {
+  const email = raw.trim();
+  if (email.length > 254 || !emailSchema.safeParse(email).success) return undefined;
+  return email;
+}
+
+/** The key form of an email address. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface ParsedPhone {
+  e164: string;
+  country: CountryCode | undefined;
+}
+
+/**
+ * Parses a phone number given as E.164 (`+8613800138000`) or as national digits with a calling code
+ * (`86`, `+86`, `0086`). Undefined unless libphonenumber-js considers the number valid.
+ */
+export function parsePhone(phone: string, callingCode?: string): ParsedPhone | undefined {
+  const digits = callingCode?.trim().replace(/^(\+|00)/, '');
+  if (digits !== undefined && !/^\d{1,4}$/.test(digits)) return undefined;
+  const text = digits === undefined ? phone.trim() : `+${digits}${phone.trim()}`;
+  if (!/^\+\d{6,17}$/.test(text)) return undefined;
+  const parsed = parsePhoneNumberFromString(text);
+  if (!parsed?.isValid()) return undefined;
+  return { e164: parsed.number, country: parsed.country };
+}

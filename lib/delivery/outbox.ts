@@ -1,0 +1,57 @@
+// Local-only secondary adapter: the outbox replaces SES and SNS in `npm start` and in tests.
+import type { Mailer, OutgoingMessage, Texter } from './types.ts';
+
+export interface OutboxMessage {
+  channel: OutgoingMessage['channel'];
+  to: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  tenant: string;
+  purpose: string;
+  sentAt: string;
+}
+
+/**
+ * Keeps every message in memory (newest first on read) and, unless quiet, prints one line per
+ * message with the code visible. This is the only place a code is ever visible, and it exists
+ * only in the local runtime.
+ */
+export class Outbox implements Mailer, Texter {
+  private readonly messages: OutboxMessage[] = [];
+
+  constructor(private readonly print: (line: string) => void = () => undefined) {}
+
+  async sendMail(message: OutgoingMessage): Promise<void> {
+    this.keep(message);
+  }
+
+  async sendSms(message: OutgoingMessage): Promise<void> {
+    this.keep(message);
+  }
+
+  /** Messages newest first, optionally only those to one address (emails compared case-insensitively). */
+  list(to?: string): OutboxMessage[] {
+    const wanted = to?.trim().toLowerCase();
+    return this.messages.filter((message) => !wanted || message.to.toLowerCase() === wanted).reverse();
+  }
+
+  clear(): void {
+    this.messages.length = 0;
+  }
+
+  private keep(message: OutgoingMessage) {
+    const kept: OutboxMessage = {
+      channel: message.channel,
+      to: message.to,
+      ...(message.subject ? { subject: message.subject } : {}),
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+      tenant: message.tenantId,
+      purpose: message.purpose,
+      sentAt: new Date().toISOString(),
+    };
+    this.messages.push(kept);
+    this.print(`[outbox] ${kept.channel} to ${kept.to} (${kept.tenant}/${kept.purpose}): ${kept.text}`);
+  }
+}

@@ -1,0 +1,135 @@
+// Native dialect (SPEC §5): bearer-key JSON API for sending and checking codes, errors as {error:{code,message}}.
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
+import {
+  type BudgetExhaustedError,
+  DomainError,
+  type DomainErrorKind,
+  InputError,
+  type RateLimitedError,
+} from '../../engine/errors.ts';
+import { CHANNELS, LOCALES, PURPOSES } from '../../engine/purposes.ts';
+import type { HttpRequest, HttpResponse } from '../../http/request.ts';
+import { json } from '../../http/request.ts';
+import type { TenantRegistry } from '../../tenants/registry.ts';
+import type { Tenant } from '../../tenants/schema.ts';
+
+/** HTTP status and public message for each error code this API emits. */
+export const ERRORS = {
+  invalid_request: [400, 'The request is malformed.'],
+  invalid_address: [400, 'The address is not valid for the channel.'],
+  country_not_allowed: [400, 'SMS to this country is not enabled for the tenant.'],
+  unauthorized: [401, 'A valid API key is required.'],
+  not_found: [404, 'No such verification.'],
+  idempotency_conflict: [409, 'The idempotency key was used with a different request.'],
+  replayed: [409, 'This request was already processed.'],
+  rate_limited: [429, 'Too many requests; retry later.'],
+  budget_exhausted: [429, 'The SMS budget for today is spent.'],
+  delivery_failed: [503, 'The message could not be delivered; no code was issued.'],
+  unavailable: [503, 'The service is busy; retry later.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type NativeErrorCode = keyof typeof ERRORS;
+
+const KIND_CODES: Record<DomainErrorKind, NativeErrorCode> = {
+  rate_limited: 'rate_limited',
+  budget_exhausted: 'budget_exhausted',
+  country_not_allowed: 'country_not_allowed',
+  replayed: 'replayed',
+  delivery_failed: 'delivery_failed',
+  invalid_address: 'invalid_address',
+  idempotency_conflict: 'idempotency_conflict',
+  not_found: 'not_found',
+  busy: 'unavailable',
+};
+
+function errorResponse(code: NativeErrorCode, detail?: string, retryAfter?: number): HttpResponse {
+  const [status, message] = ERRORS[code];
+  return json(
+    status,
+    { error: { code, message: detail ?? message, ...(retryAfter ? { retryAfter } : {}) } },
+    retryAfter ? { 'retry-after': String(retryAfter) } : {},
+  );
+}
+
+export const native = {
+  renderError(error: unknown): HttpResponse {
+    if (error instanceof InputError && typeof error.code === 'string' && error.code in ERRORS) {
+      return errorResponse(error.code as NativeErrorCode, error.params[0]);
+    }
+    if (error instanceof DomainError) {
+      const retryAfter = (error as Partial<RateLimitedError & BudgetExhaustedError>).retryAfterSeconds;
+      return errorResponse(KIND_CODES[error.kind], undefined, retryAfter);
+    }
+    return errorResponse('unavailable');
+  },
+};
+
+/** The tenant behind `Authorization: Bearer <key>`, or 401. */
+export async function authenticate(request: HttpRequest, tenants: TenantRegistry): Promise<Tenant> {
+  const match = /^Bearer\s+(\S{8,256})$/i.exec(request.headers.authorization ?? '');
+  const tenant = match?.[1] ? await tenants.findByApiKey(match[1]) : undefined;
+  if (!tenant || tenant.disabled) throw new InputError('unauthorized');
+  return tenant;
+}
+
+const address = z.string().trim().min(3).max(320);
+const sendSchema = z.strictObject({
+  channel: z.enum(CHANNELS),
+  to: address,
+  purpose: z.enum(PURPOSES),
+  locale: z.enum(LOCALES).optional(),
+});
+const checkSchema = z.strictObject({
+  channel: z.enum(CHANNELS),
+  to: address,
+  purpose: z.enum(PURPOSES),
+  code: z.string().trim().min(1).max(32),
+});
+
+function parseBody<T>(request: HttpRequest, schema: z.ZodType<T>): T {
+  if (request.bodyProblem) throw new InputError('invalid_request', [`Body problem: ${request.bodyProblem}.`]);
+  const result = schema.safeParse(request.body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'body';
+    throw new InputError('invalid_request', [`Invalid ${where}: ${issue?.message ?? 'malformed'}.`]);
+  }
+  return result.data;
+}
+
+/** `POST /v1/verifications` → a send command (with the optional Idempotency-Key). */
+export function parseSend(request: HttpRequest, tenant: Tenant): SendCommand {
+  const body = parseBody(request, sendSchema);
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw new InputError('invalid_request', ['Invalid Idempotency-Key header.']);
+  }
+  return {
+    tenant,
+    channel: body.channel,
+    to: body.to,
+    purpose: body.purpose,
+    locale: body.locale,
+    clientIp: request.clientIp,
+    idempotency: key
+      ? {
+          key: `${tenant.id}:${key}`,
+          requestHash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+        }
+      : undefined,
+  };
+}
+
+/** `POST /v1/verifications/check` → a check command. */
+export function parseCheck(request: HttpRequest, tenant: Tenant): CheckCommand {
+  return { tenant, ...parseBody(request, checkSchema) };
+}
+
+/** `GET /v1/verifications/{id}` → the id. */
+export function parseId(request: HttpRequest): string {
+  const id = request.pathParameters.id ?? '';
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id)) throw new InputError('not_found');
+  return id;
+}

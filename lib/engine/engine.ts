@@ -1,0 +1,295 @@
+// Use case: the one verification engine behind every front door (SPEC §3). Dialects build commands;
+// the engine applies the rules and talks to its ports.
+import { emailKey, parseEmail, parsePhone } from '../address.ts';
+import { keyedHash, randomCode, randomHex, safeEqual } from '../crypto.ts';
+import { renderTemplate } from '../delivery/templates.ts';
+import type { Mailer, OutgoingMessage, SenderSettings, Texter } from '../delivery/types.ts';
+import { maskAddress } from '../mask.ts';
+import type {
+  AddressRef,
+  AdmitSendInput,
+  CounterSpec,
+  VerificationStore,
+} from '../store/verification-store.ts';
+import type { Tenant } from '../tenants/schema.ts';
+import {
+  CountryNotAllowedError,
+  DeliveryFailedError,
+  DomainError,
+  InvalidAddressError,
+  NotFoundError,
+} from './errors.ts';
+import { type Channel, type Locale, PURPOSES, type Purpose } from './purposes.ts';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** What the engine needs from the outside world, wired once per container. */
+export interface EnginePorts {
+  store: VerificationStore;
+  mailer: Mailer;
+  texter: Texter;
+  clock: Clock;
+  /** Deployment secret for the keyed hashes. */
+  pepper: Buffer;
+  /** Called with masked, code-free facts only. */
+  log?: (message: string, facts: Record<string, unknown>) => void;
+}
+
+export interface SendCommand {
+  tenant: Tenant;
+  channel: Channel;
+  /** Email as given, or E.164 for SMS. */
+  to: string;
+  purpose: Purpose;
+  locale?: Locale;
+  clientIp?: string;
+  deviceId?: string;
+  /** Accept this signed request once (e.g. seed 002's `random`); kept until `until` ms. */
+  replayKey?: { key: string; until: number };
+  idempotency?: { key: string; requestHash: string };
+}
+
+export interface SendResult {
+  id: string;
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  expiresAt: number;
+}
+
+export interface CheckCommand {
+  tenant: Tenant;
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  code: string;
+}
+
+export type CheckStatus = 'approved' | 'pending' | 'expired' | 'max_attempts' | 'not_found' | 'already_used';
+
+export interface CheckResult {
+  valid: boolean;
+  status: CheckStatus;
+}
+
+export interface VerificationStatus {
+  id: string;
+  status: 'pending' | 'approved' | 'expired' | 'max_attempts' | 'failed';
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  expiresAt: number;
+}
+
+const ID_PATTERN = /^vf_([es])(\d{2})([A-Za-z0-9_-]{43})\.([0-9a-f]{16})$/;
+
+/** Builds the engine over its ports. */
+export function createEngine(ports: EnginePorts) {
+  const { store, clock, pepper } = ports;
+
+  /** The normalized key form of an address, or InvalidAddressError. */
+  function normalize(tenant: Tenant, channel: Channel, to: string) {
+    if (channel === 'email') {
+      const email = parseEmail(to);
+      if (!email) throw new InvalidAddressError('email');
+      return { deliverTo: email, key: emailKey(email) };
+    }
+    const phone = parsePhone(to);
+    if (!phone) throw new InvalidAddressError('sms');
+    if (!phone.country || !tenant.sms.allowedCountries.includes(phone.country)) {
+      throw new CountryNotAllowedError(phone.country);
+    }
+    return { deliverTo: phone.e164, key: phone.e164 };
+  }
+
+  function addressRef(tenant: Tenant, channel: Channel, key: string): AddressRef {
+    return { tenantId: tenant.id, channel, addrKey: keyedHash(pepper, 'addr', tenant.id, channel, key) };
+  }
+
+  function codeHash(tenant: Tenant, channel: Channel, key: string, purpose: Purpose, code: string) {
+    return keyedHash(pepper, tenant.id, channel, key, purpose, code);
+  }
+
+  function retentionSeconds(tenant: Tenant) {
+    return (
+      Math.max(
+        tenant.limits.perAddress.windowSeconds,
+        tenant.limits.cooldownSeconds,
+        tenant.codes.failureCap.windowSeconds,
+        tenant.codes.ttlSeconds.email,
+        tenant.codes.ttlSeconds.sms,
+      ) + 60
+    );
+  }
+
+  function counters(command: SendCommand): CounterSpec[] {
+    const { tenant } = command;
+    const specs: CounterSpec[] = [];
+    if (command.clientIp) {
+      specs.push({ scope: 'ip', key: `ip#${tenant.id}#${command.clientIp}`, ...tenant.limits.perIp });
+    }
+    if (command.deviceId) {
+      const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);
+      specs.push({ scope: 'device', key: `dev#${tenant.id}#${device}`, ...tenant.limits.perDevice });
+    }
+    if (command.channel === 'sms') {
+      specs.push({
+        scope: 'budget',
+        key: `sms#${tenant.id}`,
+        limit: tenant.sms.dailyBudget,
+        windowSeconds: 86_400,
+      });
+    }
+    return specs;
+  }
+
+  function senderOf(tenant: Tenant): SenderSettings {
+    return {
+      from: tenant.mail.from,
+      configurationSet: tenant.mail.configurationSet,
+      smsSenderId: tenant.sms.senderId,
+      smsOriginationNumber: tenant.sms.originationNumber,
+      smsMaxPrice: tenant.sms.maxPrice,
+    };
+  }
+
+  async function deliver(message: OutgoingMessage, tenant: Tenant) {
+    if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant));
+    else await ports.texter.sendSms(message, senderOf(tenant));
+  }
+
+  /**
+   * Issues a new code: admits the send (limits, replay key, idempotency key and the code's keyed hash
+   * in one conditional transaction), then delivers it. When delivery fails the code is withdrawn and
+   * the send slot given back, so nothing usable remains and the recipient is not locked out.
+   */
+  async function sendCode(command: SendCommand): Promise<SendResult> {
+    const { tenant, channel, purpose } = command;
+    const address = normalize(tenant, channel, command.to);
+    const now = clock.now();
+    const ttlSeconds = tenant.codes.ttlSeconds[channel];
+    const code = randomCode(tenant.codes.length);
+    const ref = addressRef(tenant, channel, address.key);
+    const nonce = randomHex(8);
+    const result: SendResult = {
+      id: `vf_${channel[0]}${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${ref.addrKey}.${nonce}`,
+      channel,
+      to: maskAddress(channel, address.deliverTo),
+      purpose,
+      expiresAt: now + ttlSeconds * 1000,
+    };
+    const admission: AdmitSendInput = {
+      address: ref,
+      purpose,
+      masked: result.to,
+      codeHash: codeHash(tenant, channel, address.key, purpose, code),
+      nonce,
+      now,
+      expiresAt: result.expiresAt,
+      cooldownSeconds: tenant.limits.cooldownSeconds,
+      perAddress: tenant.limits.perAddress,
+      retentionSeconds: retentionSeconds(tenant),
+      counters: counters(command),
+      replayKey: command.replayKey,
+      idempotency: command.idempotency && {
+        ...command.idempotency,
+        key: keyedHash(pepper, 'idem', command.idempotency.key),
+        response: JSON.stringify(result),
+        until: now + 24 * 3600 * 1000,
+      },
+    };
+    const replay = await store.admitSend(admission);
+    if (replay) return JSON.parse(replay.response) as SendResult;
+
+    const locale = command.locale ?? tenant.defaultLocale;
+    const rendered = renderTemplate({
+      appName: tenant.appName,
+      channel,
+      purpose,
+      locale,
+      code,
+      minutes: Math.round(ttlSeconds / 60),
+      override: tenant.templates[locale]?.[purpose],
+    });
+    try {
+      await deliver(
+        { channel, to: address.deliverTo, tenantId: tenant.id, purpose, locale, ...rendered },
+        tenant,
+      );
+    } catch (error) {
+      const causeName = error instanceof Error ? error.name : 'unknown';
+      ports.log?.('delivery failed; code withdrawn', {
+        tenant: tenant.id,
+        channel,
+        to: result.to,
+        causeName,
+      });
+      await store.withdrawSend(admission);
+      throw new DeliveryFailedError(causeName);
+    }
+    ports.log?.('code sent', { tenant: tenant.id, channel, to: result.to, purpose, id: result.id });
+    return result;
+  }
+
+  /** Checks a code: one conditional write decides, so it verifies once and at most maxAttempts are evaluated. */
+  async function checkCode(command: CheckCommand): Promise<CheckResult> {
+    const { tenant, channel, purpose } = command;
+    let key: string;
+    try {
+      key = normalize(tenant, channel, command.to).key;
+    } catch (error) {
+      if (error instanceof DomainError) return { valid: false, status: 'not_found' };
+      throw error;
+    }
+    const code = command.code.trim();
+    if (!/^\d{4,10}$/.test(code)) return { valid: false, status: 'pending' };
+    const outcome = await store.consumeCode({
+      address: addressRef(tenant, channel, key),
+      purpose,
+      codeHash: codeHash(tenant, channel, key, purpose, code),
+      now: clock.now(),
+      maxAttempts: tenant.codes.maxAttempts,
+      failureCap: tenant.codes.failureCap,
+      retentionSeconds: retentionSeconds(tenant),
+      matches: safeEqual,
+    });
+    const masked = maskAddress(channel, key);
+    ports.log?.('code checked', {
+      tenant: tenant.id,
+      channel,
+      to: masked,
+      purpose,
+      outcome: outcome.outcome,
+    });
+    if (outcome.outcome === 'approved') return { valid: true, status: 'approved' };
+    if (outcome.outcome === 'wrong') {
+      return { valid: false, status: outcome.attemptsLeft > 0 ? 'pending' : 'max_attempts' };
+    }
+    return { valid: false, status: outcome.status };
+  }
+
+  /** The current status of one verification, by the id its send returned. */
+  async function getVerification(tenant: Tenant, id: string): Promise<VerificationStatus> {
+    const match = ID_PATTERN.exec(id);
+    const purpose = match ? PURPOSES[Number(match[2])] : undefined;
+    if (!match || !purpose) throw new NotFoundError();
+    const channel: Channel = match[1] === 'e' ? 'email' : 'sms';
+    const ref: AddressRef = { tenantId: tenant.id, channel, addrKey: match[3] ?? '' };
+    const view = await store.getVerification(
+      ref,
+      purpose,
+      match[4] ?? '',
+      clock.now(),
+      tenant.codes.maxAttempts,
+    );
+    if (!view) throw new NotFoundError();
+    return { id, status: view.state, channel, to: view.masked, purpose, expiresAt: view.expiresAt };
+  }
+
+  return { sendCode, checkCode, getVerification };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

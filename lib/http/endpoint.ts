@@ -1,0 +1,45 @@
+// Primary adapter plumbing: the middy pipeline every handler is built from.
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DomainError, InputError } from '../engine/errors.ts';
+import { logger } from '../log.ts';
+import { getRuntime, type Runtime } from '../runtime.ts';
+import { type HttpRequest, type HttpResponse, toHttpRequest } from './request.ts';
+
+/** A dialect's renderer for failures: its own code for input errors and domain errors, busy for the rest. */
+export interface ErrorRenderer {
+  renderError(error: unknown, request: HttpRequest): HttpResponse;
+}
+
+type Handle = (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
+
+/**
+ * Renders every failure with the dialect's envelope. Unknown errors are logged with the request id
+ * (never their inputs) and become the dialect's busy error: no stack, no 5xx from a bug in parsing.
+ */
+function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (!(error instanceof InputError) && !(error instanceof DomainError && error.kind !== 'busy')) {
+        logger.error('request failed', { errorName: error?.name, errorMessage: error?.message });
+      }
+      request.response = dialect.renderError(error, toHttpRequest(request.event));
+    },
+  };
+}
+
+/** Builds a Lambda handler: logger context, error rendering, then the endpoint's own few lines. */
+export function endpoint(dialect: ErrorRenderer, handle: Handle) {
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(dialectErrors(dialect))
+    .handler(async (event) => {
+      const request = toHttpRequest(event);
+      logger.appendKeys({ requestId: request.requestId, route: event.routeKey });
+      return handle(request, await getRuntime());
+    });
+}

@@ -1,0 +1,24 @@
+// The single table's shape: one definition used by the CDK stack, the local runtime and the tests.
+
+/** Partition and sort key attribute names, and the TTL attribute (epoch seconds). */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+} as const;
+
+/** The CreateTable input for DynamoDB Local / any DynamoDB (the CDK stack declares the same keys). */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: TABLE.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: TABLE.sortKey, AttributeType: 'S' as const },
+    ],
+  };
+}

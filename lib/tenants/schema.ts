@@ -1,0 +1,131 @@
+// Tenant configuration: the zod schema every tenants file and every stored tenant item is parsed with.
+import * as z from 'zod';
+import { LOCALES, PURPOSES } from '../engine/purposes.ts';
+
+const window = (limit: number, seconds: number) =>
+  z
+    .object({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
+    .default({ limit, windowSeconds: seconds });
+
+const templateOverride = z.object({
+  subject: z.string().min(1).optional(),
+  text: z.string().min(1).optional(),
+  html: z.string().min(1).optional(),
+});
+
+/** A user account known to the tenant (for the dialects that ask whether an account exists). */
+export const accountSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().email().optional(),
+  /** E.164, e.g. +8613800138000 */
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/)
+    .optional(),
+});
+
+/** One tenant (app). Defaults are the service's defaults from SPEC §3. */
+export const tenantSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  appName: z.string().min(1),
+  disabled: z.boolean().default(false),
+  defaultLocale: z.enum(LOCALES).default('en'),
+  aliases: z
+    .object({
+      /** Acceleronix userDomain values (seeds 000/002). */
+      userDomains: z.array(z.string().min(1)).default([]),
+      /** EIAM X-client-id values (seed 003). */
+      clientIds: z.array(z.string().min(1)).default([]),
+      /** Host names (seeds 001/004); the port is ignored. `*` makes this the fallback tenant. */
+      hosts: z.array(z.string().min(1)).default([]),
+    })
+    .default({ userDomains: [], clientIds: [], hosts: [] }),
+  /** Native API keys, stored only as SHA-256 hex. */
+  apiKeySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+  /** Seed 002 signature secret. */
+  userDomainSecret: z.string().min(16).optional(),
+  /** HS256 secret for Fresns session tokens (seed 001). */
+  sessionTokenSecret: z.string().min(8).optional(),
+  mail: z.object({
+    from: z.string().min(3),
+    configurationSet: z.string().optional(),
+    /** Base URL for verification links (seed 004); the local runtime fills its own address when absent. */
+    linkBaseUrl: z.string().url().optional(),
+    /** Where password-reset confirmations redirect (seed 004). */
+    resetUrl: z.string().url().optional(),
+  }),
+  sms: z
+    .object({
+      senderId: z.string().min(1).max(11).optional(),
+      originationNumber: z.string().optional(),
+      allowedCountries: z.array(z.string().length(2)).default([]),
+      dailyBudget: z.number().int().nonnegative().default(100),
+      maxPrice: z.string().optional(),
+    })
+    .default({ allowedCountries: [], dailyBudget: 100 }),
+  codes: z
+    .object({
+      length: z.number().int().min(4).max(10).default(6),
+      ttlSeconds: z
+        .object({
+          email: z.number().int().positive().default(600),
+          sms: z.number().int().positive().default(300),
+        })
+        .default({ email: 600, sms: 300 }),
+      maxAttempts: z.number().int().min(1).max(20).default(5),
+      /** Failed checks per (tenant, address) over a rolling window; re-sending does not reset it. */
+      failureCap: window(20, 3600),
+    })
+    .default({
+      length: 6,
+      ttlSeconds: { email: 600, sms: 300 },
+      maxAttempts: 5,
+      failureCap: { limit: 20, windowSeconds: 3600 },
+    }),
+  limits: z
+    .object({
+      cooldownSeconds: z.number().int().nonnegative().default(60),
+      /** Rolling window per (tenant, address) across purposes. */
+      perAddress: window(5, 600),
+      perIp: window(30, 3600),
+      perDevice: window(10, 3600),
+    })
+    .default({
+      cooldownSeconds: 60,
+      perAddress: { limit: 5, windowSeconds: 600 },
+      perIp: { limit: 30, windowSeconds: 3600 },
+      perDevice: { limit: 10, windowSeconds: 3600 },
+    }),
+  /** Template overrides: locale → purpose → parts with `{app}`, `{code}`, `{minutes}`, `{link}` placeholders. */
+  templates: z
+    .partialRecord(z.enum(LOCALES), z.partialRecord(z.enum(PURPOSES), templateOverride))
+    .default({}),
+  accounts: z.array(accountSchema).default([]),
+});
+
+export type Tenant = z.infer<typeof tenantSchema>;
+export type TenantInput = z.input<typeof tenantSchema>;
+export type Account = z.infer<typeof accountSchema>;
+
+export const tenantsFileSchema = z
+  .object({ tenants: z.array(tenantSchema).min(1) })
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, string>();
+    for (const tenant of file.tenants) {
+      const keys = [
+        `id:${tenant.id}`,
+        ...tenant.aliases.userDomains.map((a) => `userDomain:${a}`),
+        ...tenant.aliases.clientIds.map((a) => `clientId:${a}`),
+        ...tenant.aliases.hosts.map((a) => `host:${a.toLowerCase()}`),
+        ...tenant.apiKeySha256.map((a) => `apiKey:${a}`),
+      ];
+      for (const key of keys) {
+        const owner = seen.get(key);
+        if (owner)
+          ctx.addIssue({ code: 'custom', message: `${key} belongs to both ${owner} and ${tenant.id}` });
+        seen.set(key, tenant.id);
+      }
+    }
+  });
+
+export type TenantsFile = z.infer<typeof tenantsFileSchema>;
