@@ -1,7 +1,7 @@
 // Use case: the one verification engine behind every front door (SPEC §3). Dialects build commands;
 // the engine applies the rules and talks to its ports.
 import { emailKey, parseEmail, parsePhone } from '../address.ts';
-import { keyedHash, randomCode, randomHex, safeEqual } from '../crypto.ts';
+import { keyedHash, randomCode, randomHex, randomToken, safeEqual } from '../crypto.ts';
 import { renderTemplate } from '../delivery/templates.ts';
 import type { Mailer, OutgoingMessage, SenderSettings, Texter } from '../delivery/types.ts';
 import { maskAddress } from '../mask.ts';
@@ -50,6 +50,13 @@ export interface SendCommand {
   /** Accept this signed request once (e.g. seed 002's `random`); kept until `until` ms. */
   replayKey?: { key: string; until: number };
   idempotency?: { key: string; requestHash: string };
+  /** Overrides the tenant's validity for this send (e.g. 30-minute verification links). */
+  validitySeconds?: number;
+  /**
+   * Also mail a single-use link: the engine draws a 256-bit token, stores only its keyed hash beside the
+   * code, and renders `url(token)` into the message.
+   */
+  link?: { url: (token: string) => string };
 }
 
 export interface SendResult {
@@ -113,6 +120,10 @@ export function createEngine(ports: EnginePorts) {
     return keyedHash(pepper, tenant.id, channel, key, purpose, code);
   }
 
+  function linkHash(tenant: Tenant, channel: Channel, key: string, purpose: Purpose, token: string) {
+    return keyedHash(pepper, 'link', tenant.id, channel, key, purpose, token);
+  }
+
   function retentionSeconds(tenant: Tenant) {
     return (
       Math.max(
@@ -170,8 +181,9 @@ export function createEngine(ports: EnginePorts) {
     const { tenant, channel, purpose } = command;
     const address = normalize(tenant, channel, command.to);
     const now = clock.now();
-    const ttlSeconds = tenant.codes.ttlSeconds[channel];
+    const ttlSeconds = command.validitySeconds ?? tenant.codes.ttlSeconds[channel];
     const code = randomCode(tenant.codes.length);
+    const linkToken = command.link ? randomToken(32) : undefined;
     const ref = addressRef(tenant, channel, address.key);
     const nonce = randomHex(8);
     const result: SendResult = {
@@ -186,6 +198,7 @@ export function createEngine(ports: EnginePorts) {
       purpose,
       masked: result.to,
       codeHash: codeHash(tenant, channel, address.key, purpose, code),
+      linkHash: linkToken && linkHash(tenant, channel, address.key, purpose, linkToken),
       nonce,
       now,
       expiresAt: result.expiresAt,
@@ -212,6 +225,7 @@ export function createEngine(ports: EnginePorts) {
       locale,
       code,
       minutes: Math.round(ttlSeconds / 60),
+      link: linkToken && command.link?.url(linkToken),
       override: tenant.templates[locale]?.[purpose],
     });
     try {
@@ -271,6 +285,41 @@ export function createEngine(ports: EnginePorts) {
     return { valid: false, status: outcome.status };
   }
 
+  /**
+   * Confirms a mailed link: the token's keyed hash must match the live one for (tenant, email, purpose).
+   * Single use: the same write removes the link and the code and marks the address verified.
+   */
+  async function confirmLink(command: {
+    tenant: Tenant;
+    to: string;
+    purpose: Purpose;
+    token: string;
+  }): Promise<{ confirmed: boolean; id?: string }> {
+    const { tenant, purpose } = command;
+    const email = parseEmail(command.to);
+    if (!email || !/^[A-Za-z0-9_-]{20,100}$/.test(command.token)) return { confirmed: false };
+    const key = emailKey(email);
+    const ref = addressRef(tenant, 'email', key);
+    const nonce = await store.consumeLink({
+      address: ref,
+      purpose,
+      linkHash: linkHash(tenant, 'email', key, purpose, command.token),
+      now: clock.now(),
+      retentionSeconds: retentionSeconds(tenant),
+    });
+    ports.log?.('link checked', {
+      tenant: tenant.id,
+      to: maskAddress('email', key),
+      purpose,
+      confirmed: !!nonce,
+    });
+    if (!nonce) return { confirmed: false };
+    return {
+      confirmed: true,
+      id: `vf_e${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${ref.addrKey}.${nonce}`,
+    };
+  }
+
   /** The current status of one verification, by the id its send returned. */
   async function getVerification(tenant: Tenant, id: string): Promise<VerificationStatus> {
     const match = ID_PATTERN.exec(id);
@@ -289,7 +338,7 @@ export function createEngine(ports: EnginePorts) {
     return { id, status: view.state, channel, to: view.masked, purpose, expiresAt: view.expiresAt };
   }
 
-  return { sendCode, checkCode, getVerification };
+  return { sendCode, checkCode, confirmLink, getVerification };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

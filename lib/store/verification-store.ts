@@ -57,6 +57,8 @@ export interface AdmitSendInput {
   purpose: Purpose;
   masked: string;
   codeHash: string;
+  /** Keyed hash of a mailed link token, when the send carries a link. */
+  linkHash?: string;
   /** Random part of the verification id; a status lookup must present it. */
   nonce: string;
   now: number;
@@ -101,6 +103,8 @@ const names = (purpose: Purpose) => ({
   '#n': `n_${purpose}`,
   '#i': `i_${purpose}`,
   '#r': `r_${purpose}`,
+  '#k': `k_${purpose}`,
+  '#v': `v_${purpose}`,
 });
 
 /** `prefix0 … prefix{count-1}`, newest first: shifting by one keeps exact rolling windows in one write. */
@@ -165,7 +169,8 @@ export class VerificationStore {
           '#i = :nonce',
           'm = :masked',
           '#ttl = :ttl',
-        ].join(', ')} REMOVE #r`,
+          ...(input.linkHash ? ['#k = :link'] : []),
+        ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
         ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)`,
         ExpressionAttributeNames: { ...names(input.purpose), '#ttl': 'ttl' },
         ExpressionAttributeValues: {
@@ -178,6 +183,7 @@ export class VerificationStore {
           ':ttl': seconds(now) + input.retentionSeconds,
           ':coolEdge': now - input.cooldownSeconds * 1000,
           ':windowEdge': now - perAddress.windowSeconds * 1000,
+          ...(input.linkHash ? { ':link': input.linkHash } : {}),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -334,6 +340,48 @@ export class VerificationStore {
     }
   }
 
+  /**
+   * Confirms a link: one conditional write that requires the live link hash, then removes link and code
+   * and records when the address was verified. Returns the verification nonce, or undefined if refused.
+   * Link tokens carry 256 bits, so comparing their keyed hashes inside DynamoDB leaks nothing useful.
+   */
+  async consumeLink(input: {
+    address: AddressRef;
+    purpose: Purpose;
+    linkHash: string;
+    now: number;
+    retentionSeconds: number;
+  }): Promise<string | undefined> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: addressKey(input.address),
+          UpdateExpression: 'SET #v = :now, #ttl = :ttl REMOVE #k, #h',
+          ConditionExpression: '#k = :link AND #x > :now AND attribute_not_exists(#r)',
+          ExpressionAttributeNames: {
+            '#v': `v_${input.purpose}`,
+            '#k': `k_${input.purpose}`,
+            '#h': `h_${input.purpose}`,
+            '#x': `x_${input.purpose}`,
+            '#r': `r_${input.purpose}`,
+            '#ttl': 'ttl',
+          },
+          ExpressionAttributeValues: {
+            ':now': input.now,
+            ':link': input.linkHash,
+            ':ttl': seconds(input.now) + input.retentionSeconds,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return String(result.Attributes?.[`i_${input.purpose}`] ?? '');
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw translate(error);
+    }
+  }
+
   /** Reads one verification for the status API; undefined when the nonce does not match (superseded or unknown). */
   async getVerification(
     address: AddressRef,
@@ -473,7 +521,7 @@ function addressRetryAfter(input: AdmitSendInput, item: Item | undefined): numbe
 
 function refusedStatus(item: Item | undefined, purpose: Purpose, now: number) {
   if (!item || item[`i_${purpose}`] === undefined || item[`r_${purpose}`] !== undefined) return 'not_found';
-  if (item[`h_${purpose}`] === undefined) return 'already_used';
+  if (item[`h_${purpose}`] === undefined || item[`v_${purpose}`] !== undefined) return 'already_used';
   if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
   // Out of attempts for this code, or the address is locked by too many failed checks.
   return 'max_attempts';
@@ -481,6 +529,7 @@ function refusedStatus(item: Item | undefined, purpose: Purpose, now: number) {
 
 function stateOf(item: Item, purpose: Purpose, now: number, maxAttempts: number): VerificationState {
   if (item[`r_${purpose}`] !== undefined) return 'failed';
+  if (item[`v_${purpose}`] !== undefined) return 'approved';
   if (item[`h_${purpose}`] === undefined) return 'approved';
   if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
   if (Number(item[`n_${purpose}`] ?? 0) >= maxAttempts) return 'max_attempts';

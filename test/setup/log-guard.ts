@@ -1,0 +1,28 @@
+// Runs in every test file: captures everything written to stdout/stderr (the Powertools logger writes
+// there) and, after the file's tests, asserts that no code sent and no full address appears in it.
+import { afterAll, expect } from 'vitest';
+import { outbox } from '../../lib/runtime.ts';
+
+const captured: string[] = [];
+const show = process.env.SHOW_LOGS === '1';
+
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return show ? write(chunk, ...rest) : true;
+  }) as typeof stream.write;
+}
+
+afterAll(() => {
+  const messages = outbox.list();
+  if (messages.length === 0) return;
+  const logs = captured.join('');
+  // The capture is live: a file that sent anything has the engine's "code sent" lines in it.
+  expect(logs).toMatch(/code sent|delivery failed/);
+  for (const message of messages) {
+    const codes = message.text.match(/\b\d{4,10}\b/g) ?? [];
+    for (const code of codes.filter((value) => value.length >= 6)) expect(logs).not.toContain(code);
+    expect(logs.toLowerCase()).not.toContain(message.to.toLowerCase());
+  }
+});
