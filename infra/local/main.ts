@@ -3,15 +3,15 @@ import { DEMO_TENANTS_FILE, loadTenantsFile } from '../../lib/tenants/load.ts';
 import { startLocal } from './start.ts';
 
 async function main() {
-  const port = Number(process.env.PORT ?? 3000);
+  const port = Number(process.env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
-  const tenants = await loadTenantsFile(process.env.TENANTS_FILE ?? DEMO_TENANTS_FILE);
+  const tenants = await loadTenantsFile(process.env.TENANTS_FILE || DEMO_TENANTS_FILE);
   const service = await startLocal({
     port,
     tenants,
-    dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT,
-    tableName: process.env.TABLE_NAME ?? 'codegate-local',
+    dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    tableName: process.env.TABLE_NAME || 'codegate-local',
     trustProxy: process.env.TRUST_PROXY === '1',
   });
   let stopping = false;

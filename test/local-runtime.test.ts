@@ -1,0 +1,86 @@
+// The local runtime as a user runs it (SPEC §8): one ready line, the README walkthrough, a clean stop.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let child: ChildProcess;
+let url = '';
+let output = '';
+
+beforeAll(async () => {
+  // A user's environment: none of the variables the test harness sets for in-process services.
+  const env = { ...process.env, PORT: '0' };
+  for (const name of [
+    'DYNAMODB_ENDPOINT',
+    'TENANTS_FILE',
+    'TABLE_NAME',
+    'DELIVERY',
+    'OUTBOX_PRINT',
+    'PEPPER',
+  ]) {
+    delete env[name];
+  }
+  child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^Codegate listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+});
+
+afterAll(() => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('npm start', () => {
+  it('serves the README walkthrough with the demo tenant', async () => {
+    const sent = await fetch(
+      `${url}/v2/mail/enduserapi/v2/sendEmail?email=alice@example.com&emailType=1&userDomain=C.DM.5903.1`,
+      { method: 'POST' },
+    ).then((response) => response.json());
+    expect(sent).toEqual({ code: 200, msg: 'OK', extMsg: '', data: {} });
+
+    const outbox = await fetch(`${url}/_local/outbox?to=alice@example.com`).then((response) =>
+      response.json(),
+    );
+    expect(outbox.messages).toHaveLength(1);
+    const code = /\b(\d{6})\b/.exec(outbox.messages[0].text)?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    // Local only: each outbox message is printed on one line, code visible.
+    expect(output).toContain(`[outbox] email to alice@example.com (demo/register)`);
+
+    const check = () =>
+      fetch(`${url}/v1/verifications/check`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer demo-api-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'email', to: 'alice@example.com', purpose: 'register', code }),
+      }).then((response) => response.json());
+    expect(await check()).toEqual({ valid: true, status: 'approved' });
+    expect(await check()).toEqual({ valid: false, status: 'already_used' });
+  });
+
+  it('stops cleanly on SIGTERM, taking DynamoDB Local down with it', async () => {
+    const javaPids = execFileSync('pgrep', ['-P', String(child.pid), 'java'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+    expect(javaPids.length).toBe(1);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(() => process.kill(javaPids[0] ?? 0, 0)).toThrow();
+    await expect(fetch(`${url}/_local/outbox`)).rejects.toThrow();
+  });
+});
