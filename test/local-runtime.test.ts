@@ -8,7 +8,7 @@ let output = '';
 
 beforeAll(async () => {
   // A user's environment: none of the variables the test harness sets for in-process services.
-  const env = { ...process.env, PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
   for (const name of [
     'DYNAMODB_ENDPOINT',
     'TENANTS_FILE',
@@ -56,7 +56,7 @@ describe('npm start', () => {
       response.json(),
     );
     expect(outbox.messages).toHaveLength(1);
-    const code = /\b(\d{6})\b/.exec(outbox.messages[0].text)?.[1];
+    const code = /\b(\d{6})\b/.exec(outbox.messages[0]?.text ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     // Local only: each outbox message is printed on one line, code visible.
     expect(output).toContain(`[outbox] email to alice@example.com (demo/register)`);

@@ -4,7 +4,9 @@
 //   ADDR#{tenant}#{channel}#{addrKey} / ADDR   one item per address: send slots s0..sN-1 (newest first),
 //                                              failed-check slots f0..fM-1, and per purpose p:
 //                                              h_p (set holding the code's keyed hash), x_p expiry ms,
-//                                              n_p attempts, i_p verification nonce, r_p withdrawn flag
+//                                              n_p attempts, i_p verification nonce, r_p withdrawn flag,
+//                                              k_p link-token hash, v_p verified at, g_p/gx_p one-time grant
+//                                              hash and expiry (issued by a confirmed link, e.g. reset)
 //   CTR#{key}#{bucket} / CTR                   fixed-window counters (per IP, per device, daily SMS budget)
 //   NONCE#{key} / NONCE                        replay protection for signed requests
 //   IDEM#{tenant}#{key} / IDEM                 native API idempotency keys
@@ -351,13 +353,16 @@ export class VerificationStore {
     linkHash: string;
     now: number;
     retentionSeconds: number;
+    /** Also store a one-time grant's keyed hash, valid until `expiresAt` ms (replaces an earlier one). */
+    grant?: { hash: string; expiresAt: number };
   }): Promise<string | undefined> {
+    const grant = input.grant;
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: addressKey(input.address),
-          UpdateExpression: 'SET #v = :now, #ttl = :ttl REMOVE #k, #h',
+          UpdateExpression: `SET #v = :now, #ttl = :ttl${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
           ConditionExpression: '#k = :link AND #x > :now AND attribute_not_exists(#r)',
           ExpressionAttributeNames: {
             '#v': `v_${input.purpose}`,
@@ -366,11 +371,13 @@ export class VerificationStore {
             '#x': `x_${input.purpose}`,
             '#r': `r_${input.purpose}`,
             '#ttl': 'ttl',
+            ...(grant ? { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` } : {}),
           },
           ExpressionAttributeValues: {
             ':now': input.now,
             ':link': input.linkHash,
             ':ttl': seconds(input.now) + input.retentionSeconds,
+            ...(grant ? { ':grant': grant.hash, ':gexp': grant.expiresAt } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -378,6 +385,34 @@ export class VerificationStore {
       return String(result.Attributes?.[`i_${input.purpose}`] ?? '');
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw translate(error);
+    }
+  }
+
+  /**
+   * Redeems a one-time grant: one conditional write removes it if its keyed hash matches and it is
+   * live, so it succeeds once. Grant tokens carry 256 bits, like link tokens.
+   */
+  async redeemGrant(input: {
+    address: AddressRef;
+    purpose: Purpose;
+    grantHash: string;
+    now: number;
+  }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: addressKey(input.address),
+          UpdateExpression: 'REMOVE #g, #gx',
+          ConditionExpression: '#g = :grant AND #gx > :now',
+          ExpressionAttributeNames: { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` },
+          ExpressionAttributeValues: { ':grant': input.grantHash, ':now': input.now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw translate(error);
     }
   }
@@ -412,7 +447,12 @@ export class VerificationStore {
           Key: addressKey(address),
           UpdateExpression: `SET ${shiftSlots('f', slots, ':now').join(', ')}, #ttl = :ttl`,
           ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': now, ':zero': 0, ':ttl': seconds(now) + retentionSeconds },
+          ExpressionAttributeValues: {
+            ':now': now,
+            ':ttl': seconds(now) + retentionSeconds,
+            // A single slot needs no shifting, and DynamoDB refuses unused values.
+            ...(slots > 1 ? { ':zero': 0 } : {}),
+          },
         }),
       )
       .catch((error: unknown) => {
