@@ -52,9 +52,8 @@ describe('npm start', () => {
     ).then((response) => response.json());
     expect(sent).toEqual({ code: 200, msg: 'OK', extMsg: '', data: {} });
 
-    const outbox = await fetch(`${url}/_local/outbox?to=alice@example.com`).then((response) =>
-      response.json(),
-    );
+    const response = await fetch(`${url}/_local/outbox?to=alice@example.com`);
+    const outbox = (await response.json()) as { messages: { text: string }[] };
     expect(outbox.messages).toHaveLength(1);
     const code = /\b(\d{6})\b/.exec(outbox.messages[0]?.text ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
