@@ -1,0 +1,12 @@
+// Infra: the CDK app — one env-agnostic Codegate stack, checked by cdk-nag's AWS Solutions pack at synth.
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CodegateStack } from './stack.ts';
+
+const app = new App();
+new CodegateStack(app, 'Codegate', {
+  description: 'Codegate: serverless verification codes (five wire-compatible dialects and a native API)',
+});
+// cdk-nag 3 runs as a synthesis validation plugin: any unacknowledged finding fails `cdk synth`.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+app.synth();

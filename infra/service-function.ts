@@ -1,0 +1,152 @@
+// Infra: the one house Lambda construct (runtime, arm64, bundling, logs) and its least-privilege grants.
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import type { TableAction } from '../lib/routes.ts';
+
+/** The project root (where package.json, package-lock.json and functions/ live), independent of cwd. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The Node.js runtime every function runs on (SPEC §2). */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * ESM bundles still contain CommonJS dependencies that call `require('node:…')`; esbuild's shim
+ * throws unless a real `require` exists, so the banner provides one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __codegateCreateRequire } from 'node:module'; const require = __codegateCreateRequire(import.meta.url);";
+
+export interface ServiceFunctionProps {
+  /** File under `functions/` without `.ts` (a route's `name`). */
+  name: string;
+  /** Shown in the console; e.g. the route key. */
+  description: string;
+  /** The single table; its name becomes `TABLE_NAME` (access is granted separately by `grantTable`). */
+  table: ITable;
+  /** The pepper; only its ARN reaches the environment, the function reads the value at cold start. */
+  pepper: ISecret;
+  /** Extra environment (never a secret value). */
+  environment?: Record<string, string>;
+}
+
+/**
+ * One endpoint's Lambda: Node.js 22 on arm64, 256 MB, 10 s, bundled by local esbuild (minified ESM,
+ * AWS SDK inside the bundle, linked external source maps), a one-month log group and an own role
+ * that starts with nothing but writing to that log group. Everything else is granted explicitly.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to any log group.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Codegate ${props.name}: least privilege for one endpoint`,
+    });
+    this.role = role;
+    this.logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      entry: `${PROJECT_ROOT}functions/${props.name}.ts`,
+      handler: 'index.handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        PEPPER_SECRET_ARN: props.pepper.secretArn,
+        POWERTOOLS_SERVICE_NAME: 'codegate',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        // Linked external map: a separate .map file plus the sourceMappingURL comment that
+        // --enable-source-maps follows; without source contents, so the map stays small.
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The SDK version we test against ships inside the bundle, not the runtime's copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+      },
+    });
+
+    // Node.js 22 is what SPEC §2 fixes and what the suites run against; cdk-nag wants the newest family.
+    Validations.of(this.function.node.defaultChild ?? this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'SPEC §2 pins the Node.js 22 runtime (the version the code and tests target); moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
+    });
+  }
+
+  /** Grants exactly these DynamoDB actions on the table itself (no indexes, no streams, no wildcards). */
+  grantTable(table: ITable, actions: readonly TableAction[]): void {
+    if (actions.length === 0) return;
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
+    );
+  }
+
+  /** Grants reading the pepper secret (GetSecretValue/DescribeSecret on that secret only). */
+  grantPepper(secret: ISecret): void {
+    secret.grantRead(this.role);
+  }
+
+  /**
+   * Grants `ses:SendEmail`/`ses:SendRawEmail` for the given verified identities, only together
+   * with this configuration set (SES authorizes both the identity and the set of a send).
+   * Also tells the function the configuration set's name.
+   */
+  grantMail(identities: readonly string[], configurationSet: IConfigurationSet): void {
+    const stack = Stack.of(this);
+    const resources = [
+      ...identities.map((identity) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
+      stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+    ];
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }),
+    );
+    this.function.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+  }
+
+  /** Grants `sns:Publish` for SMS to phone numbers (which has no resource ARN to scope to). */
+  grantSms(): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sns:Publish to a phone number (SMS) is authorized only against Resource "*": SNS has no ARN or condition key for a phone number. The statement allows no other action, and only SMS-sending routes get it.',
+    });
+  }
+}

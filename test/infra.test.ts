@@ -1,0 +1,440 @@
+// Infra tests: the synthesized CodegateStack — one Lambda per route, least privilege, the table, the bundles, cdk-nag.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROJECT_ROOT } from '../infra/service-function.ts';
+import { API_THROTTLE, CodegateStack, PLACEHOLDER_SES_IDENTITY } from '../infra/stack.ts';
+import { ROUTES, type Route } from '../lib/routes.ts';
+import { TABLE } from '../lib/store/table.ts';
+
+const SLOW = 300_000;
+const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
+
+type Json = Record<string, any>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+let outdir: string;
+let app: App;
+let stack: CodegateStack;
+let template: Template;
+let resources: Record<string, Json>;
+let assembly: CloudAssembly;
+
+const actionsOf = (statement: Statement): string[] =>
+  (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).slice().sort();
+const resourcesOf = (statement: Statement): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+const logicalId = (resource: CfnResource | undefined): string => {
+  if (!resource) throw new Error('construct has no CloudFormation resource');
+  return stack.getLogicalId(resource);
+};
+const tableArn = () => ({ 'Fn::GetAtt': [logicalId(stack.table.node.defaultChild as CfnResource), 'Arn'] });
+const pepperId = () => Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0];
+
+/** Every IAM statement that reaches a route's role, from any AWS::IAM::Policy naming it or inline. */
+function statementsOf(route: Route): Statement[] {
+  const service = stack.functions.get(route.name);
+  if (!service) throw new Error(`no function for ${route.name}`);
+  const roleId = logicalId(service.role.node.defaultChild as CfnResource);
+  const role = resources[roleId];
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  expect(role?.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  const inline = (role?.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement);
+  const attached = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) =>
+      (r.Properties.Roles as unknown[]).some(
+        (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap((r) => r.Properties.PolicyDocument.Statement);
+  return [...inline, ...attached];
+}
+
+function functionOf(route: Route): Json {
+  const service = stack.functions.get(route.name);
+  if (!service) throw new Error(`no function for ${route.name}`);
+  const fn = resources[logicalId(service.function.node.defaultChild as CfnResource)];
+  if (!fn) throw new Error(`no AWS::Lambda::Function for ${route.name}`);
+  return fn;
+}
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'codegate-cdk-'));
+  app = new App({
+    outdir,
+    context: {
+      sesIdentity: IDENTITIES.join(','),
+      'aws:cdk:enable-asset-metadata': true,
+      'aws:cdk:enable-path-metadata': true,
+    },
+  });
+  stack = new CodegateStack(app, 'Codegate');
+  // The same wiring as infra/app.ts: synth throws if any finding is unacknowledged.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  assembly = app.synth(); // bundles every function once; the tests below reuse it
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, SLOW);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('functions and routes', () => {
+  it('has exactly one Lambda function per route and no helper functions', () => {
+    // No log-retention or other custom-resource helper exists (log groups are declared directly),
+    // so every AWS::Lambda::Function in the template is a route's function.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    expect(stack.functions.size).toBe(ROUTES.length);
+    expect(new Set(ROUTES.map((route) => route.name)).size).toBe(ROUTES.length);
+  });
+
+  it.each(ROUTES)('$method $path runs Node.js 22 on arm64 with 256 MB and index.handler', (route) => {
+    const fn = functionOf(route).Properties;
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.MemorySize).toBe(256);
+    expect(fn.Timeout).toBe(10);
+    expect(fn.FunctionName).toBeUndefined();
+    const logGroup = resources[fn.LoggingConfig?.LogGroup?.Ref];
+    expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('declares one API route per ROUTES entry, each with its own Lambda proxy integration (payload 2.0)', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+    );
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations).toHaveLength(ROUTES.length);
+    for (const integration of integrations) {
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+    const targets = integrations.map((i) => JSON.stringify(i.Properties.IntegrationUri));
+    expect(new Set(targets).size).toBe(ROUTES.length);
+  });
+
+  it('never deploys the local-only routes', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey as string,
+    );
+    expect(keys.some((key) => key.includes('_local') || key.includes('outbox') || key === '$default')).toBe(
+      false,
+    );
+  });
+
+  it('is an HTTP API whose $default stage auto-deploys, throttles and writes access logs', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.StageName).toBe('$default');
+    expect(stage?.Properties.AutoDeploy).toBe(true);
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: API_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+    });
+    const { DestinationArn, Format } = stage?.Properties.AccessLogSettings ?? {};
+    expect(DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
+    expect(resources[DestinationArn['Fn::GetAtt'][0]]?.Type).toBe('AWS::Logs::LogGroup');
+    // Query strings and raw paths can carry addresses; only the route key is logged.
+    expect(Format).toContain('$context.requestId');
+    expect(Format).not.toMatch(/\$context\.(path|querystring)|\$request/);
+  });
+
+  it('outputs the API URL and the table name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('TableName', {
+      Value: { Ref: logicalId(stack.table.node.defaultChild as CfnResource) },
+    });
+  });
+});
+
+describe('the table', () => {
+  it('is on-demand, keyed from TABLE, with TTL, PITR, AWS-managed encryption and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.UpdateReplacePolicy).toBe('Retain');
+    const p = table?.Properties;
+    expect(p.TableName).toBeUndefined();
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.KeySchema).toEqual([
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(p.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+      ]),
+    );
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    // SSEEnabled without a key id: the AWS-managed KMS key (aws/dynamodb).
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true });
+  });
+});
+
+describe('secrets', () => {
+  it('generates the pepper in Secrets Manager (48 chars, no punctuation) and never puts a value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({
+      PasswordLength: 48,
+      ExcludePunctuation: true,
+    });
+    expect(secret?.Properties.SecretString).toBeUndefined();
+    expect(secret?.Properties.Name).toBeUndefined();
+  });
+
+  it.each(ROUTES)('$method $path gets the pepper ARN, never a secret value, in its environment', (route) => {
+    const variables: Record<string, unknown> = functionOf(route).Properties.Environment.Variables;
+    expect(variables.PEPPER_SECRET_ARN).toEqual({ Ref: pepperId() });
+    expect(variables.TABLE_NAME).toEqual({ Ref: logicalId(stack.table.node.defaultChild as CfnResource) });
+    expect(variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'codegate',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    for (const local of ['PEPPER', 'DYNAMODB_ENDPOINT', 'DELIVERY'])
+      expect(variables).not.toHaveProperty(local);
+    const allowed = ['TABLE_NAME', 'PEPPER_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+    if (route.access.mail) allowed.push('SES_CONFIGURATION_SET');
+    expect(Object.keys(variables).sort()).toEqual(allowed.sort());
+  });
+});
+
+describe('least privilege', () => {
+  it.each(ROUTES)('$method $path may do exactly what its route declares', (route) => {
+    const statements = statementsOf(route);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+    }
+    const byService = (prefix: string) =>
+      statements.filter((s) => actionsOf(s).some((action) => action.startsWith(prefix)));
+
+    const dynamo = byService('dynamodb:');
+    expect(dynamo.flatMap(actionsOf).sort()).toEqual([...route.access.table].sort());
+    for (const statement of dynamo) expect(resourcesOf(statement)).toEqual([tableArn()]);
+
+    const secrets = byService('secretsmanager:');
+    expect(secrets.flatMap(actionsOf).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    for (const statement of secrets) expect(resourcesOf(statement)).toEqual([{ Ref: pepperId() }]);
+
+    const logs = byService('logs:');
+    expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    const ownLogGroup = functionOf(route).Properties.LoggingConfig.LogGroup;
+    for (const statement of logs)
+      expect(resourcesOf(statement)).toEqual([{ 'Fn::GetAtt': [ownLogGroup.Ref, 'Arn'] }]);
+
+    const mail = byService('ses:');
+    if (route.access.mail) {
+      expect(mail.flatMap(actionsOf).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      const granted = JSON.stringify(mail.flatMap(resourcesOf));
+      for (const identity of IDENTITIES) expect(granted).toContain(`:identity/${identity}`);
+      expect(granted).toContain(':configuration-set/');
+      expect(granted).not.toContain(`identity/${PLACEHOLDER_SES_IDENTITY}`);
+      expect(mail.flatMap(resourcesOf)).not.toContain('*');
+    } else {
+      expect(mail).toEqual([]);
+    }
+
+    const sms = byService('sns:');
+    if (route.access.sms) {
+      expect(sms.flatMap(actionsOf)).toEqual(['sns:Publish']);
+    } else {
+      expect(sms).toEqual([]);
+    }
+
+    const known = ['dynamodb:', 'secretsmanager:', 'logs:', 'ses:', 'sns:'];
+    const other = statements.flatMap(actionsOf).filter((a) => !known.some((prefix) => a.startsWith(prefix)));
+    expect(other).toEqual([]);
+  });
+
+  it('grants no table-wide read or delete that no route declares', () => {
+    const declared = new Set(ROUTES.flatMap((route) => route.access.table));
+    const granted = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf),
+    );
+    for (const action of granted.filter((a) => a.startsWith('dynamodb:')))
+      expect(declared.has(action as never)).toBe(true);
+    for (const action of ['dynamodb:*', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem']) {
+      if (!declared.has(action as never)) expect(granted).not.toContain(action);
+    }
+  });
+});
+
+describe('bundles', () => {
+  const bundleOf = (route: Route): { dir: string; code: string } => {
+    const assetPath = functionOf(route).Metadata?.['aws:asset:path'];
+    expect(typeof assetPath).toBe('string');
+    const dir = join(assembly.directory, assetPath);
+    return { dir, code: readFileSync(join(dir, 'index.mjs'), 'utf8') };
+  };
+
+  it.each(ROUTES)(
+    '$method $path is minified ESM with the AWS SDK inside and a linked external source map',
+    (route) => {
+      const { dir, code } = bundleOf(route);
+      // Static imports of the bundle: only Node built-ins (the banner's node:module), never @aws-sdk.
+      const imported = [
+        ...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+from\s*)?["']([^"']+)["']/g),
+      ].map((m) => m[1]);
+      expect(imported.length).toBeGreaterThan(0);
+      for (const specifier of imported) expect(specifier).toMatch(/^node:/);
+      expect(code).not.toMatch(/\bimport\(\s*["']@aws-sdk/);
+      // The SDK's own code is in the bundle.
+      expect(code).toContain('DynamoDBClient');
+      // Minified: few, very long lines.
+      const lines = code.split('\n');
+      expect(code.length / lines.length).toBeGreaterThan(1000);
+      // Linked external map, without sources content.
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+      const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8'));
+      expect(map.sourcesContent ?? []).toEqual([]);
+    },
+  );
+
+  it('loads on its own, with no node_modules anywhere near it', () => {
+    const route = ROUTES[0];
+    if (!route) throw new Error('no routes');
+    const { dir } = bundleOf(route);
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    // A fresh Node process imports the bundle from the assembly (outside the project): any
+    // module the bundle left out would fail here; the banner's require must work in ESM.
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(`file://${join(dir, 'index.mjs')}`)}); if (typeof m.handler !== 'function') process.exit(3);`,
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, encoding: 'utf8' },
+    );
+    expect(probe.stderr).toBe('');
+    expect(probe.status).toBe(0);
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no unacknowledged finding, error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('gives every acknowledgment a specific reason', () => {
+    const suppressions = Object.values(resources).flatMap(
+      (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[],
+    );
+    expect(suppressions.length).toBeGreaterThan(0);
+    for (const { id, reason } of suppressions) {
+      expect(id).toMatch(/^AwsSolutions-/);
+      expect(reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  it('acknowledges only findings that really occur, on the resources that raise them', () => {
+    // Rebuild without acknowledgments (and without bundling) and compare: no stale or broad suppression.
+    const acknowledge = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
+    let raised: Set<string>;
+    try {
+      const bare = new App({ context: { sesIdentity: IDENTITIES.join(','), 'aws:cdk:bundling-stacks': [] } });
+      new CodegateStack(bare, 'Codegate');
+      const report = new AwsSolutionsChecks().validateScope(bare);
+      raised = new Set(
+        report.violations.flatMap((v) => v.violatingResources.map((r) => `${r.constructPath} ${v.ruleName}`)),
+      );
+    } finally {
+      acknowledge.mockRestore();
+    }
+    const acknowledged = new Set(
+      Object.entries(resources).flatMap(([id, r]) =>
+        ((r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string }[]).map(
+          (s) => `${r.Metadata?.['aws:cdk:path'] ?? id} ${s.id}`,
+        ),
+      ),
+    );
+    expect([...acknowledged].sort()).toEqual([...raised].sort());
+  });
+});
+
+describe('context', () => {
+  it('falls back to the placeholder SES identity with a visible warning', () => {
+    const bare = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const placeholder = new CodegateStack(bare, 'Codegate');
+    const warnings = Annotations.fromStack(placeholder).findWarning(
+      '*',
+      Match.stringLikeRegexp('sesIdentity'),
+    );
+    expect(warnings).toHaveLength(1);
+    const policies = JSON.stringify(Template.fromStack(placeholder).findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(`:identity/${PLACEHOLDER_SES_IDENTITY}`);
+    expect(Stack.of(placeholder).resolve(placeholder.region)).toEqual({ Ref: 'AWS::Region' });
+  });
+});
+
+describe('cdk CLI', () => {
+  it(
+    '`npx cdk synth` succeeds offline with no AWS account',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'codegate-cli-'));
+      try {
+        const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+          const child = spawn('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], {
+            cwd: PROJECT_ROOT,
+            env: {
+              // No AWS credentials or profile: synth must not need an account.
+              ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
+              CDK_DISABLE_VERSION_CHECK: '1',
+              CDK_DISABLE_CLI_TELEMETRY: 'true',
+              AWS_EC2_METADATA_DISABLED: 'true',
+            },
+          });
+          let output = '';
+          child.stdout.on('data', (chunk) => {
+            output += chunk;
+          });
+          child.stderr.on('data', (chunk) => {
+            output += chunk;
+          });
+          child.on('close', (exitCode) => resolve({ code: exitCode, output }));
+        });
+        expect(code, output).toBe(0);
+        const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
+        expect(templates).toEqual(['Codegate.template.json']);
+        const synthesized = JSON.parse(readFileSync(join(out, 'Codegate.template.json'), 'utf8'));
+        const functions = Object.values(synthesized.Resources as Record<string, Json>).filter(
+          (r) => r.Type === 'AWS::Lambda::Function',
+        );
+        expect(functions).toHaveLength(ROUTES.length);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+});
