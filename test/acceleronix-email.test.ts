@@ -46,8 +46,17 @@ describe('seed 000 sendEmail', () => {
     ['badly formed userDomain', { email: 'x1@example.com', emailType: '1', userDomain: 'a b' }, 5013],
     ['unknown userDomain', { email: 'x1@example.com', emailType: '1', userDomain: 'C.DM.9999.1' }, 5015],
     ['emailType out of range', { email: 'x1@example.com', emailType: '6', userDomain: 'C.DM.5903.1' }, 50005],
-    ['emailType not a number', { email: 'x1@example.com', emailType: 'one', userDomain: 'C.DM.5903.1' }, 50005],
+    [
+      'emailType not a number',
+      { email: 'x1@example.com', emailType: 'one', userDomain: 'C.DM.5903.1' },
+      50005,
+    ],
     ['no emailType', { email: 'x1@example.com', userDomain: 'C.DM.5903.1' }, 50005],
+    [
+      'emailType naming a prototype member',
+      { email: 'x1@example.com', emailType: 'constructor', userDomain: 'C.DM.5903.1' },
+      50005,
+    ],
   ])('%s → HTTP 200 with code %i and no mail', async (_name, query, code) => {
     const before = service.messages().length;
     const response = await send(query as Record<string, string>);

@@ -1,0 +1,131 @@
+// Use case: the slider captcha (AJ-Captcha "blockPuzzle" rules) that guards the EIAM send endpoints:
+// issue a challenge, verify the one attempt at it, and redeem the pass it earns once before a send.
+
+import { keyedHash, randomHex } from '../crypto.ts';
+import type { Clock } from '../engine/engine.ts';
+import type { Channel } from '../engine/purposes.ts';
+import type { CaptchaStore } from '../store/captcha-store.ts';
+import { drawPuzzle, type Puzzle } from './puzzle.ts';
+
+/** The rules, with AJ-Captcha's defaults. */
+export const CAPTCHA_RULES = {
+  /** How long a challenge can be answered. */
+  challengeSeconds: 120,
+  /** How long a captcha_token can be redeemed after its verify. */
+  passSeconds: 180,
+  /** Accepted horizontal distance between the answer and the true x (inclusive). */
+  slipOffset: 5,
+} as const;
+
+/** The normalized address a captcha is verified for: lower-cased email or E.164 phone. */
+export interface CaptchaSender {
+  channel: Channel;
+  key: string;
+}
+
+/** A fresh challenge for the client; the answer x stays in the store. */
+export interface IssuedChallenge {
+  token: string;
+  originalImageBase64: string;
+  jigsawImageBase64: string;
+  /** The piece's y (5: the jigsaw image is full height). */
+  y: number;
+}
+
+export type VerifyResult =
+  | { passed: true; captchaToken: string }
+  | { passed: false; reason: 'mismatch' | 'unknown' | 'used' | 'expired' };
+
+export interface CaptchaPorts {
+  store: CaptchaStore;
+  /** The same moveable clock the engine uses. */
+  clock: Clock;
+  /** Deployment secret: pass tokens and senders are stored only as keyed hashes. */
+  pepper: Buffer;
+  /** Draws the puzzle (tests may pass a deterministic one); defaults to {@link drawPuzzle}. */
+  draw?: () => Puzzle;
+  /** Called with token-free facts only. */
+  log?: (message: string, facts: Record<string, unknown>) => void;
+}
+
+/** Builds the captcha service over its ports. */
+export function createCaptchaService(ports: CaptchaPorts) {
+  const { store, clock, pepper } = ports;
+  const draw = ports.draw ?? drawPuzzle;
+
+  const passKey = (tenantId: string, captchaToken: string) =>
+    keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
+  const senderKey = (tenantId: string, sender: CaptchaSender) =>
+    keyedHash(pepper, 'captcha-sender', tenantId, sender.channel, sender.key);
+
+  /** Draws a new puzzle for the tenant and keeps its answer for {@link CAPTCHA_RULES.challengeSeconds}. */
+  async function issue(tenantId: string): Promise<IssuedChallenge> {
+    const puzzle = draw();
+    const token = randomHex(16);
+    await store.putChallenge({
+      tenantId,
+      token,
+      x: puzzle.x,
+      y: puzzle.y,
+      until: clock.now() + CAPTCHA_RULES.challengeSeconds * 1000,
+    });
+    return {
+      token,
+      originalImageBase64: puzzle.originalImageBase64,
+      jigsawImageBase64: puzzle.jigsawImageBase64,
+      y: puzzle.y,
+    };
+  }
+
+  /**
+   * The single attempt at a challenge: the answer is consumed first (one conditional write), then compared.
+   * Passes when |x - answer| <= slipOffset and y equals the piece's y (as AJ-Captcha checks). On a pass,
+   * `captchaToken` is `token + "---" + pointJson` (AJ-Captcha with secretKey null), bound to `sender`.
+   *
+   * @param pointJson the client's point JSON exactly as sent; it becomes part of the captcha_token.
+   */
+  async function verify(input: {
+    tenantId: string;
+    token: string;
+    pointJson: string;
+    point: { x: number; y: number };
+    sender: CaptchaSender;
+  }): Promise<VerifyResult> {
+    const now = clock.now();
+    const taken = await store.takeChallenge({ tenantId: input.tenantId, token: input.token, now });
+    if (taken.outcome !== 'taken') {
+      ports.log?.('captcha refused', { tenant: input.tenantId, outcome: taken.outcome });
+      return { passed: false, reason: taken.outcome };
+    }
+    const passed = Math.abs(input.point.x - taken.x) <= CAPTCHA_RULES.slipOffset && input.point.y === taken.y;
+    ports.log?.('captcha checked', { tenant: input.tenantId, passed });
+    if (!passed) return { passed: false, reason: 'mismatch' };
+    const captchaToken = `${input.token}---${input.pointJson}`;
+    await store.putPass({
+      tenantId: input.tenantId,
+      passKey: passKey(input.tenantId, captchaToken),
+      senderKey: senderKey(input.tenantId, input.sender),
+      until: now + CAPTCHA_RULES.passSeconds * 1000,
+    });
+    return { passed: true, captchaToken };
+  }
+
+  /**
+   * Redeems a captcha_token for a send to `sender`: once, within {@link CAPTCHA_RULES.passSeconds} of its
+   * verify, and only for the tenant and sender it was verified for.
+   */
+  async function redeem(input: { tenantId: string; captchaToken: string; sender: CaptchaSender }) {
+    const outcome = await store.redeemPass({
+      tenantId: input.tenantId,
+      passKey: passKey(input.tenantId, input.captchaToken),
+      senderKey: senderKey(input.tenantId, input.sender),
+      now: clock.now(),
+    });
+    ports.log?.('captcha pass redeemed', { tenant: input.tenantId, outcome });
+    return outcome;
+  }
+
+  return { issue, verify, redeem };
+}
+
+export type CaptchaService = ReturnType<typeof createCaptchaService>;

@@ -1,0 +1,176 @@
+// Secondary adapter: the captcha's DynamoDB items; issue, the single verify attempt and the single redemption
+// are each one conditional write.
+//
+// Layout (single table; `ttl` only cleans up, expiry is always a condition of the write):
+//   CAPTCHA#{token} / CAPTCHA             one challenge: tenant, the answer x and y (plain, see below),
+//                                         `until` (ms); the verify attempt REMOVEs the answer and sets usedAt
+//   CAPTCHA_PASS#{keyed hash} / CAPTCHA_PASS   one pass (a verified captcha_token): tenant, keyed hash of the
+//                                         sender it was verified for, `until` (ms); redemption sets redeemedAt
+//
+// The answer x is stored plainly: it has only ~150 possible values, so hashing would not hide it, and the
+// item lives for two minutes behind the same access control as everything else in the table.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BusyError } from '../engine/errors.ts';
+
+/** Items stay this long past their expiry before TTL may remove them, so late uses read as "expired". */
+const LINGER_SECONDS = 300;
+
+export interface ChallengeItem {
+  tenantId: string;
+  /** 32 lowercase hex characters. */
+  token: string;
+  x: number;
+  y: number;
+  /** Expiry, ms since the epoch. */
+  until: number;
+}
+
+/** What a verify attempt found: the answer (now consumed), or why there was none to take. */
+export type TakeOutcome =
+  | { outcome: 'taken'; x: number; y: number }
+  | { outcome: 'unknown' | 'used' | 'expired' };
+
+export interface PassItem {
+  tenantId: string;
+  /** Keyed hash of the captcha_token; the token itself is not stored. */
+  passKey: string;
+  /** Keyed hash of the normalized sender the captcha was verified for. */
+  senderKey: string;
+  until: number;
+}
+
+export type RedeemOutcome = 'redeemed' | 'invalid' | 'expired';
+
+type Item = Record<string, unknown>;
+
+const challengeKey = (token: string) => ({ pk: `CAPTCHA#${token}`, sk: 'CAPTCHA' });
+const passKeyOf = (passKey: string) => ({ pk: `CAPTCHA_PASS#${passKey}`, sk: 'CAPTCHA_PASS' });
+const ttlOf = (until: number) => Math.ceil(until / 1000) + LINGER_SECONDS;
+
+/** The DynamoDB side of the captcha service. One instance per container. */
+export class CaptchaStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /** Stores a new challenge; the condition makes a (practically impossible) token collision fail loudly. */
+  async putChallenge(challenge: ChallengeItem): Promise<void> {
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...challengeKey(challenge.token),
+            tenant: challenge.tenantId,
+            x: challenge.x,
+            y: challenge.y,
+            until: challenge.until,
+            ttl: ttlOf(challenge.until),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        throw translate(error);
+      });
+  }
+
+  /**
+   * Takes the answer of a live challenge of this tenant, consuming it in the same write: the answer is
+   * removed whatever the caller then decides, so each challenge gets exactly one attempt, also under
+   * concurrent verifies. A challenge of another tenant is left untouched and reads as unknown.
+   */
+  async takeChallenge(input: { tenantId: string; token: string; now: number }): Promise<TakeOutcome> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: challengeKey(input.token),
+          UpdateExpression: 'SET usedAt = :now REMOVE x, y',
+          ConditionExpression: 'attribute_exists(x) AND tenant = :tenant AND #until > :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': input.now, ':tenant': input.tenantId },
+          ReturnValues: 'UPDATED_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const old = result.Attributes ?? {};
+      return { outcome: 'taken', x: Number(old.x), y: Number(old.y) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      const item = error.Item ? (unmarshall(error.Item) as Item) : undefined;
+      if (!item || item.tenant !== input.tenantId) return { outcome: 'unknown' };
+      if (item.x === undefined) return { outcome: 'used' };
+      return { outcome: 'expired' };
+    }
+  }
+
+  /** Stores the pass a successful verify earned. */
+  async putPass(pass: PassItem): Promise<void> {
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...passKeyOf(pass.passKey),
+            tenant: pass.tenantId,
+            sender: pass.senderKey,
+            until: pass.until,
+            ttl: ttlOf(pass.until),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        throw translate(error);
+      });
+  }
+
+  /**
+   * Redeems a pass once: one conditional write requires it to exist for this tenant, be unredeemed, be
+   * bound to this sender and be unexpired. A pass presented for another sender is not consumed (it still
+   * works for its own sender until it expires); an expired one reads as expired while its item lingers.
+   */
+  async redeemPass(input: {
+    tenantId: string;
+    passKey: string;
+    senderKey: string;
+    now: number;
+  }): Promise<RedeemOutcome> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: passKeyOf(input.passKey),
+          UpdateExpression: 'SET redeemedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(redeemedAt) AND tenant = :tenant AND sender = :sender AND #until > :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':now': input.now,
+            ':tenant': input.tenantId,
+            ':sender': input.senderKey,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'redeemed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      const item = error.Item ? (unmarshall(error.Item) as Item) : undefined;
+      if (!item || item.tenant !== input.tenantId) return 'invalid';
+      if (item.redeemedAt !== undefined || item.sender !== input.senderKey) return 'invalid';
+      return 'expired';
+    }
+  }
+}
+
+/** AWS faults become the domain's retryable error; the dialect renders its "busy" code. */
+function translate(error: unknown): Error {
+  if (error instanceof BusyError) return error;
+  return new BusyError(`dynamodb: ${(error as Error)?.name ?? 'unknown'}`);
+}
