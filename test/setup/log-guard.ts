@@ -23,6 +23,10 @@ afterAll(() => {
   for (const message of messages) {
     const codes = message.text.match(/\b\d{4,10}\b/g) ?? [];
     for (const code of codes.filter((value) => value.length >= 6)) expect(logs).not.toContain(code);
+    // Mailed link tokens (seed 004) are secrets like codes.
+    for (const [, token] of message.text.matchAll(/token=([A-Za-z0-9_-]{20,})/g)) {
+      expect(logs).not.toContain(token);
+    }
     expect(logs.toLowerCase()).not.toContain(message.to.toLowerCase());
   }
 });

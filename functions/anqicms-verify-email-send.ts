@@ -1,0 +1,8 @@
+// Primary adapter: POST /api/verify/email (seed 004) — mails a 30-minute verification link and code.
+import { anqicms, envelope, localeOf, parseSend } from '../lib/dialects/anqicms/index.ts';
+import { endpoint } from '../lib/http/endpoint.ts';
+
+export const handler = endpoint(anqicms, async (request, { engine, tenants }) => {
+  await engine.sendCode(await parseSend(request, tenants));
+  return envelope('sent', localeOf(request));
+});
