@@ -30,10 +30,55 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: '/v2/sms/enduserapi/v2/sendPhoneSmsCode',
+    name: 'acceleronix-send-sms',
+    access: { table: SEND, sms: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/common/send-verify-code',
+    name: 'fresns-send-verify-code',
+    access: { table: SEND, mail: true, sms: true },
+  },
+  {
+    method: 'POST',
     path: '/v1/verifications',
     name: 'native-send',
     access: { table: SEND, mail: true, sms: true },
   },
   { method: 'POST', path: '/v1/verifications/check', name: 'native-check', access: { table: CHECK } },
   { method: 'GET', path: '/v1/verifications/{id}', name: 'native-status', access: { table: READ } },
+  {
+    method: 'POST',
+    path: '/api/verify/email',
+    name: 'anqicms-verify-email-send',
+    access: { table: SEND, mail: true },
+  },
+  // The mailed link only shows a page; its form posts to /confirm (a GET must consume nothing).
+  { method: 'GET', path: '/api/verify/email', name: 'anqicms-verify-email-link', access: { table: CHECK } },
+  {
+    method: 'POST',
+    path: '/api/verify/email/confirm',
+    name: 'anqicms-verify-email-confirm',
+    access: { table: CHECK },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/sdk/captcha',
+    name: 'eiam-captcha-get',
+    access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/sdk/captcha/verify',
+    name: 'eiam-captcha-verify',
+    access: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/sdk/email/send',
+    name: 'eiam-send-email',
+    access: { table: SEND, mail: true },
+  },
+  { method: 'POST', path: '/api/v2/sdk/sms/send', name: 'eiam-send-sms', access: { table: SEND, sms: true } },
 ];

@@ -1,11 +1,13 @@
 // Composition root: wires the engine's ports once per container (cold start) and hands them to handlers.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CaptchaService, createCaptchaService } from './captcha/service.ts';
 import { type Config, readConfig } from './config.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { SesMailer } from './delivery/ses-mailer.ts';
 import { SnsTexter } from './delivery/sns-texter.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
+import { CaptchaStore } from './store/captcha-store.ts';
 import { createDocumentClient } from './store/client.ts';
 import { VerificationStore } from './store/verification-store.ts';
 import { TenantRegistry } from './tenants/registry.ts';
@@ -15,6 +17,8 @@ export interface Runtime {
   engine: Engine;
   tenants: TenantRegistry;
   store: VerificationStore;
+  /** The EIAM slider captcha (challenges and pass tokens), on the engine's clock. */
+  captcha: CaptchaService;
 }
 
 /** The local outbox, shared by the handlers and the local runtime's `/_local/outbox` route. */
@@ -42,15 +46,22 @@ async function build(): Promise<Runtime> {
   documentClient = db;
   const store = new VerificationStore(db, config.TABLE_NAME);
   const local = config.DELIVERY === 'outbox';
+  const pepper = await readPepper(config);
   const engine = createEngine({
     store,
     mailer: local ? outbox : new SesMailer(undefined, config.SES_CONFIGURATION_SET),
     texter: local ? outbox : new SnsTexter(),
     clock: { now: () => Date.now() + clockOffsetMs },
-    pepper: await readPepper(config),
+    pepper,
     log: (message, facts) => logger.info(message, facts),
   });
-  return { config, engine, store, tenants: new TenantRegistry(db, config.TABLE_NAME) };
+  const captcha = createCaptchaService({
+    store: new CaptchaStore(db, config.TABLE_NAME),
+    clock: { now: () => Date.now() + clockOffsetMs },
+    pepper,
+    log: (message, facts) => logger.info(message, facts),
+  });
+  return { config, engine, store, captcha, tenants: new TenantRegistry(db, config.TABLE_NAME) };
 }
 
 let runtime: Promise<Runtime> | undefined;

@@ -124,6 +124,10 @@ export function createEngine(ports: EnginePorts) {
     return keyedHash(pepper, 'link', tenant.id, channel, key, purpose, token);
   }
 
+  function grantHash(tenant: Tenant, key: string, purpose: Purpose, token: string) {
+    return keyedHash(pepper, 'grant', tenant.id, 'email', key, purpose, token);
+  }
+
   function retentionSeconds(tenant: Tenant) {
     return (
       Math.max(
@@ -204,7 +208,8 @@ export function createEngine(ports: EnginePorts) {
       expiresAt: result.expiresAt,
       cooldownSeconds: tenant.limits.cooldownSeconds,
       perAddress: tenant.limits.perAddress,
-      retentionSeconds: retentionSeconds(tenant),
+      // A validity longer than the tenant's windows (30-minute links) must not outlive its item.
+      retentionSeconds: Math.max(retentionSeconds(tenant), ttlSeconds + 60),
       counters: counters(command),
       replayKey: command.replayKey,
       idempotency: command.idempotency && {
@@ -287,25 +292,34 @@ export function createEngine(ports: EnginePorts) {
 
   /**
    * Confirms a mailed link: the token's keyed hash must match the live one for (tenant, email, purpose).
-   * Single use: the same write removes the link and the code and marks the address verified.
+   * Single use: the same write removes the link and the code and marks the address verified. With
+   * `grant`, that write also stores the keyed hash of a fresh 256-bit one-time grant (e.g. a password
+   * reset token) valid for `validitySeconds`; the token itself is returned once and never stored.
    */
   async function confirmLink(command: {
     tenant: Tenant;
     to: string;
     purpose: Purpose;
     token: string;
-  }): Promise<{ confirmed: boolean; id?: string }> {
+    grant?: { validitySeconds: number };
+  }): Promise<{ confirmed: boolean; id?: string; grant?: string }> {
     const { tenant, purpose } = command;
     const email = parseEmail(command.to);
     if (!email || !/^[A-Za-z0-9_-]{20,100}$/.test(command.token)) return { confirmed: false };
     const key = emailKey(email);
     const ref = addressRef(tenant, 'email', key);
+    const now = clock.now();
+    const grantToken = command.grant ? randomToken(32) : undefined;
+    const grantSeconds = command.grant?.validitySeconds ?? 0;
     const nonce = await store.consumeLink({
       address: ref,
       purpose,
       linkHash: linkHash(tenant, 'email', key, purpose, command.token),
-      now: clock.now(),
-      retentionSeconds: retentionSeconds(tenant),
+      now,
+      retentionSeconds: Math.max(retentionSeconds(tenant), grantSeconds + 60),
+      grant: grantToken
+        ? { hash: grantHash(tenant, key, purpose, grantToken), expiresAt: now + grantSeconds * 1000 }
+        : undefined,
     });
     ports.log?.('link checked', {
       tenant: tenant.id,
@@ -317,7 +331,32 @@ export function createEngine(ports: EnginePorts) {
     return {
       confirmed: true,
       id: `vf_e${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${ref.addrKey}.${nonce}`,
+      ...(grantToken ? { grant: grantToken } : {}),
     };
+  }
+
+  /**
+   * Redeems a grant issued by `confirmLink` for (tenant, email, purpose): true exactly once, while it
+   * is live. One conditional write decides, so concurrent redemptions cannot both succeed.
+   */
+  async function redeemGrant(command: {
+    tenant: Tenant;
+    to: string;
+    purpose: Purpose;
+    token: string;
+  }): Promise<boolean> {
+    const { tenant, purpose } = command;
+    const email = parseEmail(command.to);
+    if (!email || !/^[A-Za-z0-9_-]{20,100}$/.test(command.token)) return false;
+    const key = emailKey(email);
+    const redeemed = await store.redeemGrant({
+      address: addressRef(tenant, 'email', key),
+      purpose,
+      grantHash: grantHash(tenant, key, purpose, command.token),
+      now: clock.now(),
+    });
+    ports.log?.('grant redeemed', { tenant: tenant.id, to: maskAddress('email', key), purpose, redeemed });
+    return redeemed;
   }
 
   /** The current status of one verification, by the id its send returned. */
@@ -338,7 +377,7 @@ export function createEngine(ports: EnginePorts) {
     return { id, status: view.state, channel, to: view.masked, purpose, expiresAt: view.expiresAt };
   }
 
-  return { sendCode, checkCode, confirmLink, getVerification };
+  return { sendCode, checkCode, confirmLink, redeemGrant, getVerification };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -363,7 +363,9 @@ export class VerificationStore {
           TableName: this.tableName,
           Key: addressKey(input.address),
           UpdateExpression: `SET #v = :now, #ttl = :ttl${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
-          ConditionExpression: '#k = :link AND #x > :now AND attribute_not_exists(#r)',
+          // The code's hash must still be there: a code already approved has spent the link with it.
+          ConditionExpression:
+            '#k = :link AND attribute_exists(#h) AND #x > :now AND attribute_not_exists(#r)',
           ExpressionAttributeNames: {
             '#v': `v_${input.purpose}`,
             '#k': `k_${input.purpose}`,

@@ -24,6 +24,44 @@ export const accountSchema = z.object({
     .optional(),
 });
 
+/** Kinds of enterprise SMS signatures and templates; a signature and its template must be of one kind (5216). */
+export const ENTERPRISE_SMS_TYPES = ['verification', 'notification', 'marketing'] as const;
+
+/** An enterprise SMS account, signature or template: who owns it and whether it is switched on. */
+const enterpriseItem = {
+  id: z.string().min(1).max(64),
+  /** The tenant id allowed to use it; any other tenant gets the "no permission" code. */
+  owner: z.string().min(1),
+  enabled: z.boolean().default(true),
+};
+
+/**
+ * Enterprise SMS settings (seed 002): the SMS account, its signatures and templates, and which signature
+ * and template this tenant's codes go out under. Only the shape is checked here; references, owners and
+ * switches are judged per request so that each problem answers with the seed's own code.
+ */
+export const enterpriseSmsSchema = z.object({
+  signatureId: z.string().min(1).optional(),
+  templateId: z.string().min(1).optional(),
+  accounts: z.array(z.object(enterpriseItem)).default([]),
+  signatures: z
+    .array(
+      z.object({
+        ...enterpriseItem,
+        accountId: z.string().min(1),
+        type: z.enum(ENTERPRISE_SMS_TYPES),
+        /** Shown as the SMS sender (SNS SenderID) instead of `sms.senderId`. */
+        senderId: z.string().min(1).max(11).optional(),
+      }),
+    )
+    .default([]),
+  templates: z
+    .array(z.object({ ...enterpriseItem, accountId: z.string().min(1), type: z.enum(ENTERPRISE_SMS_TYPES) }))
+    .default([]),
+});
+
+export type EnterpriseSms = z.infer<typeof enterpriseSmsSchema>;
+
 /** One tenant (app). Defaults are the service's defaults from SPEC §3. */
 export const tenantSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
@@ -61,6 +99,8 @@ export const tenantSchema = z.object({
       allowedCountries: z.array(z.string().length(2)).default([]),
       dailyBudget: z.number().int().nonnegative().default(100),
       maxPrice: z.string().optional(),
+      /** Seed 002's enterprise SMS settings; absent means the tenant's own sender settings apply. */
+      enterprise: enterpriseSmsSchema.optional(),
     })
     .default({ allowedCountries: [], dailyBudget: 100 }),
   codes: z
@@ -101,6 +141,17 @@ export const tenantSchema = z.object({
     .partialRecord(z.enum(LOCALES), z.partialRecord(z.enum(PURPOSES), templateOverride))
     .default({}),
   accounts: z.array(accountSchema).default([]),
+  /** Fresns (seed 001): the templateIds (1–8) enabled per channel; a channel left out has all of them. */
+  fresns: z
+    .object({
+      templates: z
+        .object({
+          email: z.array(z.number().int().min(1).max(8)).optional(),
+          sms: z.array(z.number().int().min(1).max(8)).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export type Tenant = z.infer<typeof tenantSchema>;

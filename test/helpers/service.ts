@@ -14,7 +14,12 @@ export interface TestService {
   request(
     method: string,
     path: string,
-    options?: { query?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> },
+    options?: {
+      query?: Record<string, string>;
+      json?: unknown;
+      body?: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   /** Outbox messages to one address, newest first. */
   messages(to?: string): ReturnType<typeof outbox.list>;
