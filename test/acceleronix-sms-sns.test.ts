@@ -1,62 +1,28 @@
 // Seed 002 through the local runtime with the real SNS client (mocked by aws-sdk-client-mock): the Publish
 // input, SNS failures, the daily budget under concurrency, per-IP limits and the country allow-list.
-import { randomBytes } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parsePhone } from '../lib/address.ts';
-import { concatSha256Hex } from '../lib/signature.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { type TenantInput, tenantSchema } from '../lib/tenants/schema.ts';
+import {
+  cnNumbers,
+  type Fields,
+  freshIps,
+  PATH,
+  secretOf,
+  signed,
+  testTenant,
+} from './helpers/acceleronix-sms.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
 // Mock every SNSClient before the runtime builds its texter: no request leaves the machine.
 const sns = mockClient(SNSClient);
 
-const PATH = '/v2/sms/enduserapi/v2/sendPhoneSmsCode';
-const DEMO_DOMAIN = 'C.DM.5903.1';
-const DEMO_SECRET = '57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-type Fields = Record<string, string>;
-
-const freshRandom = () => [...randomBytes(16)].map((byte) => ALNUM[byte % ALNUM.length]).join('');
-
-function signed(overrides: Fields = {}, secret = DEMO_SECRET): Fields {
-  const fields: Fields = {
-    codeType: '3',
-    internationalCode: '86',
-    phone: '13800138000',
-    random: freshRandom(),
-    ts: String(Date.now()),
-    userDomain: DEMO_DOMAIN,
-    ...overrides,
-  };
-  const parts = [fields.phone, fields.codeType, fields.random, fields.ts, secret].map(String);
-  return { ...fields, signature: concatSha256Hex(parts) };
-}
-
-let numberSeq = 0;
-function cnNumber(): string {
-  numberSeq += 1;
-  const phone = `1592${String(numberSeq).padStart(7, '0')}`;
-  if (!parsePhone(phone, '86')) throw new Error(`test number ${phone} is not valid`);
-  return phone;
-}
-
-let ipSeq = 0;
-const freshIp = () => `10.3.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
-
-const secretOf = (id: string) => `${id}-secret-0123456789abcdef`;
-const tenant = (id: string, sms: TenantInput['sms'], limits?: TenantInput['limits']): TenantInput => ({
-  id,
-  appName: `Tenant ${id}`,
-  aliases: { userDomains: [`C.TEST.${id.toUpperCase()}.1`] },
-  userDomainSecret: secretOf(id),
-  mail: { from: `no-reply@${id}.example` },
-  sms,
-  limits: limits ?? { perIp: { limit: 1000, windowSeconds: 3600 } },
-});
+const cnNumber = cnNumbers('1592');
+const freshIp = freshIps(3);
+const tenant = (id: string, sms: TenantInput['sms'], limits?: TenantInput['limits']): TenantInput =>
+  testTenant(id, { sms, limits });
 const domainOf = (id: string) => `C.TEST.${id.toUpperCase()}.1`;
 
 const BUDGET = 5;

@@ -1,9 +1,7 @@
 // Seed 002 end to end through the local runtime (outbox delivery): signature, replay, limits, phones, enterprise SMS, fuzz.
-import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePhone } from '../lib/address.ts';
 import { CODE_TYPES, EMAIL_TYPES, SEND_SMS_CODES } from '../lib/dialects/acceleronix/codes.ts';
 import { enterpriseSmsProblem } from '../lib/dialects/acceleronix/sms.ts';
 import { advanceClock } from '../lib/runtime.ts';
@@ -11,61 +9,27 @@ import { concatSha256Hex } from '../lib/signature.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { type TenantInput, tenantSchema } from '../lib/tenants/schema.ts';
+import {
+  cnNumbers,
+  DEMO_DOMAIN,
+  DEMO_SECRET,
+  type Fields,
+  freshIps,
+  freshRandom,
+  PATH,
+  signed,
+  testTenant,
+} from './helpers/acceleronix-sms.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
-const PATH = '/v2/sms/enduserapi/v2/sendPhoneSmsCode';
-const DEMO_DOMAIN = 'C.DM.5903.1';
-const DEMO_SECRET = '57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33';
 const OTHER_DOMAIN = 'C.DM.0002.1';
 const OTHER_SECRET = 'otherSecret0000000000000000000000000000000000';
 const MINUTE = 60_000;
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-type Fields = Record<string, string>;
-
-/** A fresh 16-char [A-Za-z0-9] nonce. */
-function freshRandom(): string {
-  return [...randomBytes(16)].map((byte) => ALNUM[byte % ALNUM.length]).join('');
-}
-
-/** A correctly signed request for the demo tenant (or `secret`), with overrides applied before signing. */
-function signed(overrides: Fields = {}, secret = DEMO_SECRET): Fields {
-  const fields: Fields = {
-    codeType: '3',
-    internationalCode: '86',
-    phone: '13800138000',
-    random: freshRandom(),
-    ts: String(Date.now()),
-    userDomain: DEMO_DOMAIN,
-    ...overrides,
-  };
-  const parts = [fields.phone, fields.codeType, fields.random, fields.ts, secret].map(String);
-  return { ...fields, signature: concatSha256Hex(parts) };
-}
-
-let numberSeq = 0;
-/** A distinct valid Chinese mobile number (national digits) for each call. */
-function cnNumber(): string {
-  numberSeq += 1;
-  const phone = `1391${String(numberSeq).padStart(7, '0')}`;
-  if (!parsePhone(phone, '86')) throw new Error(`test number ${phone} is not valid`);
-  return phone;
-}
+const cnNumber = cnNumbers('1391');
 const e164 = (phone: string) => `+86${phone}`;
-
-let ipSeq = 0;
-/** Each test gets its own client IP so per-IP counters never couple tests. */
-const freshIp = () => `10.2.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
-
-const tenantBase = (id: string, domain: string): TenantInput => ({
-  id,
-  appName: `Tenant ${id}`,
-  aliases: { userDomains: [domain] },
-  userDomainSecret: `${id}-secret-0123456789abcdef`,
-  mail: { from: `no-reply@${id}.example` },
-  sms: { allowedCountries: ['CN'], dailyBudget: 1000 },
-  limits: { perIp: { limit: 1000, windowSeconds: 3600 } },
-});
+const freshIp = freshIps(2);
+const tenantBase = (id: string, domain: string): TenantInput => testTenant(id, { domain });
 
 /** A demo-like enterprise block; tests break one thing at a time. */
 const enterprise = (owner: string) => ({
