@@ -1,5 +1,5 @@
 // Address normalization (SPEC §3): emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js.
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as z from 'zod';
 
 const emailSchema = z.email();
@@ -33,4 +33,15 @@ export function parsePhone(phone: string, callingCode?: string): ParsedPhone | u
   const parsed = parsePhoneNumberFromString(text);
   if (!parsed?.isValid()) return undefined;
   return { e164: parsed.number, country: parsed.country };
+}
+
+/**
+ * Parses E.164, or bare national digits read as a number of `country` (ISO 3166-1 alpha-2) — for
+ * dialects whose clients send local numbers without a calling code. Undefined unless valid.
+ */
+export function parsePhoneIn(raw: string, country: string | undefined): ParsedPhone | undefined {
+  if (/^\+\d{6,17}$/.test(raw)) return parsePhone(raw);
+  if (!/^\d{4,17}$/.test(raw) || !country || !isSupportedCountry(country)) return undefined;
+  const parsed = parsePhoneNumberFromString(raw, country as CountryCode);
+  return parsed?.isValid() ? parsePhone(parsed.number) : undefined;
 }

@@ -1,6 +1,6 @@
 // Secondary adapter: tenant lookup by each dialect's handle, with a short in-memory cache per container.
-import { createHash } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../crypto.ts';
 import { BusyError } from '../engine/errors.ts';
 import { type Tenant, tenantSchema } from './schema.ts';
 
@@ -64,7 +64,7 @@ export class TenantRegistry {
 
   /** By native API key (looked up by its SHA-256; the key itself is never stored). */
   async findByApiKey(apiKey: string): Promise<Tenant | undefined> {
-    return this.find('apiKey', createHash('sha256').update(apiKey).digest('hex'));
+    return this.find('apiKey', sha256Hex(apiKey));
   }
 
   /** Writes every alias item of the given tenants (the admin command and the local runtime use this). */

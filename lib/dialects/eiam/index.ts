@@ -1,9 +1,8 @@
 // EIAM dialect (seed 003): parse headers and JSON bodies into captcha and engine commands; render EIAM's
 // envelopes (empty 200 on send, `{error_code, error_msg}` with 400/500 on errors, zh/en by `X-L`).
 import { isIP } from 'node:net';
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as z from 'zod';
-import { emailKey, type ParsedPhone, parseEmail, parsePhone } from '../../address.ts';
+import { emailKey, type ParsedPhone, parseEmail, parsePhoneIn } from '../../address.ts';
 import type { CaptchaSender, CaptchaService, IssuedChallenge, VerifyResult } from '../../captcha/service.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import {
@@ -143,11 +142,7 @@ function requiredString(body: Record<string, unknown>, name: string): string {
  * SMS country. Nothing else (no spaces, dashes or `00` prefix). Undefined when it is not a valid number.
  */
 export function parseMobile(raw: string, tenant: Tenant): ParsedPhone | undefined {
-  if (/^\+\d{6,17}$/.test(raw)) return parsePhone(raw);
-  const country = tenant.sms.allowedCountries[0];
-  if (!/^\d{4,17}$/.test(raw) || !country || !isSupportedCountry(country)) return undefined;
-  const parsed = parsePhoneNumberFromString(raw, country as CountryCode);
-  return parsed?.isValid() ? parsePhone(parsed.number) : undefined;
+  return parsePhoneIn(raw, tenant.sms.allowedCountries[0]);
 }
 
 /** The normalized sender a captcha is bound to: an email (lower-cased) if it has `@`, else a mobile. */

@@ -1,6 +1,6 @@
 // Native dialect (SPEC §5): bearer-key JSON API for sending and checking codes, errors as {error:{code,message}}.
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { sha256Hex } from '../../crypto.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
 import {
   type BudgetExhaustedError,
@@ -116,7 +116,7 @@ export function parseSend(request: HttpRequest, tenant: Tenant): SendCommand {
     idempotency: key
       ? {
           key: `${tenant.id}:${key}`,
-          requestHash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+          requestHash: sha256Hex(JSON.stringify(body)),
         }
       : undefined,
   };
