@@ -7,6 +7,7 @@ import { SesMailer } from './delivery/ses-mailer.ts';
 import { SnsTexter } from './delivery/sns-texter.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
+import { observe } from './observe.ts';
 import { CaptchaStore } from './store/captcha-store.ts';
 import { createDocumentClient } from './store/client.ts';
 import { VerificationStore } from './store/verification-store.ts';
@@ -53,7 +54,7 @@ async function build(): Promise<Runtime> {
     texter: local ? outbox : new SnsTexter(),
     clock: { now: () => Date.now() + clockOffsetMs },
     pepper,
-    log: (message, facts) => logger.info(message, facts),
+    observe,
   });
   const captcha = createCaptchaService({
     store: new CaptchaStore(db, config.TABLE_NAME),

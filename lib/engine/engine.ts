@@ -34,9 +34,24 @@ export interface EnginePorts {
   clock: Clock;
   /** Deployment secret for the keyed hashes. */
   pepper: Buffer;
-  /** Called with masked, code-free facts only. */
-  log?: (message: string, facts: Record<string, unknown>) => void;
+  /** Told what happened, with masked, code-free facts only (logs and metrics listen here). */
+  observe?: (event: EngineEvent) => void;
 }
+
+/** What the engine reports. Addresses are masked; codes, tokens and secrets never appear. */
+export type EngineEvent =
+  | { type: 'code_sent'; tenant: string; channel: Channel; purpose: Purpose; to: string; id: string }
+  | { type: 'delivery_failed'; tenant: string; channel: Channel; purpose: Purpose; to: string; cause: string }
+  | {
+      type: 'code_checked';
+      tenant: string;
+      channel: Channel;
+      purpose: Purpose;
+      to: string;
+      outcome: 'approved' | 'wrong' | 'refused';
+    }
+  | { type: 'link_checked'; tenant: string; purpose: Purpose; to: string; confirmed: boolean }
+  | { type: 'grant_redeemed'; tenant: string; purpose: Purpose; to: string; redeemed: boolean };
 
 export interface SendCommand {
   tenant: Tenant;
@@ -240,16 +255,18 @@ export function createEngine(ports: EnginePorts) {
       );
     } catch (error) {
       const causeName = error instanceof Error ? error.name : 'unknown';
-      ports.log?.('delivery failed; code withdrawn', {
+      ports.observe?.({
+        type: 'delivery_failed',
         tenant: tenant.id,
         channel,
+        purpose,
         to: result.to,
-        causeName,
+        cause: causeName,
       });
       await store.withdrawSend(admission);
       throw new DeliveryFailedError(causeName);
     }
-    ports.log?.('code sent', { tenant: tenant.id, channel, to: result.to, purpose, id: result.id });
+    ports.observe?.({ type: 'code_sent', tenant: tenant.id, channel, purpose, to: result.to, id: result.id });
     return result;
   }
 
@@ -276,11 +293,12 @@ export function createEngine(ports: EnginePorts) {
       matches: safeEqual,
     });
     const masked = maskAddress(channel, key);
-    ports.log?.('code checked', {
+    ports.observe?.({
+      type: 'code_checked',
       tenant: tenant.id,
       channel,
-      to: masked,
       purpose,
+      to: masked,
       outcome: outcome.outcome,
     });
     if (outcome.outcome === 'approved') return { valid: true, status: 'approved' };
@@ -321,10 +339,11 @@ export function createEngine(ports: EnginePorts) {
         ? { hash: grantHash(tenant, key, purpose, grantToken), expiresAt: now + grantSeconds * 1000 }
         : undefined,
     });
-    ports.log?.('link checked', {
+    ports.observe?.({
+      type: 'link_checked',
       tenant: tenant.id,
-      to: maskAddress('email', key),
       purpose,
+      to: maskAddress('email', key),
       confirmed: !!nonce,
     });
     if (!nonce) return { confirmed: false };
@@ -355,7 +374,13 @@ export function createEngine(ports: EnginePorts) {
       grantHash: grantHash(tenant, key, purpose, command.token),
       now: clock.now(),
     });
-    ports.log?.('grant redeemed', { tenant: tenant.id, to: maskAddress('email', key), purpose, redeemed });
+    ports.observe?.({
+      type: 'grant_redeemed',
+      tenant: tenant.id,
+      purpose,
+      to: maskAddress('email', key),
+      redeemed,
+    });
     return redeemed;
   }
 

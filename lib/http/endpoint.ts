@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DomainError, InputError } from '../engine/errors.ts';
 import { logger } from '../log.ts';
+import { observeFailure } from '../observe.ts';
 import { getRuntime, type Runtime } from '../runtime.ts';
 import { type HttpRequest, type HttpResponse, toHttpRequest } from './request.ts';
 
@@ -24,6 +25,8 @@ function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEve
   return {
     onError: async (request) => {
       const error = request.error;
+      if (error instanceof DomainError) observeFailure(error.kind);
+      else if (!(error instanceof InputError)) observeFailure('unexpected');
       if (!(error instanceof InputError) && !(error instanceof DomainError && error.kind !== 'busy')) {
         logger.error('request failed', { errorName: error?.name, errorMessage: error?.message });
       }

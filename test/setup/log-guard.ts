@@ -14,6 +14,11 @@ for (const stream of [process.stdout, process.stderr]) {
   }) as typeof stream.write;
 }
 
+/** Everything written to stdout/stderr so far in this test file (for tests of logs and metrics). */
+export function capturedOutput(): string {
+  return captured.join('');
+}
+
 afterAll(() => {
   const messages = outbox.list();
   if (messages.length === 0) return;

@@ -1,0 +1,43 @@
+// Observability: each engine event becomes one structured log line and one CloudWatch metric (EMF via
+// Powertools); refusals and busy answers are counted by kind, for alarms on abuse and provider trouble.
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { EngineEvent } from './engine/engine.ts';
+import type { DomainErrorKind } from './engine/errors.ts';
+import { logger } from './log.ts';
+
+/** Namespace `Codegate`; dimensions are low-cardinality only (channel, reason) — tenants go to the logs. */
+export const metrics = new Metrics({ namespace: 'Codegate', serviceName: 'codegate' });
+
+function count(name: string, dimensions: Record<string, string>): void {
+  // A single metric is published at once with its own dimensions, so nothing leaks between requests.
+  const metric = metrics.singleMetric();
+  for (const [dimension, value] of Object.entries(dimensions)) metric.addDimension(dimension, value);
+  metric.addMetric(name, MetricUnit.Count, 1);
+}
+
+function metricName(event: EngineEvent): string {
+  switch (event.type) {
+    case 'code_sent':
+      return 'CodeSent';
+    case 'delivery_failed':
+      return 'DeliveryFailed';
+    case 'code_checked':
+      return { approved: 'CodeApproved', wrong: 'CodeRejected', refused: 'CheckRefused' }[event.outcome];
+    case 'link_checked':
+      return event.confirmed ? 'LinkConfirmed' : 'LinkRefused';
+    case 'grant_redeemed':
+      return event.redeemed ? 'GrantRedeemed' : 'GrantRefused';
+  }
+}
+
+/** The engine's observer: one log line (`code sent`, `code checked`, …) and one metric per event. */
+export function observe(event: EngineEvent): void {
+  logger.info(event.type.replace('_', ' '), { ...event });
+  count(metricName(event), { channel: 'channel' in event ? event.channel : 'email' });
+}
+
+/** Counts a request the engine refused (`Refused` by reason) or could not serve (`Busy`). */
+export function observeFailure(kind: DomainErrorKind | 'unexpected'): void {
+  if (kind === 'busy' || kind === 'unexpected') count('Busy', {});
+  else count('Refused', { reason: kind });
+}

@@ -1,0 +1,63 @@
+// Logs and metrics: each engine event is one structured log line and one CloudWatch EMF metric.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type TestService } from './helpers/service.ts';
+import { capturedOutput } from './setup/log-guard.ts';
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+interface Emf {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  [field: string]: unknown;
+}
+
+/** The EMF documents written since `from`, by metric name. */
+function metricsSince(from: number): Emf[] {
+  return capturedOutput()
+    .slice(from)
+    .split('\n')
+    .filter((line) => line.includes('"CloudWatchMetrics"'))
+    .map((line) => JSON.parse(line) as Emf);
+}
+const named = (docs: Emf[], name: string) =>
+  docs.filter((doc) => doc._aws.CloudWatchMetrics.some((set) => set.Metrics.some((m) => m.Name === name)));
+
+const native = (path: string, json: unknown) =>
+  service.request('POST', path, { json, headers: { authorization: 'Bearer demo-api-key' } });
+
+describe('observability', () => {
+  it('a send and its checks publish CodeSent, CodeRejected and CodeApproved by channel', async () => {
+    const from = capturedOutput().length;
+    const body = { channel: 'email', to: 'metrics@example.com', purpose: 'login' };
+    expect((await native('/v1/verifications', body)).status).toBe(201);
+    const code = service.lastCode('metrics@example.com');
+    await native('/v1/verifications/check', { ...body, code: code === '000000' ? '000001' : '000000' });
+    await native('/v1/verifications/check', { ...body, code });
+
+    const docs = metricsSince(from);
+    for (const name of ['CodeSent', 'CodeRejected', 'CodeApproved']) {
+      const [doc] = named(docs, name);
+      expect(doc?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Codegate');
+      expect(doc?.channel).toBe('email');
+      expect(doc?.[name]).toBe(1);
+    }
+    // The matching log lines carry the tenant and the masked address, never the address itself.
+    const logs = capturedOutput().slice(from);
+    expect(logs).toMatch(/"message":"code sent".*"to":"m\*\*\*@example.com"/);
+    expect(logs).not.toContain('metrics@example.com');
+  });
+
+  it('a refused send publishes Refused with its reason', async () => {
+    const body = { channel: 'email', to: 'refused@example.com', purpose: 'login' };
+    await native('/v1/verifications', body);
+    const from = capturedOutput().length;
+    expect((await native('/v1/verifications', body)).status).toBe(429);
+    const [doc] = named(metricsSince(from), 'Refused');
+    expect(doc?.reason).toBe('rate_limited');
+  });
+});
