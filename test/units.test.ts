@@ -172,3 +172,14 @@ describe('tenant files', () => {
     expect(() => parseTenants(JSON.stringify(twice))).toThrow(/userDomain:X belongs to both one and two/);
   });
 });
+
+describe('the leak detector the suite relies on', () => {
+  it('finds codes and tokens standing on their own, not digit runs inside ids', async () => {
+    const { leaks } = await import('./helpers/leaks.ts');
+    expect(leaks('Your code is 834617.', '834617')).toBe(true);
+    expect(leaks('{"code":"834617"}', '834617')).toBe(true);
+    expect(leaks('?token=abc-DEF_123&email=x', 'abc-DEF_123')).toBe(true);
+    expect(leaks('"id":"vf_e01.aa8e948346174024"', '834617')).toBe(false);
+    expect(leaks('"timeEpoch":1795338346170', '834617')).toBe(false);
+  });
+});
