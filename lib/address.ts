@@ -1,5 +1,5 @@
-// Address normalization (SPEC §3): emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js.
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// Address normalization (SPEC §3): emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js (mobile metadata).
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import * as z from 'zod';
 
 const emailSchema = z.email();
@@ -22,6 +22,9 @@ export interface ParsedPhone {
 }
 
 /**
+ * Phones are SMS destinations, so they are validated with libphonenumber's mobile metadata: a landline
+ * can never receive a code, and refusing it up front costs no SMS (it is also smaller than `max`).
+ *
  * Parses a phone number given as E.164 (`+8613800138000`) or as national digits with a calling code
  * (`86`, `+86`, `0086`). Undefined unless libphonenumber-js considers the number valid.
  */

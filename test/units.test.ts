@@ -70,6 +70,14 @@ describe('addresses', () => {
     expect(parsePhone('138-0013-8000', '86')).toBeUndefined();
     expect(parsePhone('13800138000', 'abc')).toBeUndefined();
   });
+
+  it('refuse numbers that cannot receive an SMS: landlines and invalid mobile ranges', () => {
+    expect(parsePhone('+442071838750')).toBeUndefined(); // London landline
+    expect(parsePhone('+33123456789')).toBeUndefined(); // Paris landline
+    expect(parsePhone('+8612345678901')).toBeUndefined(); // no such CN mobile range
+    expect(parsePhone('+447911123456')?.country).toBe('GB');
+    expect(parsePhone('+33612345678')?.country).toBe('FR');
+  });
 });
 
 describe('masking', () => {

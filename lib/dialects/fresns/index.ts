@@ -1,5 +1,5 @@
 // Fresns dialect (seed 001): parse send-verify-code into an engine command; render `{code, message, data}`.
-import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
+import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/mobile';
 import { parseEmail, parsePhone } from '../../address.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { DomainError, InputError, InvalidAddressError } from '../../engine/errors.ts';
