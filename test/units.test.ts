@@ -75,7 +75,7 @@ describe('addresses', () => {
     expect(parsePhone('+442071838750')).toBeUndefined(); // London landline
     expect(parsePhone('+33123456789')).toBeUndefined(); // Paris landline
     expect(parsePhone('+8612345678901')).toBeUndefined(); // no such CN mobile range
-    expect(parsePhone('+447911123456')?.country).toBe('GB');
+    expect(parsePhone('+447400123456')?.country).toBe('GB');
     expect(parsePhone('+33612345678')?.country).toBe('FR');
   });
 });
