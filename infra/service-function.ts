@@ -35,6 +35,11 @@ export interface ServiceFunctionProps {
   pepper: ISecret;
   /** Extra environment (never a secret value). */
   environment?: Record<string, string>;
+  /**
+   * The providers the function may use (its route's `access`). They are fixed at bundle time, so
+   * esbuild leaves out the SES client, the SNS client or the captcha drawing where they are not used.
+   */
+  providers: { mail: boolean; sms: boolean; captchaImages: boolean };
 }
 
 /**
@@ -91,6 +96,11 @@ export class ServiceFunction extends Construct {
         // The SDK version we test against ships inside the bundle, not the runtime's copy.
         bundleAwsSDK: true,
         externalModules: [],
+        define: {
+          'process.env.CODEGATE_MAIL': JSON.stringify(String(props.providers.mail)),
+          'process.env.CODEGATE_SMS': JSON.stringify(String(props.providers.sms)),
+          'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
+        },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },

@@ -119,6 +119,11 @@ export class CodegateStack extends Stack {
         description: `${route.method} ${route.path}`,
         table: this.table,
         pepper,
+        providers: {
+          mail: route.access.mail ?? false,
+          sms: route.access.sms ?? false,
+          captchaImages: route.access.captchaImages ?? false,
+        },
       });
       service.grantTable(this.table, route.access.table);
       service.grantPepper(pepper);

@@ -13,8 +13,11 @@ export interface Route {
   path: string;
   /** Function file under `functions/` (without `.ts`); also the construct id's basis. */
   name: string;
-  /** Least privilege: what the function's role is granted. */
-  access: { table: TableAction[]; mail?: boolean; sms?: boolean };
+  /**
+   * Least privilege: what the function's role is granted. `mail`, `sms` and `captchaImages` also decide,
+   * at bundle time, which provider code the function carries at all (see `lib/runtime.ts`).
+   */
+  access: { table: TableAction[]; mail?: boolean; sms?: boolean; captchaImages?: boolean };
 }
 
 const READ: TableAction[] = ['dynamodb:GetItem'];
@@ -66,7 +69,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/api/v2/sdk/captcha',
     name: 'eiam-captcha-get',
-    access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], captchaImages: true },
   },
   {
     method: 'POST',

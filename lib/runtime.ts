@@ -3,8 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { type CaptchaService, createCaptchaService } from './captcha/service.ts';
 import { type Config, readConfig } from './config.ts';
 import { Outbox } from './delivery/outbox.ts';
-import { SesMailer } from './delivery/ses-mailer.ts';
-import { SnsTexter } from './delivery/sns-texter.ts';
+import type { Mailer, Texter } from './delivery/types.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
 import { observe } from './observe.ts';
@@ -41,25 +40,67 @@ async function readPepper(config: Config): Promise<Buffer> {
   return Buffer.from(SecretString, 'utf8');
 }
 
+/*
+ * Providers are loaded per function. The stack bundles each function with `process.env.CODEGATE_MAIL`,
+ * `CODEGATE_SMS` and `CODEGATE_CAPTCHA_IMAGES` defined from its route's `access`, so esbuild folds
+ * these checks and drops the clients a function never uses (a status lookup carries no SES or SNS
+ * client). Unset — the local runtime and the tests — everything is available.
+ */
+
+/** Stands in for a provider this function was built without; the engine withdraws the code. */
+function missing(what: string): Mailer & Texter {
+  const refuse = async () => {
+    throw new Error(`this function was built without ${what}`);
+  };
+  return { sendMail: refuse, sendSms: refuse };
+}
+
+async function mailerFor(config: Config): Promise<Mailer> {
+  if (config.DELIVERY === 'outbox') return outbox;
+  if (process.env.CODEGATE_MAIL !== 'false') {
+    const { SesMailer } = await import('./delivery/ses-mailer.ts');
+    return new SesMailer(undefined, config.SES_CONFIGURATION_SET);
+  }
+  return missing('mail');
+}
+
+async function texterFor(config: Config): Promise<Texter> {
+  if (config.DELIVERY === 'outbox') return outbox;
+  if (process.env.CODEGATE_SMS !== 'false') {
+    const { SnsTexter } = await import('./delivery/sns-texter.ts');
+    return new SnsTexter();
+  }
+  return missing('SMS');
+}
+
+async function drawPuzzle() {
+  if (process.env.CODEGATE_CAPTCHA_IMAGES !== 'false') {
+    const puzzle = await import('./captcha/puzzle.ts');
+    return puzzle.drawPuzzle();
+  }
+  throw new Error('this function was built without captcha images');
+}
+
 async function build(): Promise<Runtime> {
   const config = readConfig();
   const db = createDocumentClient(config.DYNAMODB_ENDPOINT);
   documentClient = db;
   const store = new VerificationStore(db, config.TABLE_NAME);
-  const local = config.DELIVERY === 'outbox';
   const pepper = await readPepper(config);
+  const clock = { now: () => Date.now() + clockOffsetMs };
   const engine = createEngine({
     store,
-    mailer: local ? outbox : new SesMailer(undefined, config.SES_CONFIGURATION_SET),
-    texter: local ? outbox : new SnsTexter(),
-    clock: { now: () => Date.now() + clockOffsetMs },
+    mailer: await mailerFor(config),
+    texter: await texterFor(config),
+    clock,
     pepper,
     observe,
   });
   const captcha = createCaptchaService({
     store: new CaptchaStore(db, config.TABLE_NAME),
-    clock: { now: () => Date.now() + clockOffsetMs },
+    clock,
     pepper,
+    draw: drawPuzzle,
     log: (message, facts) => logger.info(message, facts),
   });
   return { config, engine, store, captcha, tenants: new TenantRegistry(db, config.TABLE_NAME) };

@@ -53,6 +53,11 @@ async function bundleSizes() {
       target: 'node22',
       format: 'esm',
       mainFields: ['module', 'main'],
+      define: {
+        'process.env.CODEGATE_MAIL': JSON.stringify(String(route.access.mail ?? false)),
+        'process.env.CODEGATE_SMS': JSON.stringify(String(route.access.sms ?? false)),
+        'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(route.access.captchaImages ?? false)),
+      },
       write: false,
       logLevel: 'silent',
     });

@@ -314,6 +314,14 @@ describe('bundles', () => {
     },
   );
 
+  it.each(ROUTES)('$name carries exactly the providers its route declares', (route) => {
+    const { code } = bundleOf(route);
+    // Client and drawing code are dropped at bundle time where the route does not use them.
+    expect(code.includes('SendEmailCommand')).toBe(route.access.mail === true);
+    expect(code.includes('PublishCommand')).toBe(route.access.sms === true);
+    expect(code.includes('IHDR')).toBe(route.access.captchaImages === true);
+  });
+
   it('loads on its own, with no node_modules anywhere near it', () => {
     const route = ROUTES[0];
     if (!route) throw new Error('no routes');

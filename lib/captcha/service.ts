@@ -5,7 +5,7 @@ import { keyedHash, randomHex } from '../crypto.ts';
 import type { Clock } from '../engine/engine.ts';
 import type { Channel } from '../engine/purposes.ts';
 import type { CaptchaStore } from '../store/captcha-store.ts';
-import { drawPuzzle, type Puzzle } from './puzzle.ts';
+import type { Puzzle } from './puzzle.ts';
 
 /** The rules, with AJ-Captcha's defaults. */
 export const CAPTCHA_RULES = {
@@ -42,8 +42,8 @@ export interface CaptchaPorts {
   clock: Clock;
   /** Deployment secret: pass tokens and senders are stored only as keyed hashes. */
   pepper: Buffer;
-  /** Draws the puzzle (tests may pass a deterministic one); defaults to {@link drawPuzzle}. */
-  draw?: () => Puzzle;
+  /** Draws the puzzle: `drawPuzzle` from `./puzzle.ts`, loaded only by the function that issues challenges. */
+  draw: () => Puzzle | Promise<Puzzle>;
   /** Called with token-free facts only. */
   log?: (message: string, facts: Record<string, unknown>) => void;
 }
@@ -51,7 +51,6 @@ export interface CaptchaPorts {
 /** Builds the captcha service over its ports. */
 export function createCaptchaService(ports: CaptchaPorts) {
   const { store, clock, pepper } = ports;
-  const draw = ports.draw ?? drawPuzzle;
 
   const passKey = (tenantId: string, captchaToken: string) =>
     keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
@@ -60,7 +59,7 @@ export function createCaptchaService(ports: CaptchaPorts) {
 
   /** Draws a new puzzle for the tenant and keeps its answer for {@link CAPTCHA_RULES.challengeSeconds}. */
   async function issue(tenantId: string): Promise<IssuedChallenge> {
-    const puzzle = draw();
+    const puzzle = await ports.draw();
     const token = randomHex(16);
     await store.putChallenge({
       tenantId,
