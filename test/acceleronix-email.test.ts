@@ -1,6 +1,9 @@
 // Seed 000 end to end through the local runtime: the README walkthrough and every documented error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../lib/store/client.ts';
+import { leaks } from './helpers/leaks.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { scalars, scanAll } from './helpers/table.ts';
 
 const PATH = '/v2/mail/enduserapi/v2/sendEmail';
 let service: TestService;
@@ -95,5 +98,21 @@ describe('seed 000 sendEmail', () => {
     });
     expect(response.status).toBe(200);
     expect(response.body.code).toBe(50005);
+  });
+
+  it('leaves no sent code and no full address in any attribute of the table', async () => {
+    const messages = service.messages();
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+    const db = createDocumentClient(service.endpoint);
+    const items = await scanAll(db, service.tableName);
+    db.destroy();
+    // Tenant items hold the accounts directory, whose addresses are configuration, not traffic.
+    const values = items.filter((item) => !String(item.pk).startsWith('TENANT#')).flatMap(scalars);
+    expect(values.length).toBeGreaterThan(20);
+    for (const message of messages) {
+      const code = message.text.match(/\b(\d{6})\b/)?.[1] ?? 'missing';
+      expect(values.some((value) => leaks(value, code))).toBe(false);
+      expect(values.some((value) => value.toLowerCase().includes(message.to.toLowerCase()))).toBe(false);
+    }
   });
 });
