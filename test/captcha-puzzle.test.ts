@@ -211,11 +211,4 @@ describe('block puzzle images', () => {
     expect(() => drawPuzzle(() => 0.5)).toThrow(RangeError);
     expect(() => cutPuzzle(new PNG({ width: 10, height: 10 }))).toThrow(RangeError);
   });
-
-  it('is fast', () => {
-    const start = performance.now();
-    for (let i = 0; i < 20; i++) drawPuzzle();
-    // Well under 50 ms each on a normal machine; the bound is loose for slow CI runners.
-    expect((performance.now() - start) / 20).toBeLessThan(50);
-  });
 });

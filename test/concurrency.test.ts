@@ -1,6 +1,7 @@
 // Every limit holds under real parallel requests through the local runtime to DynamoDB Local.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedHash } from '../lib/crypto.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { scanAll } from './helpers/table.ts';
@@ -86,10 +87,12 @@ describe('under concurrency', () => {
     const untilNextHour = 3_600_000 - (Date.now() % 3_600_000);
     if (untilNextHour < 10_000) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 50));
     const bucket = Math.floor(Date.now() / 3_600_000);
+    // Counter keys hold a keyed hash of the IP, never the IP itself.
+    const ipKey = keyedHash(Buffer.from(process.env.PEPPER ?? '', 'utf8'), 'ip', 'demo', ip);
     await db.send(
       new UpdateCommand({
         TableName: service.tableName,
-        Key: { pk: `CTR#ip#demo#${ip}#${bucket}`, sk: 'CTR' },
+        Key: { pk: `CTR#ip#demo#${ipKey}#${bucket}`, sk: 'CTR' },
         UpdateExpression: 'SET c = :c',
         ExpressionAttributeValues: { ':c': 990 },
       }),
@@ -100,7 +103,10 @@ describe('under concurrency', () => {
     const admitted = responses.filter((response) => response.body.code === 200).length;
     expect(admitted).toBe(10);
     const counter = await db.send(
-      new GetCommand({ TableName: service.tableName, Key: { pk: `CTR#ip#demo#${ip}#${bucket}`, sk: 'CTR' } }),
+      new GetCommand({
+        TableName: service.tableName,
+        Key: { pk: `CTR#ip#demo#${ipKey}#${bucket}`, sk: 'CTR' },
+      }),
     );
     expect(counter.Item?.c).toBe(1000);
     db.destroy();

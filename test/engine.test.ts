@@ -208,6 +208,31 @@ describe('delivery failure', () => {
   });
 });
 
+describe('a failing provider', () => {
+  it('does not switch the per-IP limit or the SMS budget off: failed sends stay counted', async () => {
+    const tenant: Tenant = {
+      ...demo,
+      id: `failing-${Date.now()}`,
+      limits: { ...demo.limits, perIp: { limit: 2, windowSeconds: 3600 } },
+      sms: { ...demo.sms, dailyBudget: 2 },
+    };
+    const viaIp = (to: string) =>
+      engine.sendCode({ tenant, channel: 'email', to, purpose: 'login', clientIp: '192.0.2.99' });
+    for (let i = 0; i < 2; i++) {
+      mailer.failNext = true;
+      await expect(viaIp(fresh())).rejects.toBeInstanceOf(DeliveryFailedError);
+    }
+    await expect(viaIp(fresh())).rejects.toMatchObject({ kind: 'rate_limited', scope: 'ip' });
+
+    const sms = (to: string) => engine.sendCode({ tenant, channel: 'sms', to, purpose: 'login' });
+    for (const to of ['+8613800138011', '+8613800138012']) {
+      mailer.failNext = true;
+      await expect(sms(to)).rejects.toBeInstanceOf(DeliveryFailedError);
+    }
+    await expect(sms('+8613800138013')).rejects.toMatchObject({ kind: 'budget_exhausted' });
+  });
+});
+
 describe('at rest', () => {
   it('no attribute in the table holds a sent code or a full address', async () => {
     for (let i = 0; i < 5; i++) await send(fresh());

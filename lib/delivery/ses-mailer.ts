@@ -1,11 +1,12 @@
 // Secondary adapter: mail through Amazon SES (SendEmail with a configuration set).
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { PROVIDER_CLIENT } from '../aws-clients.ts';
 import type { Mailer, OutgoingMessage, SenderSettings } from './types.ts';
 
 /** Sends mail with one SES client for the container's lifetime. */
 export class SesMailer implements Mailer {
   constructor(
-    private readonly client: SESClient = new SESClient({}),
+    private readonly client: SESClient = new SESClient(PROVIDER_CLIENT),
     private readonly defaultConfigurationSet?: string,
   ) {}
 

@@ -159,7 +159,9 @@ export function createEngine(ports: EnginePorts) {
     const { tenant } = command;
     const specs: CounterSpec[] = [];
     if (command.clientIp) {
-      specs.push({ scope: 'ip', key: `ip#${tenant.id}#${command.clientIp}`, ...tenant.limits.perIp });
+      // Keyed like device fingerprints: a table dump shows no client addresses.
+      const ip = keyedHash(pepper, 'ip', tenant.id, command.clientIp);
+      specs.push({ scope: 'ip', key: `ip#${tenant.id}#${ip}`, ...tenant.limits.perIp });
     }
     if (command.deviceId) {
       const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);

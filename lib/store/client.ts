@@ -7,6 +7,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DATABASE_CLIENT } from '../aws-clients.ts';
 import { createTableInput, TABLE } from './table.ts';
 
 /** Builds a document client; `endpoint` points at DynamoDB Local or any other DynamoDB. */
@@ -14,11 +15,14 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
   const client = new DynamoDBClient(
     endpoint
       ? {
+          // DynamoDB Local (a JVM on a small machine) is slower than DynamoDB: allow it more per attempt.
+          maxAttempts: DATABASE_CLIENT.maxAttempts,
+          requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
           endpoint,
           region: process.env.AWS_REGION ?? 'local',
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
-      : {},
+      : DATABASE_CLIENT,
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

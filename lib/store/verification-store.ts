@@ -193,7 +193,7 @@ export class VerificationStore {
     scopes.push('address');
 
     for (const counter of input.counters) {
-      items.push({ Update: this.counterUpdate(counter, now, 1) });
+      items.push({ Update: this.counterUpdate(counter, now) });
       scopes.push(counter.scope);
     }
 
@@ -223,12 +223,13 @@ export class VerificationStore {
         const reasons = cancellationReasons(error, items.length);
         if (!reasons) throw translate(error);
         const refusal = this.refusal(input, reasons, scopes);
-        if (refusal === 'retry' && attempt < 3) {
+        if (refusal === 'retry' && attempt < 5) {
           // Only shared counters conflicted: the whole transaction was cancelled, so a retry is safe.
-          await new Promise((resolve) => setTimeout(resolve, randomInt(10, 50)));
+          await new Promise((resolve) => setTimeout(resolve, randomInt(10, 60 * (attempt + 1))));
           continue;
         }
-        if (refusal === 'retry') throw new RateLimitedError('ip', 1);
+        // Still contended after the retries: answer "too frequent, retry in a second", never a 5xx (SPEC §3).
+        if (refusal === 'retry') throw new RateLimitedError('address', 1);
         if ('replayed' in refusal) return refusal;
         throw refusal;
       }
@@ -236,8 +237,10 @@ export class VerificationStore {
   }
 
   /**
-   * Withdraws a code whose delivery failed: the code can no longer verify, and the send slot and
-   * counters it used are given back so the recipient may try again at once.
+   * Withdraws a code whose delivery failed: the code can no longer verify, and the recipient's send slot
+   * is given back so they may try again at once. The per-IP, per-device and budget counters stay spent:
+   * a failing provider must not switch the limits off (a flood of bad numbers would otherwise sustain
+   * itself), and a timed-out SMS may have been billed.
    */
   async withdrawSend(input: AdmitSendInput): Promise<void> {
     const slots = input.perAddress.limit;
@@ -278,13 +281,6 @@ export class VerificationStore {
           if (!(inner instanceof ConditionalCheckFailedException)) throw translate(inner);
         });
     }
-    await Promise.all(
-      input.counters.map((counter) =>
-        this.db
-          .send(new UpdateCommand(this.counterUpdate(counter, input.now, -1, false)))
-          .catch(() => undefined),
-      ),
-    );
   }
 
   /**
@@ -462,26 +458,24 @@ export class VerificationStore {
       });
   }
 
-  private counterUpdate(counter: CounterSpec, now: number, delta: 1 | -1, guarded = true) {
+  /** One more in the counter's current fixed window, if the window has room. */
+  private counterUpdate(counter: CounterSpec, now: number) {
     const windowMs = counter.windowSeconds * 1000;
     const bucket = Math.floor(now / windowMs);
-    const update: UpdateCommandInput & { UpdateExpression: string } = {
+    return {
       TableName: this.tableName,
       Key: { pk: `CTR#${counter.key}#${bucket}`, sk: 'CTR' },
-      UpdateExpression: 'ADD c :delta SET #ttl = :ttl, resetAt = :resetAt',
+      UpdateExpression: 'ADD c :one SET #ttl = :ttl, resetAt = :resetAt',
+      ConditionExpression: 'attribute_not_exists(c) OR c < :limit',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: {
-        ':delta': delta,
+        ':one': 1,
+        ':limit': counter.limit,
         ':ttl': seconds((bucket + 1) * windowMs) + 60,
         ':resetAt': (bucket + 1) * windowMs,
       },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
-    if (guarded) {
-      update.ConditionExpression = 'attribute_not_exists(c) OR c < :limit';
-      update.ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':limit': counter.limit };
-      update.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    }
-    return update;
   }
 
   private async write(items: TransactItem[]) {

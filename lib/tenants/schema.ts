@@ -13,6 +13,11 @@ const templateOverride = z.object({
   html: z.string().min(1).optional(),
 });
 
+/** An http(s) URL without query or fragment: links are built by appending to it. */
+const webUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => !value.includes('?') && !value.includes('#'), 'must not carry a query or fragment');
+
 /** A user account known to the tenant (for the dialects that ask whether an account exists). */
 export const accountSchema = z.object({
   id: z.string().min(1),
@@ -88,9 +93,9 @@ export const tenantSchema = z.object({
     from: z.string().min(3),
     configurationSet: z.string().optional(),
     /** Base URL for verification links (seed 004); the local runtime fills its own address when absent. */
-    linkBaseUrl: z.string().url().optional(),
+    linkBaseUrl: webUrl.optional(),
     /** Where password-reset confirmations redirect (seed 004). */
-    resetUrl: z.string().url().optional(),
+    resetUrl: webUrl.optional(),
   }),
   sms: z
     .object({
