@@ -15,6 +15,7 @@ import {
   testTenant,
 } from './helpers/acceleronix-sms.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { rememberSecret } from './setup/log-guard.ts';
 
 // Mock every SNSClient before the runtime builds its texter: no request leaves the machine.
 const sns = mockClient(SNSClient);
@@ -80,7 +81,7 @@ const check = (to: string, purpose: string, code: string) =>
   });
 
 const publishes = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
-const codeIn = (message: string | undefined) => message?.match(/\b(\d{6})\b/)?.[1] ?? '';
+const codeIn = (message: string | undefined) => rememberSecret(message?.match(/\b(\d{6})\b/)?.[1] ?? '');
 
 describe('seed 002 over SNS', () => {
   it('publishes to the E.164 number as Transactional with the tenant sender settings', async () => {

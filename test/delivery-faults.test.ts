@@ -4,6 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type TestService } from './helpers/service.ts';
+import { rememberSecret } from './setup/log-guard.ts';
 
 const ses = mockClient(SESClient);
 const sns = mockClient(SNSClient);
@@ -31,7 +32,7 @@ const check = (channel: 'email' | 'sms', to: string, purpose: string, code: stri
     headers: { authorization: 'Bearer demo-api-key' },
     json: { channel, to, purpose, code },
   });
-const codeIn = (text: string | undefined) => text?.match(/\b(\d{6})\b/)?.[1] ?? 'missing';
+const codeIn = (text: string | undefined) => rememberSecret(text?.match(/\b(\d{6})\b/)?.[1] ?? 'missing');
 
 describe('SES', () => {
   it('gets one SendEmail with the tenant sender, text and HTML parts', async () => {

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { rememberSecret } from './setup/log-guard.ts';
 
 const ses = mockClient(SESClient);
 const sns = mockClient(SNSClient);
@@ -34,13 +35,14 @@ beforeEach(() => {
 /** The code (and link token, if any) the failed provider call carried, which nobody received. */
 function lostMail() {
   const text = ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input.Message?.Body?.Text?.Data ?? '';
-  return { code: text.match(/\b(\d{6})\b/)?.[1] ?? 'missing', token: text.match(/token=([\w-]+)/)?.[1] };
+  const token = text.match(/token=([\w-]+)/)?.[1];
+  if (token) rememberSecret(token);
+  return { code: rememberSecret(text.match(/\b(\d{6})\b/)?.[1] ?? 'missing'), token };
 }
-const lostSms = () =>
-  sns
-    .commandCalls(PublishCommand)
-    .at(-1)
-    ?.args[0].input.Message?.match(/\b(\d{6})\b/)?.[1] ?? 'missing';
+function lostSms() {
+  const text = sns.commandCalls(PublishCommand).at(-1)?.args[0].input.Message ?? '';
+  return rememberSecret(text.match(/\b(\d{6})\b/)?.[1] ?? 'missing');
+}
 
 const check = (channel: 'email' | 'sms', to: string, purpose: string, code: string) =>
   service

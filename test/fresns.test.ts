@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../lib/dialects/fresns/codes.ts';
-import { fresns } from '../lib/dialects/fresns/index.ts';
+import { fresns, parseSendVerifyCode } from '../lib/dialects/fresns/index.ts';
 import {
   BudgetExhaustedError,
   BusyError,
@@ -16,6 +16,7 @@ import {
 import type { HttpRequest } from '../lib/http/request.ts';
 import { advanceClock } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import type { TenantRegistry } from '../lib/tenants/registry.ts';
 import { type TenantsFile, tenantsFileSchema } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
@@ -622,6 +623,8 @@ describe('seed 001 parameters', () => {
         const reply = await post(undefined, extra, { raw: payload });
         expect(reply.status).toBe(200);
         expect(DOCUMENTED.has(reply.body.code)).toBe(true);
+        // 32301 is also the answer to an unexpected exception: the fuzz must never reach it.
+        expect(reply.body.code).not.toBe(32301);
         expect(reply.body.data).toBeNull();
         seen.add(reply.body.code);
       }),
@@ -661,5 +664,31 @@ describe('seed 001 rendering of engine refusals', () => {
   it('never shows an unexpected error message', () => {
     expect(codeOf(new Error('secret detail')).message).not.toContain('secret');
     expect(codeOf(new BusyError('dynamodb: Throttling'), 'zh-CN').message).toBe('服务商未响应');
+  });
+});
+
+describe('limits are Fresns’s own', () => {
+  it('pins 1 per minute and 5 per 10 minutes even for a tenant configured otherwise', async () => {
+    const [demo] = (await loadTenantsFile(DEMO_TENANTS_FILE)).tenants;
+    if (!demo) throw new Error('no demo tenant');
+    const lenient = {
+      ...demo,
+      limits: { ...demo.limits, cooldownSeconds: 0, perAddress: { limit: 50, windowSeconds: 60 } },
+    };
+    const registry = { findByHost: async () => lenient } as unknown as TenantRegistry;
+    const request: HttpRequest = {
+      method: 'POST',
+      path: '/api/v2/common/send-verify-code',
+      headers: { host: 'localhost' },
+      query: {},
+      pathParameters: {},
+      body: { type: 'email', useType: 5, templateId: 1, account: 'pinned@example.com' },
+      clientIp: '192.0.2.1',
+      requestId: 'r-1',
+    };
+    const command = await parseSendVerifyCode(request, registry);
+    expect(command.tenant.limits.cooldownSeconds).toBe(60);
+    expect(command.tenant.limits.perAddress).toEqual({ limit: 5, windowSeconds: 600 });
+    expect(command.tenant.limits.perIp).toEqual(demo.limits.perIp);
   });
 });

@@ -139,6 +139,17 @@ export function parseSendVerifyCodeBody(request: HttpRequest): SendVerifyCodeInp
   };
 }
 
+/**
+ * Fresns documents its limits exactly — 1 per minute and 5 per 10 minutes per account — so this
+ * dialect applies them whatever the tenant configures for its other front doors.
+ */
+function withFresnsLimits(tenant: Tenant): Tenant {
+  return {
+    ...tenant,
+    limits: { ...tenant.limits, cooldownSeconds: 60, perAddress: { limit: 5, windowSeconds: 600 } },
+  };
+}
+
 /** The tenant behind `Host` (port ignored, `*` fallback); unknown or disabled → 32100. */
 async function tenantOf(request: HttpRequest, tenants: TenantRegistry): Promise<Tenant> {
   const tenant = await tenants.findByHost(request.headers.host);
@@ -224,7 +235,7 @@ export async function parseSendVerifyCode(
   }
   const to = await destinationOf(tenant, input, request);
   return {
-    tenant,
+    tenant: withFresnsLimits(tenant),
     channel: input.channel,
     to,
     purpose,
