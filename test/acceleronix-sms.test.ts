@@ -199,6 +199,17 @@ describe('seed 002: signature, timestamp and replay', () => {
     expect(service.messages(e164(phone))).toHaveLength(1);
   });
 
+  it('accepts one random once even when 50 numbers are signed with it at the same moment', async () => {
+    // Distinct numbers and IPs: no cooldown or per-IP limit can stop these, only the nonce.
+    const random = freshRandom();
+    const phones = Array.from({ length: 50 }, () => cnNumber());
+    const responses = await Promise.all(phones.map((phone) => send(signed({ phone, random }), freshIp())));
+    const codes = responses.map((response) => response.body.code);
+    expect(codes.filter((code) => code === 200)).toHaveLength(1);
+    expect(codes.filter((code) => code === 5032)).toHaveLength(49);
+    expect(phones.flatMap((phone) => service.messages(e164(phone)))).toHaveLength(1);
+  });
+
   it('refuses a one-character change in any signed field with 5032 and sends nothing', async () => {
     const phone = cnNumber();
     const good = signed({ phone });
