@@ -227,6 +227,24 @@ describe('seed 004 POST /api/verify/email', () => {
     expect(service.messages()).toHaveLength(before);
   });
 
+  it.each([
+    ['a form post', 'application/x-www-form-urlencoded', 'email=alice%40example.com&state=verify'],
+    ['text/plain (no CORS preflight)', 'text/plain', '{"email":"alice@example.com","state":"verify"}'],
+    ['no content type', '', '{"email":"alice@example.com","state":"verify"}'],
+  ])(
+    'refuses %s: the send is JSON only, so no web page can relay mail through visitors',
+    async (_name, type, body) => {
+      const before = service.messages().length;
+      const headers: Record<string, string> = type ? { 'content-type': type } : {};
+      const response = await service.request('POST', PATH, {
+        body,
+        headers: { ...headers, 'accept-language': 'en' },
+      });
+      expect(response.body).toEqual({ code: -1, msg: 'Invalid Parameter' });
+      expect(service.messages()).toHaveLength(before);
+    },
+  );
+
   it('applies the send limits of every endpoint: a second mail within 60 s is refused', async () => {
     expect((await send({ email: 'twice@example.com', state: 'x' })).body.code).toBe(0);
     const again = await send({ email: 'twice@example.com', state: 'y' }, { 'accept-language': 'en' });

@@ -81,7 +81,12 @@ export async function tenantOf(request: HttpRequest, tenants: TenantRegistry): P
 }
 
 /** The send body, checked before anything tenant-specific: a well-formed email and a short `state`. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
 export function parseSendFields(request: HttpRequest): { email: string; state: string } {
+  // JSON only, as AnqiCMS reads it: a form or text/plain POST is what any web page can make a visitor's
+  // browser send without a CORS preflight, which would turn every visitor into a mail relay.
+  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) throw new InputError('invalid_parameter');
   if (request.bodyProblem) throw new InputError('invalid_parameter');
   const fields = fieldsOf(request);
   const email = parseEmail(fields.email ?? '');
