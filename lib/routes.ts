@@ -5,7 +5,8 @@ export type TableAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:PutItem'
-  | 'dynamodb:ConditionCheckItem';
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:Query';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -51,6 +52,13 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/verifications/check', name: 'native-check', access: { table: CHECK } },
   { method: 'GET', path: '/v1/verifications/{id}', name: 'native-status', access: { table: READ } },
+  {
+    method: 'GET',
+    path: '/v1/verifications',
+    name: 'native-find',
+    access: { table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  },
+  { method: 'POST', path: '/v1/grants/redeem', name: 'native-redeem-grant', access: { table: CHECK } },
   {
     method: 'POST',
     path: '/api/verify/email',

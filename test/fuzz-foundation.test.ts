@@ -117,6 +117,49 @@ describe('native API under fuzzing', () => {
     );
   });
 
+  it('POST /v1/grants/redeem answers < 500 with documented codes and never redeems a guess', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record(
+            { to: field, purpose: field, token: fc.oneof(text, fc.base64String()) },
+            { requiredKeys: [] },
+          ),
+          fc.json().map((json) => JSON.parse(json) as unknown),
+        ),
+        auth,
+        async (json, authorization) => {
+          const response = await service.request('POST', '/v1/grants/redeem', {
+            json,
+            headers: { authorization },
+          });
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 200) expect(response.body).toEqual({ valid: false });
+          else expect(NATIVE_CODES.has(response.body.error.code)).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('GET /v1/verifications?… answers 200/400/401/404 with documented codes for any query', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ channel: field, to: field, purpose: field, extra: text }, { requiredKeys: [] }),
+        auth,
+        async (query, authorization) => {
+          const response = await service.request('GET', '/v1/verifications', {
+            query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+            headers: { authorization },
+          });
+          expect([200, 400, 401, 404]).toContain(response.status);
+          if (response.status !== 200) expect(NATIVE_CODES.has(response.body.error.code)).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('GET /v1/verifications/{id} answers 401/404 for any unknown id', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), auth, async (id, authorization) => {

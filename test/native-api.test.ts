@@ -147,4 +147,51 @@ describe('native API', () => {
     expect((await call('GET', '/v1/verifications/vf_nope')).status).toBe(404);
     expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
   });
+
+  it('finds the latest verification by address, for callers that never saw its id', async () => {
+    const body = { channel: 'email', to: 'Finder@Example.com', purpose: 'login' };
+    const sent = await call('POST', '/v1/verifications', body);
+    const find = (query: Record<string, string>, key = 'demo-api-key') =>
+      service.request('GET', '/v1/verifications', { query, headers: { authorization: `Bearer ${key}` } });
+    const query = { channel: 'email', to: 'finder@example.com', purpose: 'login' };
+
+    const pending = await find(query);
+    expect(pending.status).toBe(200);
+    expect(pending.body).toEqual({
+      channel: 'email',
+      to: 'f***@example.com',
+      purpose: 'login',
+      verifiedAt: null,
+      latest: { id: sent.body.id, status: 'pending', expiresAt: sent.body.expiresAt },
+    });
+    await call('POST', '/v1/verifications/check', { ...body, code: service.lastCode('finder@example.com') });
+    expect((await find(query)).body.latest.status).toBe('approved');
+
+    expect((await find({ ...query, purpose: 'register' })).status).toBe(404);
+    expect((await find({ ...query, to: 'nobody@example.com' })).status).toBe(404);
+    expect((await find(query, 'other-api-key')).status).toBe(404);
+    expect((await find({ ...query, channel: 'fax' })).body.error.code).toBe('invalid_request');
+    expect((await find({ channel: 'email', to: 'finder@example.com' })).status).toBe(400);
+    expect((await find(query, 'wrong-key-123')).status).toBe(401);
+  });
+
+  it('redeems grants only when they exist: unknown or malformed tokens are simply not valid', async () => {
+    const redeem = (json: unknown, key = 'demo-api-key') =>
+      service.request('POST', '/v1/grants/redeem', { json, headers: { authorization: `Bearer ${key}` } });
+    const unknown = await redeem({
+      to: 'alice@example.com',
+      purpose: 'reset_password',
+      token: 'A'.repeat(43),
+    });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toEqual({ valid: false });
+    expect((await redeem({ to: 'alice@example.com', purpose: 'reset_password' })).status).toBe(400);
+    expect((await redeem({ to: 'alice@example.com', purpose: 'nap', token: 'A'.repeat(43) })).status).toBe(
+      400,
+    );
+    expect(
+      (await redeem({ to: 'a@b.co', purpose: 'reset_password', token: 'A'.repeat(43) }, 'nope-nope-nope'))
+        .status,
+    ).toBe(401);
+  });
 });

@@ -108,6 +108,11 @@ export interface VerificationStatus {
 
 const ID_PATTERN = /^vf_([es])(\d{2})([A-Za-z0-9_-]{43})\.([0-9a-f]{16})$/;
 
+/** A verification id: channel, purpose, address key and the send's nonce — opaque, and nothing secret. */
+function idOf(channel: Channel, purpose: Purpose, addrKey: string, nonce: string): string {
+  return `vf_${channel[0]}${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${addrKey}.${nonce}`;
+}
+
 /** Builds the engine over its ports. */
 export function createEngine(ports: EnginePorts) {
   const { store, clock, pepper } = ports;
@@ -208,7 +213,7 @@ export function createEngine(ports: EnginePorts) {
     const ref = addressRef(tenant, channel, address.key);
     const nonce = randomHex(8);
     const result: SendResult = {
-      id: `vf_${channel[0]}${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${ref.addrKey}.${nonce}`,
+      id: idOf(channel, purpose, ref.addrKey, nonce),
       channel,
       to: maskAddress(channel, address.deliverTo),
       purpose,
@@ -322,7 +327,7 @@ export function createEngine(ports: EnginePorts) {
     purpose: Purpose;
     token: string;
     grant?: { validitySeconds: number };
-  }): Promise<{ confirmed: boolean; id?: string; grant?: string }> {
+  }): Promise<{ confirmed: boolean; grant?: string }> {
     const { tenant, purpose } = command;
     const email = parseEmail(command.to);
     if (!email || !/^[A-Za-z0-9_-]{20,100}$/.test(command.token)) return { confirmed: false };
@@ -331,7 +336,7 @@ export function createEngine(ports: EnginePorts) {
     const now = clock.now();
     const grantToken = command.grant ? randomToken(32) : undefined;
     const grantSeconds = command.grant?.validitySeconds ?? 0;
-    const nonce = await store.consumeLink({
+    const confirmed = await store.consumeLink({
       address: ref,
       purpose,
       linkHash: linkHash(tenant, 'email', key, purpose, command.token),
@@ -346,14 +351,10 @@ export function createEngine(ports: EnginePorts) {
       tenant: tenant.id,
       purpose,
       to: maskAddress('email', key),
-      confirmed: !!nonce,
+      confirmed,
     });
-    if (!nonce) return { confirmed: false };
-    return {
-      confirmed: true,
-      id: `vf_e${String(PURPOSES.indexOf(purpose)).padStart(2, '0')}${ref.addrKey}.${nonce}`,
-      ...(grantToken ? { grant: grantToken } : {}),
-    };
+    if (!confirmed) return { confirmed: false };
+    return { confirmed: true, ...(grantToken ? { grant: grantToken } : {}) };
   }
 
   /**
@@ -386,6 +387,38 @@ export function createEngine(ports: EnginePorts) {
     return redeemed;
   }
 
+  /**
+   * The latest verification for (tenant, channel, address, purpose) — for callers that never saw its id,
+   * such as apps whose users confirm a mailed link — and when a link last confirmed that address for the
+   * purpose (kept 90 days, whatever was sent since).
+   */
+  async function findVerification(
+    tenant: Tenant,
+    channel: Channel,
+    to: string,
+    purpose: Purpose,
+  ): Promise<{ latest?: VerificationStatus; verifiedAt?: number; to: string }> {
+    let key: string;
+    try {
+      key = normalize(tenant, channel, to).key;
+    } catch (error) {
+      if (error instanceof DomainError) throw new NotFoundError();
+      throw error;
+    }
+    const ref = addressRef(tenant, channel, key);
+    const found = await store.findVerification(ref, purpose, clock.now(), tenant.codes.maxAttempts);
+    if (!found) throw new NotFoundError();
+    const latest = found.latest && {
+      id: idOf(channel, purpose, ref.addrKey, found.latest.nonce),
+      status: found.latest.state,
+      channel,
+      to: found.latest.masked,
+      purpose,
+      expiresAt: found.latest.expiresAt,
+    };
+    return { latest, verifiedAt: found.verifiedAt, to: maskAddress(channel, key) };
+  }
+
   /** The current status of one verification, by the id its send returned. */
   async function getVerification(tenant: Tenant, id: string): Promise<VerificationStatus> {
     const match = ID_PATTERN.exec(id);
@@ -404,7 +437,7 @@ export function createEngine(ports: EnginePorts) {
     return { id, status: view.state, channel, to: view.masked, purpose, expiresAt: view.expiresAt };
   }
 
-  return { sendCode, checkCode, confirmLink, redeemGrant, getVerification };
+  return { sendCode, checkCode, confirmLink, redeemGrant, findVerification, getVerification };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

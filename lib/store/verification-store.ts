@@ -7,6 +7,8 @@
 //                                              n_p attempts, i_p verification nonce, r_p withdrawn flag,
 //                                              k_p link-token hash, v_p verified at, g_p/gx_p one-time grant
 //                                              hash and expiry (issued by a confirmed link, e.g. reset)
+//   ADDR#…(same partition) / VERIFIED#{purpose} when a link last confirmed the address for that purpose;
+//                                              kept 90 days, untouched by later sends
 //   CTR#{key}#{bucket} / CTR                   fixed-window counters (per IP, per device, daily SMS budget)
 //   NONCE#{key} / NONCE                        replay protection for signed requests
 //   IDEM#{tenant}#{key} / IDEM                 native API idempotency keys
@@ -20,6 +22,7 @@ import {
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -119,6 +122,9 @@ function shiftSlots(prefix: string, count: number, newest: string): string[] {
 }
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** How long a link confirmation stays on record (the `VERIFIED#{purpose}` item). */
+const VERIFIED_RETENTION_SECONDS = 90 * 24 * 3600;
 
 /** The DynamoDB side of the engine. One instance per container. */
 export class VerificationStore {
@@ -351,40 +357,91 @@ export class VerificationStore {
     retentionSeconds: number;
     /** Also store a one-time grant's keyed hash, valid until `expiresAt` ms (replaces an earlier one). */
     grant?: { hash: string; expiresAt: number };
-  }): Promise<string | undefined> {
+  }): Promise<boolean> {
     const grant = input.grant;
+    const key = addressKey(input.address);
     try {
-      const result = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: addressKey(input.address),
-          UpdateExpression: `SET #v = :now, #ttl = :ttl${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
-          // The code's hash must still be there: a code already approved has spent the link with it.
-          ConditionExpression:
-            '#k = :link AND attribute_exists(#h) AND #x > :now AND attribute_not_exists(#r)',
-          ExpressionAttributeNames: {
-            '#v': `v_${input.purpose}`,
-            '#k': `k_${input.purpose}`,
-            '#h': `h_${input.purpose}`,
-            '#x': `x_${input.purpose}`,
-            '#r': `r_${input.purpose}`,
-            '#ttl': 'ttl',
-            ...(grant ? { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':now': input.now,
-            ':link': input.linkHash,
-            ':ttl': seconds(input.now) + input.retentionSeconds,
-            ...(grant ? { ':grant': grant.hash, ':gexp': grant.expiresAt } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: key,
+                UpdateExpression: `SET #v = :now, #ttl = :ttl${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
+                // The code's hash must still be there: a code already approved has spent the link with it.
+                ConditionExpression:
+                  '#k = :link AND attribute_exists(#h) AND #x > :now AND attribute_not_exists(#r)',
+                ExpressionAttributeNames: {
+                  '#v': `v_${input.purpose}`,
+                  '#k': `k_${input.purpose}`,
+                  '#h': `h_${input.purpose}`,
+                  '#x': `x_${input.purpose}`,
+                  '#r': `r_${input.purpose}`,
+                  '#ttl': 'ttl',
+                  ...(grant ? { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ':now': input.now,
+                  ':link': input.linkHash,
+                  ':ttl': seconds(input.now) + input.retentionSeconds,
+                  ...(grant ? { ':grant': grant.hash, ':gexp': grant.expiresAt } : {}),
+                },
+              },
+            },
+            {
+              // The durable mark: later sends for this purpose replace the verification, not this.
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: key.pk,
+                  sk: `VERIFIED#${input.purpose}`,
+                  verifiedAt: input.now,
+                  ttl: seconds(input.now) + VERIFIED_RETENTION_SECONDS,
+                },
+              },
+            },
+          ],
         }),
       );
-      return String(result.Attributes?.[`i_${input.purpose}`] ?? '');
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (cancellationReasons(error, 2)) return false;
       throw translate(error);
     }
+  }
+
+  /**
+   * The latest verification for (address, purpose) and when a link last confirmed the address for that
+   * purpose, in one Query over the address's partition. Undefined when neither exists.
+   */
+  async findVerification(address: AddressRef, purpose: Purpose, now: number, maxAttempts: number) {
+    const { Items = [] } = await this.db
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': addressKey(address).pk },
+        }),
+      )
+      .catch((error: unknown) => {
+        throw translate(error);
+      });
+    const item = Items.find((entry) => entry.sk === 'ADDR');
+    const mark = Items.find((entry) => entry.sk === `VERIFIED#${purpose}`);
+    const nonce = item?.[`i_${purpose}`];
+    const verifiedAt = typeof mark?.verifiedAt === 'number' ? mark.verifiedAt : undefined;
+    if (typeof nonce !== 'string' && verifiedAt === undefined) return undefined;
+    const latest =
+      item && typeof nonce === 'string'
+        ? {
+            nonce,
+            state: stateOf(item, purpose, now, maxAttempts),
+            masked: String(item.m ?? ''),
+            expiresAt: Number(item[`x_${purpose}`] ?? 0),
+          }
+        : undefined;
+    return { latest, verifiedAt };
   }
 
   /**

@@ -81,6 +81,12 @@ const sendSchema = z.strictObject({
   purpose: z.enum(PURPOSES),
   locale: z.enum(LOCALES).optional(),
 });
+const findSchema = z.strictObject({ channel: z.enum(CHANNELS), to: address, purpose: z.enum(PURPOSES) });
+const redeemSchema = z.strictObject({
+  to: address,
+  purpose: z.enum(PURPOSES),
+  token: z.string().trim().min(20).max(100),
+});
 const checkSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   to: address,
@@ -125,6 +131,23 @@ export function parseSend(request: HttpRequest, tenant: Tenant): SendCommand {
 /** `POST /v1/verifications/check` → a check command. */
 export function parseCheck(request: HttpRequest, tenant: Tenant): CheckCommand {
   return { tenant, ...parseBody(request, checkSchema) };
+}
+
+/** `GET /v1/verifications?channel=&to=&purpose=` → what to look up. */
+export function parseFind(request: HttpRequest) {
+  const result = findSchema.safeParse(request.query);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError('invalid_request', [
+      `Invalid ${issue?.path.join('.') || 'query'}: ${issue?.message}.`,
+    ]);
+  }
+  return result.data;
+}
+
+/** `POST /v1/grants/redeem` → the grant to redeem. */
+export function parseRedeem(request: HttpRequest) {
+  return parseBody(request, redeemSchema);
 }
 
 /** `GET /v1/verifications/{id}` → the id. */
