@@ -5,6 +5,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { keyedHash } from '../lib/crypto.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { rememberSecret } from './setup/log-guard.ts';
@@ -89,13 +90,15 @@ describe('EIAM (seed 003)', () => {
     'x-l': 'en',
     'x-forwarded-for': `10.61.0.${caller}`,
   });
+  const challengeKey = (token: string) =>
+    keyedHash(Buffer.from(process.env.PEPPER ?? '', 'utf8'), 'captcha-challenge', 'demo', token);
   /** A captcha_token for `sender`, solved with the answer the service stored. */
   async function captchaToken(h: Record<string, string>, sender: string) {
     const puzzle = await service.request('GET', '/api/v2/sdk/captcha', { headers: h });
     const { Item } = await db.send(
       new GetCommand({
         TableName: service.tableName,
-        Key: { pk: `CAPTCHA#${puzzle.body.token}`, sk: 'CAPTCHA' },
+        Key: { pk: `CAPTCHA#${challengeKey(puzzle.body.token)}`, sk: 'CAPTCHA' },
       }),
     );
     const point = `{"x":${Number(Item?.x).toFixed(1)},"y":5.0}`;

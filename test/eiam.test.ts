@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUZZLE } from '../lib/captcha/puzzle.ts';
+import { keyedHash } from '../lib/crypto.ts';
 import { ERRORS, isEiamCode } from '../lib/dialects/eiam/codes.ts';
 import { eiam } from '../lib/dialects/eiam/index.ts';
 import {
@@ -22,6 +23,7 @@ import { createDocumentClient } from '../lib/store/client.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { tenantSchema } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { scalars, scanAll } from './helpers/table.ts';
 
 const CLIENT_ID = 'nTo1eRIub60vPb54WeE6aojPwYwImtl4';
 const OTHER_CLIENT_ID = 'otherClient00000000000000000000000';
@@ -83,9 +85,11 @@ async function challenge(headers: Record<string, string>): Promise<Challenge> {
 }
 
 /** The answer as the service stored it: read straight from the challenge item in DynamoDB. */
-async function storedAnswer(token: string): Promise<Record<string, unknown> | undefined> {
+async function storedAnswer(token: string, tenantId = 'demo'): Promise<Record<string, unknown> | undefined> {
+  // Items are keyed by a keyed hash of the token; the test process shares the service's pepper.
+  const key = keyedHash(Buffer.from(process.env.PEPPER ?? '', 'utf8'), 'captcha-challenge', tenantId, token);
   const { Item } = await db.send(
-    new GetCommand({ TableName: service.tableName, Key: { pk: `CAPTCHA#${token}`, sk: 'CAPTCHA' } }),
+    new GetCommand({ TableName: service.tableName, Key: { pk: `CAPTCHA#${key}`, sk: 'CAPTCHA' } }),
   );
   return Item;
 }
@@ -244,6 +248,19 @@ describe('GET /api/v2/sdk/captcha', () => {
     expectError(foreign, 'SDK.CAPTCHA.1002');
     const own = await verify(headers, body);
     expect(own.status).toBe(200);
+  });
+});
+
+describe('captcha secrets at rest', () => {
+  it('stores neither the challenge token nor the captcha_token, only keyed hashes', async () => {
+    const headers = device();
+    const issued = await captchaToken(headers, 'at-rest@example.com');
+    const [token] = issued.split('---');
+    const values = (await scanAll(db, service.tableName)).flatMap(scalars);
+    expect(values.some((value) => value.includes('CAPTCHA#'))).toBe(true);
+    expect(values.some((value) => value.includes(token ?? 'missing'))).toBe(false);
+    expect(values.some((value) => value.includes(issued))).toBe(false);
+    expect(values.some((value) => value.toLowerCase().includes('at-rest@example.com'))).toBe(false);
   });
 });
 

@@ -52,6 +52,9 @@ export interface CaptchaPorts {
 export function createCaptchaService(ports: CaptchaPorts) {
   const { store, clock, pepper } = ports;
 
+  // A captcha_token is the challenge token plus a guessable point: neither is stored, only keyed hashes.
+  const challengeKey = (tenantId: string, token: string) =>
+    keyedHash(pepper, 'captcha-challenge', tenantId, token);
   const passKey = (tenantId: string, captchaToken: string) =>
     keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
   const senderKey = (tenantId: string, sender: CaptchaSender) =>
@@ -63,7 +66,7 @@ export function createCaptchaService(ports: CaptchaPorts) {
     const token = randomHex(16);
     await store.putChallenge({
       tenantId,
-      token,
+      key: challengeKey(tenantId, token),
       x: puzzle.x,
       y: puzzle.y,
       until: clock.now() + CAPTCHA_RULES.challengeSeconds * 1000,
@@ -91,7 +94,11 @@ export function createCaptchaService(ports: CaptchaPorts) {
     sender: CaptchaSender;
   }): Promise<VerifyResult> {
     const now = clock.now();
-    const taken = await store.takeChallenge({ tenantId: input.tenantId, token: input.token, now });
+    const taken = await store.takeChallenge({
+      tenantId: input.tenantId,
+      key: challengeKey(input.tenantId, input.token),
+      now,
+    });
     if (taken.outcome !== 'taken') {
       ports.log?.('captcha refused', { tenant: input.tenantId, outcome: taken.outcome });
       return { passed: false, reason: taken.outcome };

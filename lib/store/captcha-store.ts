@@ -2,7 +2,7 @@
 // are each one conditional write.
 //
 // Layout (single table; `ttl` only cleans up, expiry is always a condition of the write):
-//   CAPTCHA#{token} / CAPTCHA             one challenge: tenant, the answer x and y (plain, see below),
+//   CAPTCHA#{keyed hash of token} / CAPTCHA   one challenge: tenant, the answer x and y (plain, see below),
 //                                         `until` (ms); the verify attempt REMOVEs the answer and sets usedAt
 //   CAPTCHA_PASS#{keyed hash} / CAPTCHA_PASS   one pass (a verified captcha_token): tenant, keyed hash of the
 //                                         sender it was verified for, `until` (ms); redemption sets redeemedAt
@@ -20,8 +20,8 @@ const LINGER_SECONDS = 300;
 
 export interface ChallengeItem {
   tenantId: string;
-  /** 32 lowercase hex characters. */
-  token: string;
+  /** Keyed hash of the challenge token: the token itself (the first half of a captcha_token) is not stored. */
+  key: string;
   x: number;
   y: number;
   /** Expiry, ms since the epoch. */
@@ -46,7 +46,7 @@ export type RedeemOutcome = 'redeemed' | 'invalid' | 'expired';
 
 type Item = Record<string, unknown>;
 
-const challengeKey = (token: string) => ({ pk: `CAPTCHA#${token}`, sk: 'CAPTCHA' });
+const challengeKey = (key: string) => ({ pk: `CAPTCHA#${key}`, sk: 'CAPTCHA' });
 const passKeyOf = (passKey: string) => ({ pk: `CAPTCHA_PASS#${passKey}`, sk: 'CAPTCHA_PASS' });
 const ttlOf = (until: number) => Math.ceil(until / 1000) + LINGER_SECONDS;
 
@@ -64,7 +64,7 @@ export class CaptchaStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...challengeKey(challenge.token),
+            ...challengeKey(challenge.key),
             tenant: challenge.tenantId,
             x: challenge.x,
             y: challenge.y,
@@ -84,12 +84,12 @@ export class CaptchaStore {
    * removed whatever the caller then decides, so each challenge gets exactly one attempt, also under
    * concurrent verifies. A challenge of another tenant is left untouched and reads as unknown.
    */
-  async takeChallenge(input: { tenantId: string; token: string; now: number }): Promise<TakeOutcome> {
+  async takeChallenge(input: { tenantId: string; key: string; now: number }): Promise<TakeOutcome> {
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: challengeKey(input.token),
+          Key: challengeKey(input.key),
           UpdateExpression: 'SET usedAt = :now REMOVE x, y',
           ConditionExpression: 'attribute_exists(x) AND tenant = :tenant AND #until > :now',
           ExpressionAttributeNames: { '#until': 'until' },
