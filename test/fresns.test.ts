@@ -57,6 +57,15 @@ async function testTenants(): Promise<TenantsFile> {
         aliases: { hosts: ['no-sms.localhost'] },
         accounts: [{ id: '3001', email: 'dave@example.com' }],
       },
+      {
+        ...base,
+        id: 'phone-only',
+        appName: 'Phone Only',
+        aliases: { hosts: ['phone-only.localhost'] },
+        sessionTokenSecret: 'phone-only-session-secret',
+        sms: { allowedCountries: ['CN'] },
+        accounts: [{ id: '4001', phone: '+8613900139000' }],
+      },
     ],
   });
 }
@@ -311,6 +320,23 @@ describe('seed 001 login state (useType 3 and 4)', () => {
     expect((await post({ type: 'sms', useType: 4, templateId: 6 }, login)).body.code).toBe(0);
     expect(mailsTo('+8613800138000')).toBe(before + 2);
     expect(service.messages('+8613800138000')[0]?.purpose).toBe('reset_wallet_password');
+  });
+
+  it('useType 4 by email for an account with only a phone → 34302, and nothing is sent', async () => {
+    const login = {
+      aid: '4001',
+      token: await token({ aid: '4001' }, { secret: 'phone-only-session-secret' }),
+    };
+    const before = service.messages().length;
+    const reply = await post(email('anything@example.com', 4, 4), login, { host: 'phone-only.localhost' });
+    expect(reply.body.code).toBe(34302);
+    expect(service.messages()).toHaveLength(before);
+    // Its phone works: the same login by SMS sends to +8613900139000.
+    const bySms = await post({ type: 'sms', useType: 4, templateId: 4 }, login, {
+      host: 'phone-only.localhost',
+    });
+    expect(bySms.body.code).toBe(0);
+    expect(service.messages('+8613900139000')).toHaveLength(1);
   });
 
   it('useType 4 as 1002 by SMS (no phone on the account) → 34303', async () => {
