@@ -497,12 +497,18 @@ describe('seed 004 the link', () => {
     );
   });
 
-  it('an expired link (after 30 minutes) fails', async () => {
+  it('a link is valid 30 minutes by default: it confirms at 29 minutes and fails after 30', async () => {
     await send({ email: 'late@example.com', state: 'x' });
     const { token } = mailTo('late@example.com');
     advanceClock(30 * 60 * 1000 + 1000);
     const answer = await confirm({ token, email: 'late@example.com', state: 'x' });
     expect(answer.status).toBe(400);
+
+    await send({ email: 'in-time@example.com', state: 'x' });
+    const fresh = mailTo('in-time@example.com');
+    advanceClock(29 * 60 * 1000);
+    const inTime = await confirm({ token: fresh.token, email: 'in-time@example.com', state: 'x' });
+    expect(inTime.status).toBe(200);
   });
 });
 

@@ -96,6 +96,13 @@ export const tenantSchema = z.object({
     linkBaseUrl: webUrl.optional(),
     /** Where password-reset confirmations redirect (seed 004). */
     resetUrl: webUrl.optional(),
+    /** How long a mailed verification link (and the reset grant it yields) stays valid (seed 004). */
+    linkValiditySeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(1800),
   }),
   sms: z
     .object({

@@ -39,10 +39,6 @@ export const STATE_PURPOSES: Record<string, Purpose> = {
 /** States whose mail goes only to a registered account (`-1` "User does not exist" otherwise). */
 export const ACCOUNT_STATES = new Set(['verify', 'reset']);
 
-/** Links and the reset grant they yield are valid 30 minutes (AnqiCMS keeps its codes 1800 s). */
-export const LINK_VALIDITY_SECONDS = 1800;
-export const RESET_GRANT_SECONDS = 1800;
-
 /** How engine refusals read in this dialect. Kinds that only SMS or the native API raise fall back sensibly. */
 export const DOMAIN_MESSAGES: Record<DomainErrorKind, MessageId> = {
   rate_limited: 'too_frequent',

@@ -7,15 +7,7 @@ import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/
 import { findAccountByEmail } from '../../tenants/accounts.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
-import {
-  ACCOUNT_STATES,
-  DOMAIN_MESSAGES,
-  LINK_VALIDITY_SECONDS,
-  MESSAGES,
-  type MessageId,
-  RESET_GRANT_SECONDS,
-  STATE_PURPOSES,
-} from './codes.ts';
+import { ACCOUNT_STATES, DOMAIN_MESSAGES, MESSAGES, type MessageId, STATE_PURPOSES } from './codes.ts';
 import { renderConfirmPage, renderResultPage } from './page.ts';
 
 /** The path the send route, the mailed link and the confirmation page share. */
@@ -127,7 +119,8 @@ export async function parseSend(request: HttpRequest, tenants: TenantRegistry): 
     purpose: purposeOf(state),
     locale: matchLocale(request.headers['accept-language']),
     clientIp: request.clientIp,
-    validitySeconds: LINK_VALIDITY_SECONDS,
+    // Links (and the code in the same mail) last `mail.linkValiditySeconds`, 30 minutes by default.
+    validitySeconds: tenant.mail.linkValiditySeconds,
     link: { url: linkUrl(tenant, email, state) },
   };
 }
@@ -165,7 +158,10 @@ export function confirmCommand(link: LinkRequest) {
     to: link.email,
     purpose: link.purpose,
     token: link.token,
-    grant: link.purpose === 'reset_password' ? { validitySeconds: RESET_GRANT_SECONDS } : undefined,
+    grant:
+      link.purpose === 'reset_password'
+        ? { validitySeconds: link.tenant.mail.linkValiditySeconds }
+        : undefined,
   };
 }
 
