@@ -16,6 +16,9 @@ export type LimitScope = 'address' | 'ip' | 'device' | 'account';
 
 /** Base class: `kind` is what dialects switch on; the message is for logs, never shown for `busy`. */
 export class DomainError extends Error {
+  /** Seconds until the same request may succeed, for the refusals that know it (limits, budget). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
@@ -29,7 +32,7 @@ export class DomainError extends Error {
 export class RateLimitedError extends DomainError {
   constructor(
     readonly scope: LimitScope,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super('rate_limited', `send refused by the ${scope} limit`);
   }
@@ -37,7 +40,7 @@ export class RateLimitedError extends DomainError {
 
 /** The tenant's daily SMS budget is spent. */
 export class BudgetExhaustedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(override readonly retryAfterSeconds: number) {
     super('budget_exhausted', 'daily SMS budget exhausted');
   }
 }

@@ -1,13 +1,7 @@
 // Acceleronix dialect, seed 002 (sendPhoneSmsCode): strict parse → signature → enterprise SMS config → engine command.
 import { parsePhone } from '../../address.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import {
-  type BudgetExhaustedError,
-  DomainError,
-  InputError,
-  InvalidAddressError,
-  type RateLimitedError,
-} from '../../engine/errors.ts';
+import { DomainError, InputError, InvalidAddressError } from '../../engine/errors.ts';
 import { matchLocale } from '../../engine/purposes.ts';
 import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { logger } from '../../log.ts';
@@ -57,7 +51,7 @@ function extOf(error: DomainError): string {
   if (error.kind === 'replayed') return EXT.replayed;
   if (error.kind === 'budget_exhausted') return EXT.budget;
   if (error.kind === 'rate_limited') {
-    return `retry after ${(error as RateLimitedError | BudgetExhaustedError).retryAfterSeconds} s`;
+    return `retry after ${error.retryAfterSeconds} s`;
   }
   return '';
 }

@@ -5,13 +5,7 @@ import * as z from 'zod';
 import { emailKey, type ParsedPhone, parseEmail, parsePhoneIn } from '../../address.ts';
 import type { CaptchaSender, CaptchaService, IssuedChallenge, VerifyResult } from '../../captcha/service.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import {
-  type BudgetExhaustedError,
-  DomainError,
-  InputError,
-  InvalidAddressError,
-  type RateLimitedError,
-} from '../../engine/errors.ts';
+import { DomainError, InputError, InvalidAddressError } from '../../engine/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../engine/purposes.ts';
 import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
@@ -54,9 +48,8 @@ export const eiam = {
     }
     if (error instanceof DomainError) {
       const code = DOMAIN_CODES[error.kind];
-      const retryAfter = (error as Partial<RateLimitedError & BudgetExhaustedError>).retryAfterSeconds;
       if (code === 'SDK.SMS.1001' || code === 'SDK.SMS.1002') {
-        const seconds = String(retryAfter ?? 60);
+        const seconds = String(error.retryAfterSeconds ?? 60);
         return errorResponse(code, language, [seconds], { 'retry-after': seconds });
       }
       return errorResponse(code, language);

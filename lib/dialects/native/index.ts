@@ -2,13 +2,7 @@
 import * as z from 'zod';
 import { sha256Hex } from '../../crypto.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
-import {
-  type BudgetExhaustedError,
-  DomainError,
-  type DomainErrorKind,
-  InputError,
-  type RateLimitedError,
-} from '../../engine/errors.ts';
+import { DomainError, type DomainErrorKind, InputError } from '../../engine/errors.ts';
 import { CHANNELS, LOCALES, PURPOSES } from '../../engine/purposes.ts';
 import type { HttpRequest, HttpResponse } from '../../http/request.ts';
 import { json } from '../../http/request.ts';
@@ -59,8 +53,7 @@ export const native = {
       return errorResponse(error.code as NativeErrorCode, error.params[0]);
     }
     if (error instanceof DomainError) {
-      const retryAfter = (error as Partial<RateLimitedError & BudgetExhaustedError>).retryAfterSeconds;
-      return errorResponse(KIND_CODES[error.kind], undefined, retryAfter);
+      return errorResponse(KIND_CODES[error.kind], undefined, error.retryAfterSeconds);
     }
     return errorResponse('unavailable');
   },
