@@ -13,7 +13,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BusyError } from '../engine/errors.ts';
+import { dynamoFault } from './client.ts';
 
 /** Items stay this long past their expiry before TTL may remove them, so late uses read as "expired". */
 const LINGER_SECONDS = 300;
@@ -75,7 +75,7 @@ export class CaptchaStore {
         }),
       )
       .catch((error: unknown) => {
-        throw translate(error);
+        throw dynamoFault(error);
       });
   }
 
@@ -101,7 +101,7 @@ export class CaptchaStore {
       const old = result.Attributes ?? {};
       return { outcome: 'taken', x: Number(old.x), y: Number(old.y) };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
       const item = error.Item ? (unmarshall(error.Item) as Item) : undefined;
       if (!item || item.tenant !== input.tenantId) return { outcome: 'unknown' };
       if (item.x === undefined) return { outcome: 'used' };
@@ -126,7 +126,7 @@ export class CaptchaStore {
         }),
       )
       .catch((error: unknown) => {
-        throw translate(error);
+        throw dynamoFault(error);
       });
   }
 
@@ -160,17 +160,11 @@ export class CaptchaStore {
       );
       return 'redeemed';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
       const item = error.Item ? (unmarshall(error.Item) as Item) : undefined;
       if (!item || item.tenant !== input.tenantId) return 'invalid';
       if (item.redeemedAt !== undefined || item.sender !== input.senderKey) return 'invalid';
       return 'expired';
     }
   }
-}
-
-/** AWS faults become the domain's retryable error; the dialect renders its "busy" code. */
-function translate(error: unknown): Error {
-  if (error instanceof BusyError) return error;
-  return new BusyError(`dynamodb: ${(error as Error)?.name ?? 'unknown'}`);
 }

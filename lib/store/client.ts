@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DATABASE_CLIENT } from '../aws-clients.ts';
+import { BusyError } from '../engine/errors.ts';
 import { createTableInput, TABLE } from './table.ts';
 
 /** Builds a document client; `endpoint` points at DynamoDB Local or any other DynamoDB. */
@@ -51,4 +52,13 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
       }),
     );
   }
+}
+
+/**
+ * An AWS fault (throttling, timeout, outage) as the domain's retryable error: the caller's dialect
+ * renders its own "busy" code. Conditional-check failures never get here; stores handle those.
+ */
+export function dynamoFault(error: unknown): BusyError {
+  if (error instanceof BusyError) return error;
+  return new BusyError(`dynamodb: ${(error as Error)?.name ?? 'unknown'}`);
 }

@@ -38,6 +38,7 @@ import {
   ReplayedError,
 } from '../engine/errors.ts';
 import type { Channel, Purpose } from '../engine/purposes.ts';
+import { dynamoFault } from './client.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -227,7 +228,7 @@ export class VerificationStore {
         return undefined;
       } catch (error) {
         const reasons = cancellationReasons(error, items.length);
-        if (!reasons) throw translate(error);
+        if (!reasons) throw dynamoFault(error);
         const refusal = this.refusal(input, reasons, scopes);
         if (refusal === 'retry' && attempt < 5) {
           // Only shared counters conflicted: the whole transaction was cancelled, so a retry is safe.
@@ -272,7 +273,7 @@ export class VerificationStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
       // Another send moved the slots since; still make sure our code is dead.
       await this.db
         .send(
@@ -284,7 +285,7 @@ export class VerificationStore {
           }),
         )
         .catch((inner: unknown) => {
-          if (!(inner instanceof ConditionalCheckFailedException)) throw translate(inner);
+          if (!(inner instanceof ConditionalCheckFailedException)) throw dynamoFault(inner);
         });
     }
   }
@@ -338,7 +339,7 @@ export class VerificationStore {
       await this.recordFailure(input.address, input.now, input.failureCap.limit, input.retentionSeconds);
       return { outcome: 'wrong', attemptsLeft: Math.max(0, input.maxAttempts - used) };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw translate(error);
+      if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
       const item = error.Item ? unmarshall(error.Item) : undefined;
       return { outcome: 'refused', status: refusedStatus(item, input.purpose, input.now) };
     }
@@ -407,7 +408,7 @@ export class VerificationStore {
       return true;
     } catch (error) {
       if (cancellationReasons(error, 2)) return false;
-      throw translate(error);
+      throw dynamoFault(error);
     }
   }
 
@@ -425,7 +426,7 @@ export class VerificationStore {
         }),
       )
       .catch((error: unknown) => {
-        throw translate(error);
+        throw dynamoFault(error);
       });
     const item = Items.find((entry) => entry.sk === 'ADDR');
     const mark = Items.find((entry) => entry.sk === `VERIFIED#${purpose}`);
@@ -468,7 +469,7 @@ export class VerificationStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw translate(error);
+      throw dynamoFault(error);
     }
   }
 
@@ -483,7 +484,7 @@ export class VerificationStore {
     const { Item } = await this.db
       .send(new GetCommand({ TableName: this.tableName, Key: addressKey(address) }))
       .catch((error: unknown) => {
-        throw translate(error);
+        throw dynamoFault(error);
       });
     if (!Item || Item[`i_${purpose}`] !== nonce) return undefined;
     const view: VerificationView = {
@@ -511,7 +512,7 @@ export class VerificationStore {
         }),
       )
       .catch((error: unknown) => {
-        throw translate(error);
+        throw dynamoFault(error);
       });
   }
 
@@ -627,10 +628,4 @@ function stateOf(item: Item, purpose: Purpose, now: number, maxAttempts: number)
   if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
   if (Number(item[`n_${purpose}`] ?? 0) >= maxAttempts) return 'max_attempts';
   return 'pending';
-}
-
-/** AWS faults become the domain's retryable error; the caller's dialect renders its "busy" code. */
-function translate(error: unknown): Error {
-  if (error instanceof BusyError) return error;
-  return new BusyError(`dynamodb: ${(error as Error)?.name ?? 'unknown'}`);
 }

@@ -1,7 +1,7 @@
 // Secondary adapter: tenant lookup by each dialect's handle, with a short in-memory cache per container.
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../crypto.ts';
-import { BusyError } from '../engine/errors.ts';
+import { dynamoFault } from '../store/client.ts';
 import { type Tenant, tenantSchema } from './schema.ts';
 
 /** The ways a dialect names its tenant (SPEC §4). */
@@ -48,7 +48,7 @@ export class TenantRegistry {
         new GetCommand({ TableName: this.tableName, Key: aliasKey(kind, value) }),
       ));
     } catch (error) {
-      throw new BusyError(`tenant lookup: ${(error as Error).name}`);
+      throw dynamoFault(error);
     }
     const tenant = item ? tenantSchema.parse(JSON.parse(String(item.config))) : undefined;
     if (this.cache.size > 1000) this.cache.clear();
