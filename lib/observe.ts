@@ -1,8 +1,8 @@
 // Observability: each engine event becomes one structured log line and one CloudWatch metric (EMF via
 // Powertools); refusals and busy answers are counted by kind, for alarms on abuse and provider trouble.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DomainErrorKind } from './domain/errors.ts';
 import type { EngineEvent } from './engine/engine.ts';
-import type { DomainErrorKind } from './engine/errors.ts';
 import { logger } from './log.ts';
 
 /** Namespace `Codegate`; dimensions are low-cardinality only (channel, reason) — tenants go to the logs. */

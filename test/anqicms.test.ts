@@ -6,7 +6,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../lib/dialects/anqicms/codes.ts';
-import type { Purpose } from '../lib/engine/purposes.ts';
+import type { Purpose } from '../lib/domain/vocabulary.ts';
 import { advanceClock } from '../lib/runtime.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { leaks } from './helpers/leaks.ts';

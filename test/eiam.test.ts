@@ -16,7 +16,7 @@ import {
   InputError,
   InvalidAddressError,
   RateLimitedError,
-} from '../lib/engine/errors.ts';
+} from '../lib/domain/errors.ts';
 import type { HttpRequest } from '../lib/http/request.ts';
 import { advanceClock, documentClient, getRuntime } from '../lib/runtime.ts';
 import { createDocumentClient } from '../lib/store/client.ts';

@@ -1,8 +1,8 @@
 // The engine's rules (SPEC §3) against DynamoDB Local, with a controllable clock and recording mailers.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
+import { DeliveryFailedError, RateLimitedError } from '../lib/domain/errors.ts';
 import { createEngine, type Engine } from '../lib/engine/engine.ts';
-import { DeliveryFailedError, RateLimitedError } from '../lib/engine/errors.ts';
 import { VerificationStore } from '../lib/store/verification-store.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { Tenant } from '../lib/tenants/schema.ts';

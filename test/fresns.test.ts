@@ -12,7 +12,7 @@ import {
   DeliveryFailedError,
   InvalidAddressError,
   RateLimitedError,
-} from '../lib/engine/errors.ts';
+} from '../lib/domain/errors.ts';
 import type { HttpRequest } from '../lib/http/request.ts';
 import { advanceClock } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';

@@ -4,7 +4,7 @@ import { parseEmail, parsePhone } from '../lib/address.ts';
 import { readConfig } from '../lib/config.ts';
 import { keyedHash, randomCode, safeEqual } from '../lib/crypto.ts';
 import { renderTemplate } from '../lib/delivery/templates.ts';
-import { matchLocale, PURPOSES } from '../lib/engine/purposes.ts';
+import { matchLocale, PURPOSES } from '../lib/domain/vocabulary.ts';
 import { maskEmail, maskPhone } from '../lib/mask.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile, parseTenants } from '../lib/tenants/load.ts';
 

@@ -2,8 +2,8 @@
 // issue a challenge, verify the one attempt at it, and redeem the pass it earns once before a send.
 
 import { keyedHash, randomHex } from '../crypto.ts';
+import type { Channel } from '../domain/vocabulary.ts';
 import type { Clock } from '../engine/engine.ts';
-import type { Channel } from '../engine/purposes.ts';
 import type { CaptchaStore } from '../store/captcha-store.ts';
 import type { Puzzle } from './puzzle.ts';
 

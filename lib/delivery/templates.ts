@@ -1,5 +1,5 @@
 // Message templates per purpose and locale (SPEC §3), with tenant overrides as data.
-import type { Channel, Locale, Purpose } from '../engine/purposes.ts';
+import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
 
 /** What the code is for, as the message says it. */
 const ACTIONS: Record<Purpose, Record<Locale, string>> = {

@@ -1,5 +1,5 @@
 // Ports for delivery: the engine sends through these; SES, SNS and the local outbox implement them.
-import type { Channel, Locale, Purpose } from '../engine/purposes.ts';
+import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
 
 /** One rendered message, ready to hand to a provider. `to` is the address as given (email) or E.164. */
 export interface OutgoingMessage {

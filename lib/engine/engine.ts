@@ -4,6 +4,14 @@ import { emailKey, parseEmail, parsePhone } from '../address.ts';
 import { keyedHash, randomCode, randomHex, randomToken, safeEqual } from '../crypto.ts';
 import { renderTemplate } from '../delivery/templates.ts';
 import type { Mailer, OutgoingMessage, SenderSettings, Texter } from '../delivery/types.ts';
+import {
+  CountryNotAllowedError,
+  DeliveryFailedError,
+  DomainError,
+  InvalidAddressError,
+  NotFoundError,
+} from '../domain/errors.ts';
+import { type Channel, type Locale, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type {
   AddressRef,
@@ -12,14 +20,6 @@ import type {
   VerificationStore,
 } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import {
-  CountryNotAllowedError,
-  DeliveryFailedError,
-  DomainError,
-  InvalidAddressError,
-  NotFoundError,
-} from './errors.ts';
-import { type Channel, type Locale, PURPOSES, type Purpose } from './purposes.ts';
 
 export interface Clock {
   /** Milliseconds since the epoch. */

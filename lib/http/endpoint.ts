@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { DomainError, InputError } from '../engine/errors.ts';
+import { DomainError, InputError } from '../domain/errors.ts';
 import { logger } from '../log.ts';
 import { observeFailure } from '../observe.ts';
 import { getRuntime, type Runtime } from '../runtime.ts';

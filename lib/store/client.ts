@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DATABASE_CLIENT } from '../aws-clients.ts';
-import { BusyError } from '../engine/errors.ts';
+import { BusyError } from '../domain/errors.ts';
 import { createTableInput, TABLE } from './table.ts';
 
 /** Builds a document client; `endpoint` points at DynamoDB Local or any other DynamoDB. */

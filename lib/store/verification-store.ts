@@ -36,8 +36,8 @@ import {
   type LimitScope,
   RateLimitedError,
   ReplayedError,
-} from '../engine/errors.ts';
-import type { Channel, Purpose } from '../engine/purposes.ts';
+} from '../domain/errors.ts';
+import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import { dynamoFault } from './client.ts';
 
 type Item = Record<string, unknown>;

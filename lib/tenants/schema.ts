@@ -1,6 +1,6 @@
 // Tenant configuration: the zod schema every tenants file and every stored tenant item is parsed with.
 import * as z from 'zod';
-import { LOCALES, PURPOSES } from '../engine/purposes.ts';
+import { LOCALES, PURPOSES } from '../domain/vocabulary.ts';
 
 const window = (limit: number, seconds: number) =>
   z

@@ -1,6 +1,6 @@
 // Acceleronix end-user API data (seeds 000/002): body codes, messages, purpose enums, domain-error mapping.
-import type { DomainErrorKind } from '../../engine/errors.ts';
-import type { Purpose } from '../../engine/purposes.ts';
+import type { DomainErrorKind } from '../../domain/errors.ts';
+import type { Purpose } from '../../domain/vocabulary.ts';
 
 /** Every body `code` the Acceleronix endpoints emit, with its `msg`. HTTP is always 200. */
 export const MESSAGES = {

@@ -1,8 +1,8 @@
 // Acceleronix dialect (seeds 000/002): parse the query/body into engine commands; render `{code,msg,extMsg,data}`.
 import { parseEmail } from '../../address.ts';
+import { DomainError, InputError } from '../../domain/errors.ts';
+import { matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { DomainError, InputError } from '../../engine/errors.ts';
-import { matchLocale } from '../../engine/purposes.ts';
 import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';

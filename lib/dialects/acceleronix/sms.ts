@@ -1,8 +1,8 @@
 // Acceleronix dialect, seed 002 (sendPhoneSmsCode): strict parse → signature → enterprise SMS config → engine command.
 import { parsePhone } from '../../address.ts';
+import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
+import { matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { DomainError, InputError, InvalidAddressError } from '../../engine/errors.ts';
-import { matchLocale } from '../../engine/purposes.ts';
 import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { logger } from '../../log.ts';
 import { replayKey, verifySignedRequest } from '../../signature.ts';

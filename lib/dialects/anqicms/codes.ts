@@ -1,6 +1,6 @@
 // AnqiCMS dialect data (seed 004): envelope messages (zh-CN + en), state → purpose, domain-error mapping, page texts.
-import type { DomainErrorKind } from '../../engine/errors.ts';
-import type { Locale, Purpose } from '../../engine/purposes.ts';
+import type { DomainErrorKind } from '../../domain/errors.ts';
+import type { Locale, Purpose } from '../../domain/vocabulary.ts';
 
 /**
  * Every `{code, msg}` this dialect answers, by message id. AnqiCMS has two body codes that matter

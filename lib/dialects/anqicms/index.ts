@@ -1,8 +1,8 @@
 // AnqiCMS dialect (seed 004): parse /api/verify/email sends and link confirmations; render `{code, msg}`, pages, redirects.
 import { parseEmail } from '../../address.ts';
+import { DomainError, InputError } from '../../domain/errors.ts';
+import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { DomainError, InputError } from '../../engine/errors.ts';
-import { type Locale, matchLocale, type Purpose } from '../../engine/purposes.ts';
 import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { findAccountByEmail } from '../../tenants/accounts.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';

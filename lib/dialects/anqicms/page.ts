@@ -1,6 +1,6 @@
 // AnqiCMS dialect renderer for people: the link's confirmation page and the result pages (no scripts).
 import { createHash } from 'node:crypto';
-import type { Locale } from '../../engine/purposes.ts';
+import type { Locale } from '../../domain/vocabulary.ts';
 import type { HttpResponse } from '../../http/request.ts';
 import { PAGE_TEXTS } from './codes.ts';
 

@@ -1,7 +1,7 @@
 // EIAM / OneAccess SDK API data (seed 003): error codes with their HTTP status and zh/en messages, the
 // type → purpose tables, and how engine refusals read in this dialect.
-import type { DomainErrorKind } from '../../engine/errors.ts';
-import type { Purpose } from '../../engine/purposes.ts';
+import type { DomainErrorKind } from '../../domain/errors.ts';
+import type { Purpose } from '../../domain/vocabulary.ts';
 
 /** The two languages of `error_msg`, chosen by the `X-L` header. */
 export type EiamLanguage = 'en' | 'zh';

@@ -1,6 +1,6 @@
 // Fresns dialect data (seed 001): body codes and messages, templateId → purpose, domain-error mapping.
-import type { DomainErrorKind } from '../../engine/errors.ts';
-import type { Purpose } from '../../engine/purposes.ts';
+import type { DomainErrorKind } from '../../domain/errors.ts';
+import type { Purpose } from '../../domain/vocabulary.ts';
 
 /**
  * Every body `code` send-verify-code emits, with its `message` in English and in Simplified Chinese

@@ -1,9 +1,9 @@
 // Fresns dialect (seed 001): parse send-verify-code into an engine command; render `{code, message, data}`.
 import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/mobile';
 import { parseEmail, parsePhone } from '../../address.ts';
+import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
+import { type Channel, type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { DomainError, InputError, InvalidAddressError } from '../../engine/errors.ts';
-import { type Channel, type Locale, matchLocale, type Purpose } from '../../engine/purposes.ts';
 import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { verifySession } from '../../session.ts';
 import { findAccountByEmail, findAccountById, findAccountByPhone } from '../../tenants/accounts.ts';

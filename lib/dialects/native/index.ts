@@ -1,9 +1,9 @@
 // Native dialect (SPEC §5): bearer-key JSON API for sending and checking codes, errors as {error:{code,message}}.
 import * as z from 'zod';
 import { sha256Hex } from '../../crypto.ts';
+import { DomainError, type DomainErrorKind, InputError } from '../../domain/errors.ts';
+import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
-import { DomainError, type DomainErrorKind, InputError } from '../../engine/errors.ts';
-import { CHANNELS, LOCALES, PURPOSES } from '../../engine/purposes.ts';
 import type { HttpRequest, HttpResponse } from '../../http/request.ts';
 import { json } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';

@@ -1,4 +1,4 @@
-// Domain vocabulary: the purposes a code can be bound to (SPEC §3). Dialects map their own enums onto these.
+// Shared vocabulary (below the engine, store, delivery and tenants): channels, purposes and locales (SPEC §3).
 
 /** Every purpose the native check API understands; the index is part of verification ids, so only append. */
 export const PURPOSES = [
