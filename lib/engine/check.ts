@@ -1,0 +1,63 @@
+// Use case: checking a code (SPEC §3) — one conditional write decides, so a code verifies once and at most
+// maxAttempts guesses are evaluated.
+import { safeEqual } from '../crypto.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Channel, Purpose } from '../domain/vocabulary.ts';
+import { maskAddress } from '../mask.ts';
+import type { Tenant } from '../tenants/schema.ts';
+import { addressRef, codeHash, normalize, retentionSeconds } from './keys.ts';
+import type { EnginePorts } from './ports.ts';
+
+export interface CheckCommand {
+  tenant: Tenant;
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  code: string;
+}
+
+export type CheckStatus = 'approved' | 'pending' | 'expired' | 'max_attempts' | 'not_found' | 'already_used';
+
+export interface CheckResult {
+  valid: boolean;
+  status: CheckStatus;
+}
+
+/** Checks a code: one conditional write decides, so it verifies once and at most maxAttempts are evaluated. */
+export async function checkCode(ports: EnginePorts, command: CheckCommand): Promise<CheckResult> {
+  const { store, clock, pepper } = ports;
+  const { tenant, channel, purpose } = command;
+  let key: string;
+  try {
+    key = normalize(tenant, channel, command.to).key;
+  } catch (error) {
+    if (error instanceof DomainError) return { valid: false, status: 'not_found' };
+    throw error;
+  }
+  const code = command.code.trim();
+  if (!/^\d{4,10}$/.test(code)) return { valid: false, status: 'pending' };
+  const outcome = await store.consumeCode({
+    address: addressRef(pepper, tenant, channel, key),
+    purpose,
+    codeHash: codeHash(pepper, tenant, channel, key, purpose, code),
+    now: clock.now(),
+    maxAttempts: tenant.codes.maxAttempts,
+    failureCap: tenant.codes.failureCap,
+    retentionSeconds: retentionSeconds(tenant),
+    matches: safeEqual,
+  });
+  const masked = maskAddress(channel, key);
+  ports.observe?.({
+    type: 'code_checked',
+    tenant: tenant.id,
+    channel,
+    purpose,
+    to: masked,
+    outcome: outcome.outcome,
+  });
+  if (outcome.outcome === 'approved') return { valid: true, status: 'approved' };
+  if (outcome.outcome === 'wrong') {
+    return { valid: false, status: outcome.attemptsLeft > 0 ? 'pending' : 'max_attempts' };
+  }
+  return { valid: false, status: outcome.status };
+}

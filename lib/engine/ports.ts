@@ -1,0 +1,36 @@
+// Use case plumbing: what the engine needs from the outside world, and what it reports.
+import type { Mailer, Texter } from '../delivery/types.ts';
+import type { Channel, Purpose } from '../domain/vocabulary.ts';
+import type { VerificationStore } from '../store/verification-store.ts';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** What the engine needs from the outside world, wired once per container. */
+export interface EnginePorts {
+  store: VerificationStore;
+  mailer: Mailer;
+  texter: Texter;
+  clock: Clock;
+  /** Deployment secret for the keyed hashes. */
+  pepper: Buffer;
+  /** Told what happened, with masked, code-free facts only (logs and metrics listen here). */
+  observe?: (event: EngineEvent) => void;
+}
+
+/** What the engine reports. Addresses are masked; codes, tokens and secrets never appear. */
+export type EngineEvent =
+  | { type: 'code_sent'; tenant: string; channel: Channel; purpose: Purpose; to: string; id: string }
+  | { type: 'delivery_failed'; tenant: string; channel: Channel; purpose: Purpose; to: string; cause: string }
+  | {
+      type: 'code_checked';
+      tenant: string;
+      channel: Channel;
+      purpose: Purpose;
+      to: string;
+      outcome: 'approved' | 'wrong' | 'refused';
+    }
+  | { type: 'link_checked'; tenant: string; purpose: Purpose; to: string; confirmed: boolean }
+  | { type: 'grant_redeemed'; tenant: string; purpose: Purpose; to: string; redeemed: boolean };

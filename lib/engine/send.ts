@@ -1,0 +1,160 @@
+// Use case: issuing a code (SPEC §3) — admission under every limit in one conditional write, then delivery.
+import { keyedHash, randomCode, randomHex, randomToken } from '../crypto.ts';
+import { renderTemplate } from '../delivery/templates.ts';
+import type { OutgoingMessage, SenderSettings } from '../delivery/types.ts';
+import { DeliveryFailedError } from '../domain/errors.ts';
+import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
+import { maskAddress } from '../mask.ts';
+import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
+import type { Tenant } from '../tenants/schema.ts';
+import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds } from './keys.ts';
+import type { EnginePorts } from './ports.ts';
+
+export interface SendCommand {
+  tenant: Tenant;
+  channel: Channel;
+  /** Email as given, or E.164 for SMS. */
+  to: string;
+  purpose: Purpose;
+  locale?: Locale;
+  clientIp?: string;
+  deviceId?: string;
+  /** Accept this signed request once (e.g. seed 002's `random`); kept until `until` ms. */
+  replayKey?: { key: string; until: number };
+  idempotency?: { key: string; requestHash: string };
+  /** Overrides the tenant's validity for this send (e.g. 30-minute verification links). */
+  validitySeconds?: number;
+  /**
+   * Also mail a single-use link: the engine draws a 256-bit token, stores only its keyed hash beside the
+   * code, and renders `url(token)` into the message.
+   */
+  link?: { url: (token: string) => string };
+}
+
+export interface SendResult {
+  id: string;
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  expiresAt: number;
+}
+
+/** The fixed-window counters a send spends: per client IP, per device, and the tenant's SMS budget. */
+function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
+  const { tenant } = command;
+  const specs: CounterSpec[] = [];
+  if (command.clientIp) {
+    // Keyed like device fingerprints: a table dump shows no client addresses.
+    const ip = keyedHash(pepper, 'ip', tenant.id, command.clientIp);
+    specs.push({ scope: 'ip', key: `ip#${tenant.id}#${ip}`, ...tenant.limits.perIp });
+  }
+  if (command.deviceId) {
+    const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);
+    specs.push({ scope: 'device', key: `dev#${tenant.id}#${device}`, ...tenant.limits.perDevice });
+  }
+  if (command.channel === 'sms') {
+    specs.push({
+      scope: 'budget',
+      key: `sms#${tenant.id}`,
+      limit: tenant.sms.dailyBudget,
+      windowSeconds: 86_400,
+    });
+  }
+  return specs;
+}
+
+function senderOf(tenant: Tenant): SenderSettings {
+  return {
+    from: tenant.mail.from,
+    configurationSet: tenant.mail.configurationSet,
+    smsSenderId: tenant.sms.senderId,
+    smsOriginationNumber: tenant.sms.originationNumber,
+    smsMaxPrice: tenant.sms.maxPrice,
+  };
+}
+
+async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant) {
+  if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant));
+  else await ports.texter.sendSms(message, senderOf(tenant));
+}
+
+/**
+ * Issues a new code: admits the send (limits, replay key, idempotency key and the code's keyed hash
+ * in one conditional transaction), then delivers it. When delivery fails the code is withdrawn and
+ * the send slot given back, so nothing usable remains and the recipient is not locked out.
+ */
+export async function sendCode(ports: EnginePorts, command: SendCommand): Promise<SendResult> {
+  const { store, clock, pepper } = ports;
+  const { tenant, channel, purpose } = command;
+  const address = normalize(tenant, channel, command.to);
+  const now = clock.now();
+  const ttlSeconds = command.validitySeconds ?? tenant.codes.ttlSeconds[channel];
+  const code = randomCode(tenant.codes.length);
+  const linkToken = command.link ? randomToken(32) : undefined;
+  const ref = addressRef(pepper, tenant, channel, address.key);
+  const nonce = randomHex(8);
+  const result: SendResult = {
+    id: idOf(channel, purpose, ref.addrKey, nonce),
+    channel,
+    to: maskAddress(channel, address.deliverTo),
+    purpose,
+    expiresAt: now + ttlSeconds * 1000,
+  };
+  const admission: AdmitSendInput = {
+    address: ref,
+    purpose,
+    masked: result.to,
+    codeHash: codeHash(pepper, tenant, channel, address.key, purpose, code),
+    linkHash: linkToken && linkHash(pepper, tenant, channel, address.key, purpose, linkToken),
+    nonce,
+    now,
+    expiresAt: result.expiresAt,
+    cooldownSeconds: tenant.limits.cooldownSeconds,
+    perAddress: tenant.limits.perAddress,
+    // A validity longer than the tenant's windows (30-minute links) must not outlive its item.
+    retentionSeconds: Math.max(retentionSeconds(tenant), ttlSeconds + 60),
+    counters: counters(pepper, command),
+    replayKey: command.replayKey,
+    idempotency: command.idempotency && {
+      ...command.idempotency,
+      key: keyedHash(pepper, 'idem', command.idempotency.key),
+      response: JSON.stringify(result),
+      until: now + 24 * 3600 * 1000,
+    },
+  };
+  const replay = await store.admitSend(admission);
+  if (replay) return JSON.parse(replay.response) as SendResult;
+
+  const locale = command.locale ?? tenant.defaultLocale;
+  const rendered = renderTemplate({
+    appName: tenant.appName,
+    channel,
+    purpose,
+    locale,
+    code,
+    minutes: Math.round(ttlSeconds / 60),
+    link: linkToken && command.link?.url(linkToken),
+    override: tenant.templates[locale]?.[purpose],
+  });
+  try {
+    await deliver(
+      ports,
+      { channel, to: address.deliverTo, tenantId: tenant.id, purpose, locale, ...rendered },
+      tenant,
+    );
+  } catch (error) {
+    const causeName = error instanceof Error ? error.name : 'unknown';
+    ports.observe?.({
+      type: 'delivery_failed',
+      tenant: tenant.id,
+      channel,
+      purpose,
+      to: result.to,
+      cause: causeName,
+    });
+    await store.withdrawSend(admission);
+    throw new DeliveryFailedError(causeName);
+  }
+  ports.observe?.({ type: 'code_sent', tenant: tenant.id, channel, purpose, to: result.to, id: result.id });
+  return result;
+}

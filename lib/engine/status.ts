@@ -1,0 +1,72 @@
+// Use case: what became of a verification — by the id its send returned, or by address for callers that
+// never saw the id (apps whose users confirm a mailed link).
+import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
+import { maskAddress } from '../mask.ts';
+import type { AddressRef } from '../store/verification-store.ts';
+import type { Tenant } from '../tenants/schema.ts';
+import { addressRef, ID_PATTERN, idOf, normalize } from './keys.ts';
+import type { EnginePorts } from './ports.ts';
+
+export interface VerificationStatus {
+  id: string;
+  status: 'pending' | 'approved' | 'expired' | 'max_attempts' | 'failed';
+  channel: Channel;
+  to: string;
+  purpose: Purpose;
+  expiresAt: number;
+}
+
+/**
+ * The latest verification for (tenant, channel, address, purpose), and when a link last confirmed that
+ * address for the purpose (kept 90 days, whatever was sent since).
+ */
+export async function findVerification(
+  ports: EnginePorts,
+  tenant: Tenant,
+  channel: Channel,
+  to: string,
+  purpose: Purpose,
+): Promise<{ latest?: VerificationStatus; verifiedAt?: number; to: string }> {
+  let key: string;
+  try {
+    key = normalize(tenant, channel, to).key;
+  } catch (error) {
+    if (error instanceof DomainError) throw new NotFoundError();
+    throw error;
+  }
+  const ref = addressRef(ports.pepper, tenant, channel, key);
+  const found = await ports.store.findVerification(ref, purpose, ports.clock.now(), tenant.codes.maxAttempts);
+  if (!found) throw new NotFoundError();
+  const latest = found.latest && {
+    id: idOf(channel, purpose, ref.addrKey, found.latest.nonce),
+    status: found.latest.state,
+    channel,
+    to: found.latest.masked,
+    purpose,
+    expiresAt: found.latest.expiresAt,
+  };
+  return { latest, verifiedAt: found.verifiedAt, to: maskAddress(channel, key) };
+}
+
+/** The current status of one verification, by the id its send returned. */
+export async function getVerification(
+  ports: EnginePorts,
+  tenant: Tenant,
+  id: string,
+): Promise<VerificationStatus> {
+  const match = ID_PATTERN.exec(id);
+  const purpose = match ? PURPOSES[Number(match[2])] : undefined;
+  if (!match || !purpose) throw new NotFoundError();
+  const channel: Channel = match[1] === 'e' ? 'email' : 'sms';
+  const ref: AddressRef = { tenantId: tenant.id, channel, addrKey: match[3] ?? '' };
+  const view = await ports.store.getVerification(
+    ref,
+    purpose,
+    match[4] ?? '',
+    ports.clock.now(),
+    tenant.codes.maxAttempts,
+  );
+  if (!view) throw new NotFoundError();
+  return { id, status: view.state, channel, to: view.masked, purpose, expiresAt: view.expiresAt };
+}

@@ -1,0 +1,122 @@
+// Secondary adapter, shared by the store's parts: the address item's keys and attribute names, and how
+// a stored item or a cancelled write reads back as a domain state.
+//
+// Layout (single table, all items carry `ttl`, but expiry is always a condition, never assumed):
+//   ADDR#{tenant}#{channel}#{addrKey} / ADDR   one item per address: send slots s0..sN-1 (newest first),
+//                                              failed-check slots f0..fM-1, and per purpose p:
+//                                              h_p (set holding the code's keyed hash), x_p expiry ms,
+//                                              n_p attempts, i_p verification nonce, r_p withdrawn flag,
+//                                              k_p link-token hash, v_p verified at, g_p/gx_p one-time grant
+//                                              hash and expiry (issued by a confirmed link, e.g. reset)
+//   ADDR#…(same partition) / VERIFIED#{purpose} when a link last confirmed the address for that purpose;
+//                                              kept 90 days, untouched by later sends
+//   CTR#{key}#{bucket} / CTR                   fixed-window counters (per IP, per device, daily SMS budget)
+//   NONCE#{key} / NONCE                        replay protection for signed requests
+//   IDEM#{tenant}#{key} / IDEM                 native API idempotency keys
+
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Channel, Purpose } from '../domain/vocabulary.ts';
+
+export type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The client and table every part of the store writes to. */
+export interface Table {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** Identifies one address item. `addrKey` is a keyed hash of the normalized address, never the address. */
+export interface AddressRef {
+  tenantId: string;
+  channel: Channel;
+  addrKey: string;
+}
+
+export type CheckOutcome =
+  | { outcome: 'approved' }
+  | { outcome: 'wrong'; attemptsLeft: number }
+  | { outcome: 'refused'; status: 'not_found' | 'expired' | 'max_attempts' | 'already_used' };
+
+export type VerificationState = 'pending' | 'approved' | 'expired' | 'max_attempts' | 'failed';
+
+export interface VerificationView {
+  state: VerificationState;
+  masked: string;
+  expiresAt: number;
+}
+
+export const addressKey = ({ tenantId, channel, addrKey }: AddressRef) => ({
+  pk: `ADDR#${tenantId}#${channel}#${addrKey}`,
+  sk: 'ADDR',
+});
+
+/** Expression attribute names of one purpose's fields on the address item. */
+export const names = (purpose: Purpose) => ({
+  '#h': `h_${purpose}`,
+  '#x': `x_${purpose}`,
+  '#n': `n_${purpose}`,
+  '#i': `i_${purpose}`,
+  '#r': `r_${purpose}`,
+  '#k': `k_${purpose}`,
+  '#v': `v_${purpose}`,
+});
+
+/** `prefix0 … prefix{count-1}`, newest first: shifting by one keeps exact rolling windows in one write. */
+export function shiftSlots(prefix: string, count: number, newest: string): string[] {
+  const parts: string[] = [];
+  for (let slot = count - 1; slot >= 1; slot--)
+    parts.push(`${prefix}${slot} = if_not_exists(${prefix}${slot - 1}, :zero)`);
+  parts.push(`${prefix}0 = ${newest}`);
+  return parts;
+}
+
+/** Milliseconds to whole seconds, rounded up (TTL attributes are epoch seconds). */
+export const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** How long a link confirmation stays on record (the `VERIFIED#{purpose}` item). */
+export const VERIFIED_RETENTION_SECONDS = 90 * 24 * 3600;
+
+export interface Reason {
+  code: string;
+  item?: Item;
+}
+
+/** Normalizes a cancelled transaction or a failed single conditional write to per-item reasons. */
+export function cancellationReasons(error: unknown, count: number): Reason[] | undefined {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).map((reason) => ({
+      code: reason.Code ?? 'None',
+      item: reason.Item ? unmarshall(reason.Item as Record<string, AttributeValue>) : undefined,
+    }));
+  }
+  if (error instanceof ConditionalCheckFailedException && count === 1) {
+    return [{ code: 'ConditionalCheckFailed', item: error.Item ? unmarshall(error.Item) : undefined }];
+  }
+  return undefined;
+}
+
+/** Why a check's conditional write refused, read from the item as it was. */
+export function refusedStatus(item: Item | undefined, purpose: Purpose, now: number) {
+  if (!item || item[`i_${purpose}`] === undefined || item[`r_${purpose}`] !== undefined) return 'not_found';
+  if (item[`h_${purpose}`] === undefined || item[`v_${purpose}`] !== undefined) return 'already_used';
+  if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
+  // Out of attempts for this code, or the address is locked by too many failed checks.
+  return 'max_attempts';
+}
+
+/** The state of the latest verification for a purpose, read from the address item. */
+export function stateOf(item: Item, purpose: Purpose, now: number, maxAttempts: number): VerificationState {
+  if (item[`r_${purpose}`] !== undefined) return 'failed';
+  if (item[`v_${purpose}`] !== undefined) return 'approved';
+  if (item[`h_${purpose}`] === undefined) return 'approved';
+  if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
+  if (Number(item[`n_${purpose}`] ?? 0) >= maxAttempts) return 'max_attempts';
+  return 'pending';
+}

@@ -1,0 +1,216 @@
+// Secondary adapter: admitting a send. Every limit, the replay nonce, the idempotency key and the new code
+// are conditions of one transaction; a failed delivery withdraws what the admission wrote.
+
+import { randomInt } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { RateLimitedError } from '../domain/errors.ts';
+import type { Purpose } from '../domain/vocabulary.ts';
+import {
+  type AddressRef,
+  addressKey,
+  cancellationReasons,
+  names,
+  seconds,
+  shiftSlots,
+  type Table,
+  type TransactItem,
+} from './address-item.ts';
+import { dynamoFault } from './client.ts';
+import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
+
+export type { CounterSpec } from './limits.ts';
+
+export interface AdmitSendInput {
+  address: AddressRef;
+  purpose: Purpose;
+  masked: string;
+  codeHash: string;
+  /** Keyed hash of a mailed link token, when the send carries a link. */
+  linkHash?: string;
+  /** Random part of the verification id; a status lookup must present it. */
+  nonce: string;
+  now: number;
+  expiresAt: number;
+  cooldownSeconds: number;
+  perAddress: { limit: number; windowSeconds: number };
+  /** How long the address item must outlive this write (longest window or validity). */
+  retentionSeconds: number;
+  counters: CounterSpec[];
+  /** Replay protection: this key is accepted once until `until` (ms). */
+  replayKey?: { key: string; until: number };
+  idempotency?: { key: string; requestHash: string; response: string; until: number };
+}
+
+/** An idempotent retry: the stored response of the first request with the same key. */
+export interface IdempotentReplay {
+  replayed: true;
+  response: string;
+}
+
+/**
+ * Admits a send and stores the new code in one round trip: the address cooldown and rolling window,
+ * every counter, the replay key and the idempotency key are conditions of a single transaction, and
+ * the new code supersedes the previous one for the same purpose.
+ */
+export async function admitSend(table: Table, input: AdmitSendInput): Promise<IdempotentReplay | undefined> {
+  const { now, perAddress } = input;
+  const { tableName } = table;
+  const last = perAddress.limit - 1;
+  const items: TransactItem[] = [];
+  const scopes: Scope[] = [];
+
+  if (input.idempotency) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: `IDEM#${input.address.tenantId}#${input.idempotency.key}`,
+          sk: 'IDEM',
+          requestHash: input.idempotency.requestHash,
+          response: input.idempotency.response,
+          until: input.idempotency.until,
+          ttl: seconds(input.idempotency.until) + 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    scopes.push('idempotency');
+  }
+
+  items.push({
+    Update: {
+      TableName: tableName,
+      Key: addressKey(input.address),
+      UpdateExpression: `SET ${[
+        ...shiftSlots('s', perAddress.limit, ':now'),
+        '#h = :hset',
+        '#x = :exp',
+        '#n = :zero',
+        '#i = :nonce',
+        'm = :masked',
+        '#ttl = :ttl',
+        ...(input.linkHash ? ['#k = :link'] : []),
+      ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
+      ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)`,
+      ExpressionAttributeNames: { ...names(input.purpose), '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':now': now,
+        ':zero': 0,
+        ':hset': new Set([input.codeHash]),
+        ':exp': input.expiresAt,
+        ':nonce': input.nonce,
+        ':masked': input.masked,
+        ':ttl': seconds(now) + input.retentionSeconds,
+        ':coolEdge': now - input.cooldownSeconds * 1000,
+        ':windowEdge': now - perAddress.windowSeconds * 1000,
+        ...(input.linkHash ? { ':link': input.linkHash } : {}),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  });
+  scopes.push('address');
+
+  for (const counter of input.counters) {
+    items.push({ Update: counterUpdate(tableName, counter, now) });
+    scopes.push(counter.scope);
+  }
+
+  if (input.replayKey) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: `NONCE#${input.replayKey.key}`,
+          sk: 'NONCE',
+          until: input.replayKey.until,
+          ttl: seconds(input.replayKey.until) + 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now },
+      },
+    });
+    scopes.push('replay');
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await write(table, items);
+      return undefined;
+    } catch (error) {
+      const reasons = cancellationReasons(error, items.length);
+      if (!reasons) throw dynamoFault(error);
+      const refused = refusal(input, reasons, scopes);
+      if (refused === 'retry' && attempt < 5) {
+        // Only shared counters conflicted: the whole transaction was cancelled, so a retry is safe.
+        await new Promise((resolve) => setTimeout(resolve, randomInt(10, 60 * (attempt + 1))));
+        continue;
+      }
+      // Still contended after the retries: answer "too frequent, retry in a second", never a 5xx (SPEC §3).
+      if (refused === 'retry') throw new RateLimitedError('address', 1);
+      if ('replayed' in refused) return refused;
+      throw refused;
+    }
+  }
+}
+
+/**
+ * Withdraws a code whose delivery failed: the code can no longer verify, and the recipient's send slot
+ * is given back so they may try again at once. The per-IP, per-device and budget counters stay spent:
+ * a failing provider must not switch the limits off (a flood of bad numbers would otherwise sustain
+ * itself), and a timed-out SMS may have been billed.
+ */
+export async function withdrawSend(table: Table, input: AdmitSendInput): Promise<void> {
+  const slots = input.perAddress.limit;
+  const back: string[] = [];
+  for (let slot = 0; slot < slots - 1; slot++) back.push(`s${slot} = if_not_exists(s${slot + 1}, :zero)`);
+  back.push(`s${slots - 1} = :zero`);
+  const base = {
+    TableName: table.tableName,
+    Key: addressKey(input.address),
+    ExpressionAttributeNames: {
+      '#h': `h_${input.purpose}`,
+      '#i': `i_${input.purpose}`,
+      '#r': `r_${input.purpose}`,
+    },
+  };
+  try {
+    await table.db.send(
+      new UpdateCommand({
+        ...base,
+        UpdateExpression: `SET ${back.join(', ')}, #r = :one REMOVE #h`,
+        ConditionExpression: '#i = :nonce AND s0 = :now',
+        ExpressionAttributeValues: { ':nonce': input.nonce, ':now': input.now, ':zero': 0, ':one': 1 },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
+    // Another send moved the slots since; still make sure our code is dead.
+    await table.db
+      .send(
+        new UpdateCommand({
+          ...base,
+          UpdateExpression: 'SET #r = :one REMOVE #h',
+          ConditionExpression: '#i = :nonce',
+          ExpressionAttributeValues: { ':nonce': input.nonce, ':one': 1 },
+        }),
+      )
+      .catch((inner: unknown) => {
+        if (!(inner instanceof ConditionalCheckFailedException)) throw dynamoFault(inner);
+      });
+  }
+}
+
+/** One item is a plain conditional update (cheaper than a transaction); more are one transaction. */
+async function write(table: Table, items: TransactItem[]) {
+  const [only] = items;
+  if (items.length === 1 && only?.Update) {
+    await table.db.send(new UpdateCommand(only.Update as UpdateCommandInput));
+    return;
+  }
+  await table.db.send(new TransactWriteCommand({ TransactItems: items }));
+}

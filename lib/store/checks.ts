@@ -1,0 +1,101 @@
+// Secondary adapter: checking a code. Evaluating a guess and counting the attempt are one conditional write.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Purpose } from '../domain/vocabulary.ts';
+import {
+  type AddressRef,
+  addressKey,
+  type CheckOutcome,
+  refusedStatus,
+  seconds,
+  shiftSlots,
+  type Table,
+} from './address-item.ts';
+import { dynamoFault } from './client.ts';
+
+export interface ConsumeCodeInput {
+  address: AddressRef;
+  purpose: Purpose;
+  codeHash: string;
+  now: number;
+  maxAttempts: number;
+  failureCap: { limit: number; windowSeconds: number };
+  retentionSeconds: number;
+  matches: (stored: string, given: string) => boolean;
+}
+
+/**
+ * Evaluates one guess atomically with counting it: the write adds an attempt and deletes the guessed
+ * hash from the code's set, under the conditions that the code is live, has attempts left and the
+ * address is not locked by failed checks. The code was right iff the old set held the guess, so
+ * concurrent checks can neither exceed the attempt limit nor approve twice.
+ */
+export async function consumeCode(table: Table, input: ConsumeCodeInput): Promise<CheckOutcome> {
+  const oldest = `f${input.failureCap.limit - 1}`;
+  const failEdge = input.now - input.failureCap.windowSeconds * 1000;
+  try {
+    const result = await table.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: addressKey(input.address),
+        UpdateExpression: 'ADD #n :one DELETE #h :guess',
+        ConditionExpression: `attribute_exists(#h) AND #n < :max AND #x > :now AND (attribute_not_exists(${oldest}) OR ${oldest} <= :failEdge)`,
+        ExpressionAttributeNames: {
+          '#h': `h_${input.purpose}`,
+          '#n': `n_${input.purpose}`,
+          '#x': `x_${input.purpose}`,
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':guess': new Set([input.codeHash]),
+          ':max': input.maxAttempts,
+          ':now': input.now,
+          ':failEdge': failEdge,
+        },
+        ReturnValues: 'UPDATED_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const old = result.Attributes ?? {};
+    const stored = old[`h_${input.purpose}`];
+    const hashes = stored instanceof Set ? [...stored].map(String) : [];
+    if (hashes.some((hash) => input.matches(hash, input.codeHash))) return { outcome: 'approved' };
+    const used = Number(old[`n_${input.purpose}`] ?? 0) + 1;
+    await recordFailure(table, input.address, input.now, input.failureCap.limit, input.retentionSeconds);
+    return { outcome: 'wrong', attemptsLeft: Math.max(0, input.maxAttempts - used) };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
+    const item = error.Item ? unmarshall(error.Item) : undefined;
+    return { outcome: 'refused', status: refusedStatus(item, input.purpose, input.now) };
+  }
+}
+
+/** Shifts the failed-check slots: the rolling per-address failure cap, which re-sending does not reset. */
+async function recordFailure(
+  table: Table,
+  address: AddressRef,
+  now: number,
+  slots: number,
+  retentionSeconds: number,
+) {
+  await table.db
+    .send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: addressKey(address),
+        UpdateExpression: `SET ${shiftSlots('f', slots, ':now').join(', ')}, #ttl = :ttl`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':now': now,
+          ':ttl': seconds(now) + retentionSeconds,
+          // A single slot needs no shifting, and DynamoDB refuses unused values.
+          ...(slots > 1 ? { ':zero': 0 } : {}),
+        },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw dynamoFault(error);
+    });
+}
