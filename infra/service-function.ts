@@ -21,7 +21,7 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
  * ESM bundles still contain CommonJS dependencies that call `require('node:…')`; esbuild's shim
  * throws unless a real `require` exists, so the banner provides one.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __codegateCreateRequire } from 'node:module'; const require = __codegateCreateRequire(import.meta.url);";
 
 export interface ServiceFunctionProps {

@@ -1,11 +1,11 @@
-// `npm run bench`: latency and DynamoDB calls per request through the local runtime, and bundle sizes.
+// `npm run bench`: latency and DynamoDB calls per request through the local runtime, then each function's
+// bundle size and cold-load time against a floor bundle (scripts/cold-start.ts).
 // Prints results; asserts nothing (benchmarks are measurements, not tests).
 import { randomBytes } from 'node:crypto';
-import { build } from 'esbuild';
 import { startLocal } from '../infra/local/start.ts';
-import { ROUTES } from '../lib/routes.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import { coldLoad, printColdLoad } from './cold-start.ts';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -40,30 +40,6 @@ async function measure(name: string, total: number, run: (i: number) => Promise<
     `${(calls.n / total).toFixed(2)} DynamoDB calls/req`,
   ];
   process.stdout.write(`${row.join('  ')}\n`);
-}
-
-async function bundleSizes() {
-  process.stdout.write('\nbundle sizes (esbuild, minified, AWS SDK bundled, as the stack builds them):\n');
-  for (const route of ROUTES) {
-    const result = await build({
-      entryPoints: [`functions/${route.name}.ts`],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      define: {
-        'process.env.CODEGATE_MAIL': JSON.stringify(String(route.access.mail ?? false)),
-        'process.env.CODEGATE_SMS': JSON.stringify(String(route.access.sms ?? false)),
-        'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(route.access.captchaImages ?? false)),
-      },
-      write: false,
-      logLevel: 'silent',
-    });
-    const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.length, 0);
-    process.stdout.write(`  ${route.name.padEnd(34)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB\n`);
-  }
 }
 
 async function main() {
@@ -162,10 +138,11 @@ async function main() {
           .then(() => undefined),
       calls,
     );
-    await bundleSizes();
   } finally {
     await service.stop();
   }
+  // After the service is down, so its load does not skew the fresh-process imports.
+  printColdLoad(await coldLoad());
 }
 
 main().catch((error: unknown) => {

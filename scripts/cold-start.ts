@@ -1,0 +1,135 @@
+// `npm run bench` (cold section): each function's bundle exactly as `cdk synth` writes it, its size, and its
+// median import time in fresh Node processes, as a ratio to a floor bundle (only a constructed
+// DynamoDBClient) built with the same esbuild options — measured interleaved, in the same run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnResource } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/service-function.ts';
+import { CodegateStack } from '../infra/stack.ts';
+
+const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
+/** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
+const MAX_KB = 450;
+const MAX_RATIO = 1.25;
+
+export interface ColdRow {
+  name: string;
+  bytes: number;
+  medianMs: number;
+  ratio: number;
+}
+
+/** Synthesizes the stack (bundling every function as deployed) and returns each function's bundle path. */
+function synthBundles(outdir: string): Map<string, string> {
+  const app = new App({
+    outdir,
+    context: { sesIdentity: 'bench.example.org', 'aws:cdk:enable-asset-metadata': true },
+  });
+  const stack = new CodegateStack(app, 'Codegate');
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Metadata?: Record<string, string> }>;
+  };
+  const bundles = new Map<string, string>();
+  for (const [name, service] of stack.functions) {
+    const id = stack.getLogicalId(service.function.node.defaultChild as CfnResource);
+    const assetPath = template.Resources[id]?.Metadata?.['aws:asset:path'];
+    if (!assetPath) throw new Error(`no asset for ${name}`);
+    bundles.set(name, join(assembly.directory, assetPath, 'index.mjs'));
+  }
+  return bundles;
+}
+
+/** The floor: a bundle that only constructs a DynamoDB client, built the way the stack builds functions. */
+async function floorBundle(dir: string): Promise<string> {
+  const entry = join(dir, 'floor.ts');
+  writeFileSync(
+    entry,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n" +
+      'export const handler = async () => client.config.region();\n',
+  );
+  const outfile = join(dir, 'floor', 'index.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Milliseconds a fresh Node process spends importing (loading and evaluating) one bundle. */
+function importMs(file: string): number {
+  const script =
+    'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t0));';
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** Measures every function against the floor, interleaved round by round so load drifts hit all alike. */
+export async function coldLoad(): Promise<ColdRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'codegate-cold-'));
+  try {
+    const bundles = synthBundles(join(dir, 'cdk.out'));
+    bundles.set('(floor: DynamoDBClient only)', await floorBundle(dir));
+    const times = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
+    const names = [...bundles.keys()];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order each round so no bundle always runs first (or right after the same neighbour).
+      const order = names.map((_, i) => names[(i + round) % names.length] as string);
+      for (const name of order) times.get(name)?.push(importMs(bundles.get(name) as string));
+    }
+    const floor = median(times.get('(floor: DynamoDBClient only)') ?? []);
+    return names.map((name) => {
+      const ms = median(times.get(name) ?? []);
+      return { name, bytes: statSync(bundles.get(name) as string).size, medianMs: ms, ratio: ms / floor };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Prints the cold-load table with the budget verdict per function. */
+export function printColdLoad(rows: ColdRow[]): void {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(
+    `\ncold load (bundles as cdk synth writes them; median of ${ROUNDS} fresh-process imports, interleaved; ` +
+      `Node ${process.versions.node}, ${cpus().length} × ${cpu}):\n`,
+  );
+  for (const row of rows) {
+    const kb = row.bytes / 1000;
+    const floor = row.name.startsWith('(floor');
+    const verdict = floor ? '' : kb <= MAX_KB && row.ratio <= MAX_RATIO ? 'within budget' : 'OVER BUDGET';
+    process.stdout.write(
+      `  ${row.name.padEnd(34)} ${kb.toFixed(0).padStart(5)} KB  ${row.medianMs.toFixed(1).padStart(7)} ms  ` +
+        `${row.ratio.toFixed(2)}× floor  ${verdict}\n`,
+    );
+  }
+  process.stdout.write(`  budget: ≤ ${MAX_KB} KB and ≤ ${MAX_RATIO}× the floor's import time\n`);
+}
+
+if (process.argv[1]?.endsWith('cold-start.ts')) {
+  printColdLoad(await coldLoad());
+}
