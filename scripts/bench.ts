@@ -6,41 +6,9 @@ import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { coldLoad, printColdLoad } from './cold-start.ts';
-
-const N = Number(process.env.BENCH_N ?? 300);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-async function measure(name: string, total: number, run: (i: number) => Promise<void>, calls: { n: number }) {
-  const times: number[] = [];
-  calls.n = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await run(i);
-        times.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  const row = [
-    name.padEnd(28),
-    `${(total / elapsed).toFixed(0).padStart(5)} req/s`,
-    `p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms`,
-    `p95 ${percentile(times, 95).toFixed(1).padStart(6)} ms`,
-    `p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms`,
-    `${(calls.n / total).toFixed(2)} DynamoDB calls/req`,
-  ];
-  process.stdout.write(`${row.join('  ')}\n`);
-}
+import { CONCURRENCY, measure, N } from './measure.ts';
+import { printMemory, residentMemory } from './memory.ts';
+import { compareWithRaw, rawBaselines } from './raw-baseline.ts';
 
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -75,7 +43,7 @@ async function main() {
     process.stdout.write(
       `Codegate bench: ${N} requests per row, concurrency ${CONCURRENCY}, DynamoDB Local\n\n`,
     );
-    await measure(
+    const send = await measure(
       'native send (email)',
       N,
       (i) =>
@@ -99,7 +67,7 @@ async function main() {
         }).then(() => undefined),
       calls,
     );
-    await measure(
+    const check = await measure(
       'native check (right code)',
       N,
       (i) =>
@@ -138,6 +106,8 @@ async function main() {
           .then(() => undefined),
       calls,
     );
+    compareWithRaw(await rawBaselines(service), send, check);
+    printMemory(await residentMemory(service, process.env.PEPPER ?? ''));
   } finally {
     await service.stop();
   }

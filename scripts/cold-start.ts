@@ -43,18 +43,12 @@ function synthBundles(outdir: string): Map<string, string> {
   return bundles;
 }
 
-/** The floor: a bundle that only constructs a DynamoDB client, built the way the stack builds functions. */
-async function floorBundle(dir: string): Promise<string> {
-  const entry = join(dir, 'floor.ts');
-  writeFileSync(
-    entry,
-    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n" +
-      'export const handler = async () => client.config.region();\n',
-  );
-  const outfile = join(dir, 'floor', 'index.mjs');
+/** Bundles one entry with the options the stack's functions are built with (infra/service-function.ts). */
+export async function bundleLike(entry: string, outfile: string, define: Record<string, string> = {}) {
   await build({
     entryPoints: [entry],
     outfile,
+    define,
     bundle: true,
     minify: true,
     platform: 'node',
@@ -66,6 +60,17 @@ async function floorBundle(dir: string): Promise<string> {
     logLevel: 'silent',
   });
   return outfile;
+}
+
+/** The floor: a bundle that only constructs a DynamoDB client, built the way the stack builds functions. */
+async function floorBundle(dir: string): Promise<string> {
+  const entry = join(dir, 'floor.ts');
+  writeFileSync(
+    entry,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n" +
+      'export const handler = async () => client.config.region();\n',
+  );
+  return bundleLike(entry, join(dir, 'floor', 'index.mjs'));
 }
 
 /** Milliseconds a fresh Node process spends importing (loading and evaluating) one bundle. */
