@@ -9,6 +9,7 @@ export type DomainErrorKind =
   | 'invalid_address'
   | 'idempotency_conflict'
   | 'not_found'
+  | 'suppressed'
   | 'busy';
 
 /** Which limit refused a send; dialects that distinguish them can. */
@@ -77,6 +78,16 @@ export class InvalidAddressError extends DomainError {
 export class IdempotencyConflictError extends DomainError {
   constructor() {
     super('idempotency_conflict', 'idempotency key reused with another request');
+  }
+}
+
+/**
+ * The address bounced or complained and is on the suppression list (or an operator put it there):
+ * nothing is sent, whatever the limits say, until the suppression is removed or expires.
+ */
+export class AddressSuppressedError extends DomainError {
+  constructor() {
+    super('suppressed', 'address is suppressed');
   }
 }
 

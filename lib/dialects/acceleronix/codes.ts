@@ -82,6 +82,8 @@ export const DOMAIN_CODES: Record<DomainErrorKind, AcceleronixCode> = {
   country_not_allowed: 403,
   invalid_address: 5040,
   delivery_failed: 5059,
+  // A suppressed address is one SES will not deliver to: the family's "sending exception".
+  suppressed: 5059,
   idempotency_conflict: 50005,
   not_found: 50005,
   busy: 50000,

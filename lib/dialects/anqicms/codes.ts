@@ -47,6 +47,7 @@ export const DOMAIN_MESSAGES: Record<DomainErrorKind, MessageId> = {
   country_not_allowed: 'invalid_parameter',
   invalid_address: 'invalid_parameter',
   delivery_failed: 'send_failed',
+  suppressed: 'send_failed',
   idempotency_conflict: 'invalid_parameter',
   not_found: 'invalid_token',
   busy: 'busy',

@@ -103,6 +103,7 @@ export const DOMAIN_CODES: Record<DomainErrorKind, EiamCode> = {
   rate_limited: 'SDK.SMS.1001',
   budget_exhausted: 'SDK.SMS.1002',
   delivery_failed: 'SDK.SMS.1003',
+  suppressed: 'SDK.SMS.1003',
   country_not_allowed: 'SDK.SMS.1004',
   invalid_address: 'SDK.COMMON.1002',
   replayed: 'SDK.COMMON.1008',

@@ -66,6 +66,7 @@ export const DOMAIN_CODES: Record<DomainErrorKind, FresnsCode> = {
   country_not_allowed: 34103,
   invalid_address: 30000,
   delivery_failed: 32302,
+  suppressed: 32302,
   busy: 32301,
   replayed: 30000,
   idempotency_conflict: 30000,

@@ -18,6 +18,7 @@ export const ERRORS = {
   not_found: [404, 'No such verification.'],
   idempotency_conflict: [409, 'The idempotency key was used with a different request.'],
   replayed: [409, 'This request was already processed.'],
+  address_suppressed: [422, 'The address bounced or complained; nothing is sent to it.'],
   rate_limited: [429, 'Too many requests; retry later.'],
   budget_exhausted: [429, 'The SMS budget for today is spent.'],
   delivery_failed: [503, 'The message could not be delivered; no code was issued.'],
@@ -35,6 +36,7 @@ const KIND_CODES: Record<DomainErrorKind, NativeErrorCode> = {
   invalid_address: 'invalid_address',
   idempotency_conflict: 'idempotency_conflict',
   not_found: 'not_found',
+  suppressed: 'address_suppressed',
   busy: 'unavailable',
 };
 
