@@ -1,25 +1,32 @@
-// The admin command loads a tenants file into a table; the registry then finds tenants by every alias.
+// The admin command makes a table's tenants match a file; the registry then finds tenants by every alias.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { loadTenants } from '../infra/admin/load-tenants.ts';
-import { DEMO_TENANTS_FILE } from '../lib/tenants/load.ts';
+import { loadTenants, UsageError } from '../infra/admin/load-tenants.ts';
+import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { freshTable, scalars, scanAll } from './helpers/table.ts';
 
+const tempFile = async (content: unknown) => {
+  const path = join(tmpdir(), `tenants-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(path, JSON.stringify(content));
+  return path;
+};
+
 describe('tenants:load', () => {
-  it('writes every alias of every tenant, so each dialect finds its tenant in one read', async () => {
+  it('writes every alias of every tenant, so each dialect finds its tenant', async () => {
     const { tableName, db } = await freshTable();
+    const endpoint = inject('dynamodbEndpoint');
     const summary = await loadTenants([
       '--file',
       DEMO_TENANTS_FILE,
       '--table',
       tableName,
       '--endpoint',
-      inject('dynamodbEndpoint'),
+      endpoint,
     ]);
-    expect(summary).toMatch(/loaded 2 tenant\(s\)/);
+    expect(summary).toMatch(/^synced 2 tenant\(s\)/);
     const registry = new TenantRegistry(db, tableName);
     expect((await registry.find('userDomain', 'C.DM.5903.1'))?.id).toBe('demo');
     expect((await registry.find('clientId', 'otherClient00000000000000000000000'))?.id).toBe('other');
@@ -27,16 +34,63 @@ describe('tenants:load', () => {
     expect((await registry.findByHost('unknown.example'))?.id).toBe('demo');
     expect((await registry.findByApiKey('demo-api-key'))?.id).toBe('demo');
     expect(await registry.findByApiKey('wrong-key')).toBeUndefined();
-    // API keys are stored only as hashes.
-    const values = (await scanAll(db, tableName)).flatMap(scalars);
-    expect(values.some((value) => value.includes('demo-api-key'))).toBe(false);
+    const items = await scanAll(db, tableName);
+    // API keys are stored only as hashes, and only the config item holds secrets and the directory.
+    expect(items.flatMap(scalars).some((value) => value.includes('demo-api-key'))).toBe(false);
+    const holding = items.filter((item) => JSON.stringify(item).includes('57Fk69oYgbs2aWWN362N'));
+    expect(holding.map((item) => item.pk)).toEqual(['TENANT#id#demo']);
+    expect(items.filter((item) => item.pk !== 'TENANT#id#demo' && item.pk !== 'TENANT#id#other')).toSatisfy(
+      (aliases: Record<string, unknown>[]) =>
+        aliases.every((item) => Object.keys(item).sort().join(',') === 'pk,sk,tenantId'),
+    );
   });
 
-  it('refuses an invalid file without writing, and explains usage', async () => {
-    const path = join(tmpdir(), `tenants-${Date.now()}.json`);
-    await writeFile(path, JSON.stringify({ tenants: [] }));
-    await expect(loadTenants(['--file', path, '--table', 'codegate-x'])).rejects.toThrow(/tenants/);
-    await expect(loadTenants(['--table', 'codegate-x'])).rejects.toThrow(/usage/);
+  it('a dry run prints the diff against the table and writes nothing', async () => {
+    const { tableName, db } = await freshTable();
+    const endpoint = inject('dynamodbEndpoint');
+    await loadTenants(['--file', DEMO_TENANTS_FILE, '--table', tableName, '--endpoint', endpoint]);
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const [demo] = tenants;
+    const rotated = await tempFile({
+      tenants: [
+        { ...demo, apiKeySha256: ['a'.repeat(64)], aliases: { ...demo?.aliases, hosts: ['localhost'] } },
+      ],
+    });
+    const before = await scanAll(db, tableName);
+    const diff = await loadTenants([
+      '--file',
+      rotated,
+      '--table',
+      tableName,
+      '--endpoint',
+      endpoint,
+      '--dry-run',
+    ]);
+    expect(diff).toContain('would change 1 tenant(s)');
+    expect(diff).toContain('+ apiKey sha256:aaaaaaaa…');
+    expect(diff).toContain('- apiKey sha256:ca6f2e39…');
+    expect(diff).toContain('- host *');
+    expect(diff).toContain('- config other');
+    expect(diff).toContain('- userDomain C.DM.0002.1');
+    expect(diff).not.toContain('host localhost');
+    expect(await scanAll(db, tableName)).toHaveLength(before.length);
+  });
+
+  it('--help prints the usage; a missing option names itself; an unknown key in the file is named', async () => {
+    expect(await loadTenants(['--help'])).toMatch(/^usage: npm run tenants:load/);
+    await expect(loadTenants(['--table', 'codegate-x'])).rejects.toThrow('missing required option --file');
+    await expect(loadTenants(['--file', DEMO_TENANTS_FILE])).rejects.toThrow(
+      'missing required option --table',
+    );
+    await expect(loadTenants(['--bogus'])).rejects.toBeInstanceOf(UsageError);
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const [demo] = tenants;
+    const typo = await tempFile({ tenants: [{ ...demo, alias: { hosts: ['x.example'] } }] });
+    await expect(loadTenants(['--file', typo, '--dry-run'])).rejects.toThrow(/Unrecognized key.*"alias"/);
+    const nested = await tempFile({ tenants: [{ ...demo, mail: { ...demo?.mail, form: 'x' } }] });
+    await expect(loadTenants(['--file', nested, '--dry-run'])).rejects.toThrow(/"form"[\s\S]*mail/);
+    const empty = await tempFile({ tenants: [] });
+    await expect(loadTenants(['--file', empty, '--table', 'codegate-x'])).rejects.toThrow(/tenants/);
     expect(await loadTenants(['--file', DEMO_TENANTS_FILE, '--dry-run'])).toBe(
       'valid: 2 tenant(s): demo, other',
     );

@@ -1,35 +1,62 @@
-// Admin command: validates a tenants file and writes it into a Codegate table (local or deployed).
-//   npm run tenants:load -- --file tenants.json --table <TableName> [--endpoint http://127.0.0.1:8000] [--region eu-west-1]
+// Admin command: validates a tenants file and makes a Codegate table's tenants match it (local or deployed).
+//   npm run tenants:load -- --file tenants.json --table <TableName> [--endpoint http://127.0.0.1:8000] [--region eu-west-1] [--dry-run]
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../../lib/store/client.ts';
 import { loadTenantsFile } from '../../lib/tenants/load.ts';
-import { TenantRegistry } from '../../lib/tenants/registry.ts';
+import { formatChanges, syncTenants } from '../../lib/tenants/sync.ts';
 
-const USAGE =
-  'usage: npm run tenants:load -- --file <tenants.json> --table <TableName> [--endpoint <url>] [--region <region>] [--dry-run]';
+export const USAGE = `usage: npm run tenants:load -- --file <tenants.json> --table <TableName> [options]
 
-/** Loads the file and writes every tenant's alias items; returns a summary line (no secrets). */
+Makes the table's tenants match the file: new and changed tenants and aliases are written; API keys,
+hosts, userDomains, clientIds and tenants no longer in the file are deleted. Running services notice
+within their tenant cache time (60 s).
+
+  --file <path>      the tenants file (required)
+  --table <name>     the Codegate table (required, except for --dry-run without a table)
+  --endpoint <url>   a DynamoDB endpoint other than AWS's (e.g. DynamoDB Local)
+  --region <region>  the AWS region of the table
+  --dry-run          print the changes without writing; without --table, only validate the file
+  --help             show this text`;
+
+/** A refusal of the command line itself: printed with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** Runs the command; returns what to print (no secrets). Throws UsageError or the file's problems. */
 export async function loadTenants(argv: string[]): Promise<string> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      file: { type: 'string' },
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (!values.file || (!values.table && !values['dry-run'])) throw new Error(USAGE);
-  const file = await loadTenantsFile(values.file);
-  const ids = file.tenants.map((tenant) => tenant.id).join(', ');
-  if (values['dry-run']) return `valid: ${file.tenants.length} tenant(s): ${ids}`;
-  if (values.region) process.env.AWS_REGION = values.region;
-  const db = createDocumentClient(values.endpoint);
+  let values: Record<string, string | boolean | undefined>;
   try {
-    const items = await new TenantRegistry(db, values.table ?? '').put(file.tenants);
-    return `loaded ${file.tenants.length} tenant(s) (${items} alias items) into ${values.table}: ${ids}`;
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        file: { type: 'string' },
+        table: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return USAGE;
+  const file = typeof values.file === 'string' ? values.file : undefined;
+  const table = typeof values.table === 'string' ? values.table : undefined;
+  const dryRun = values['dry-run'] === true;
+  if (!file) throw new UsageError('missing required option --file <tenants.json>');
+  if (!table && !dryRun) throw new UsageError('missing required option --table <TableName>');
+
+  const tenants = (await loadTenantsFile(file)).tenants;
+  const ids = tenants.map((tenant) => tenant.id).join(', ');
+  if (!table) return `valid: ${tenants.length} tenant(s): ${ids}`;
+  if (typeof values.region === 'string') process.env.AWS_REGION = values.region;
+  const db = createDocumentClient(typeof values.endpoint === 'string' ? values.endpoint : undefined);
+  try {
+    const changes = await syncTenants(db, table, tenants, { dryRun });
+    const list = changes.length > 0 ? `\n${formatChanges(changes)}` : '';
+    const verb = dryRun ? 'would change' : 'synced';
+    return `${verb} ${tenants.length} tenant(s) in ${table}: ${ids} (${changes.length} change(s))${list}`;
   } finally {
     db.destroy();
   }
@@ -39,7 +66,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   loadTenants(process.argv.slice(2)).then(
     (summary) => process.stdout.write(`${summary}\n`),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof UsageError) {
+        process.stderr.write(`tenants:load: ${message}\n\n${USAGE}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${message}\n`);
       process.exit(1);
     },
   );

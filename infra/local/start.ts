@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, ensureTable } from '../../lib/store/client.ts';
-import { TenantRegistry } from '../../lib/tenants/registry.ts';
 import type { Tenant, TenantsFile } from '../../lib/tenants/schema.ts';
+import { syncTenants } from '../../lib/tenants/sync.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { serveRoutes } from './server.ts';
 
@@ -62,7 +62,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 
     const { server, url } = await serveRoutes({ port: options.port ?? 3000, trustProxy: options.trustProxy });
     const db = createDocumentClient(endpoint);
-    await new TenantRegistry(db, tableName).put(withLocalLinks(options.tenants.tenants, url));
+    // The table's tenants become exactly the file's: removed keys and aliases stop answering.
+    await syncTenants(db, tableName, withLocalLinks(options.tenants.tenants, url));
     db.destroy();
     return {
       url,

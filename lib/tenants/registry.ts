@@ -1,5 +1,11 @@
 // Secondary adapter: tenant lookup by each dialect's handle, with a short in-memory cache per container.
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+//
+// Layout: one config item per tenant (`TENANT#id#{id}` / `TENANT`, the whole config) and one small alias
+// item per handle (`TENANT#{kind}#{value}` / `TENANT`, only `tenantId`). An alias therefore never carries
+// a copy of secrets or the account directory, and removing a tenant's config item ends every alias at
+// once. A lookup costs two GetItems on a cold cache (alias, then config; the config is then cached by
+// id for every other alias of the tenant), none on a warm one.
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../crypto.ts';
 import { dynamoFault } from '../store/client.ts';
 import { type Tenant, tenantSchema } from './schema.ts';
@@ -7,12 +13,15 @@ import { type Tenant, tenantSchema } from './schema.ts';
 /** The ways a dialect names its tenant (SPEC §4). */
 export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey';
 
-const aliasKey = (kind: AliasKind, value: string) => ({ pk: `TENANT#${kind}#${value}`, sk: 'TENANT' });
+/** The key of a tenant's config item (kind `id`) or of one of its alias items. */
+export const tenantKey = (kind: AliasKind, value: string) => ({
+  pk: `TENANT#${kind}#${value}`,
+  sk: 'TENANT',
+});
 
-/** Every alias item a tenant is stored under; each holds the whole config, so a lookup is one GetItem. */
-function aliasesOf(tenant: Tenant): [AliasKind, string][] {
+/** Every alias a tenant answers to, besides its id. Hosts are stored lower-cased. */
+export function aliasesOf(tenant: Tenant): [AliasKind, string][] {
   return [
-    ['id', tenant.id],
     ...tenant.aliases.userDomains.map((value): [AliasKind, string] => ['userDomain', value]),
     ...tenant.aliases.clientIds.map((value): [AliasKind, string] => ['clientId', value]),
     ...tenant.aliases.hosts.map((value): [AliasKind, string] => ['host', value.toLowerCase()]),
@@ -20,39 +29,46 @@ function aliasesOf(tenant: Tenant): [AliasKind, string][] {
   ];
 }
 
-interface CacheEntry {
-  tenant: Tenant | undefined;
+interface CacheEntry<T> {
+  value: T | undefined;
   until: number;
 }
 
-/** Looks tenants up by alias. A warm container answers from memory for `ttlMs` (SPEC §4: about a minute). */
-export class TenantRegistry {
-  private readonly cache = new Map<string, CacheEntry>();
+/** Called with every tenant a lookup finds (e.g. the browser-origin guard of one request); may throw. */
+export type TenantAdmission = (tenant: Tenant) => void;
 
+/**
+ * Looks tenants up by alias. A warm container answers from memory for `ttlMs` (SPEC §4: about a
+ * minute), unknown aliases included, so a removed or disabled tenant stops answering within that time.
+ */
+export class TenantRegistry {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
+    private readonly cache = new Map<string, CacheEntry<string | Tenant>>(),
+    private readonly admit?: TenantAdmission,
   ) {}
+
+  /**
+   * The same registry (and cache) for one request: every enabled tenant it finds is first passed to
+   * `admit`, which may refuse the request by throwing. The HTTP layer uses it for the origin guard.
+   */
+  admitting(admit: TenantAdmission): TenantRegistry {
+    return new TenantRegistry(this.db, this.tableName, this.ttlMs, this.now, this.cache, admit);
+  }
 
   /** The tenant behind an alias; undefined for unknown aliases (cached too, so floods cost no reads). */
   async find(kind: AliasKind, value: string): Promise<Tenant | undefined> {
     if (value.length === 0 || value.length > 256) return undefined;
-    const cacheKey = `${kind}#${value}`;
-    const hit = this.cache.get(cacheKey);
-    if (hit && hit.until > this.now()) return hit.tenant;
-    let item: Record<string, unknown> | undefined;
-    try {
-      ({ Item: item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: aliasKey(kind, value) }),
-      ));
-    } catch (error) {
-      throw dynamoFault(error);
-    }
-    const tenant = item ? tenantSchema.parse(JSON.parse(String(item.config))) : undefined;
-    if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(cacheKey, { tenant, until: this.now() + this.ttlMs });
+    const tenantId = kind === 'id' ? value : await this.cached(`${kind}#${value}`, (item) => item.tenantId);
+    const tenant =
+      typeof tenantId === 'string'
+        ? await this.cached(`id#${tenantId}`, (item) => tenantSchema.parse(JSON.parse(String(item.config))))
+        : undefined;
+    if (typeof tenant !== 'object') return undefined;
+    if (!tenant.disabled) this.admit?.(tenant);
     return tenant;
   }
 
@@ -67,26 +83,29 @@ export class TenantRegistry {
     return this.find('apiKey', sha256Hex(apiKey));
   }
 
-  /** Writes every alias item of the given tenants (the admin command and the local runtime use this). */
-  async put(tenants: Tenant[]): Promise<number> {
-    const requests = tenants.flatMap((tenant) =>
-      aliasesOf(tenant).map(([kind, value]) => ({
-        PutRequest: {
-          Item: { ...aliasKey(kind, value), tenantId: tenant.id, config: JSON.stringify(tenant) },
-        },
-      })),
-    );
-    for (let start = 0; start < requests.length; start += 25) {
-      let pending: typeof requests | undefined = requests.slice(start, start + 25);
-      for (let round = 0; pending && pending.length > 0 && round < 8; round++) {
-        const result = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = result.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
-      }
-      if (pending && pending.length > 0) throw new Error('DynamoDB left tenant items unprocessed; try again');
-    }
+  /** Forgets every cached lookup (after this process rewrote the tenants). */
+  forget(): void {
     this.cache.clear();
-    return requests.length;
+  }
+
+  /** One item read through the cache: `TENANT#{key}` mapped by `read`, or undefined when absent. */
+  private async cached<T extends string | Tenant>(
+    key: string,
+    read: (item: Record<string, unknown>) => unknown,
+  ): Promise<T | undefined> {
+    const hit = this.cache.get(key);
+    if (hit && hit.until > this.now()) return hit.value as T | undefined;
+    let item: Record<string, unknown> | undefined;
+    try {
+      ({ Item: item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `TENANT#${key}`, sk: 'TENANT' } }),
+      ));
+    } catch (error) {
+      throw dynamoFault(error);
+    }
+    const value = item ? (read(item) as T) : undefined;
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(key, { value, until: this.now() + this.ttlMs });
+    return value;
   }
 }

@@ -4,10 +4,10 @@ import { LOCALES, PURPOSES } from '../domain/vocabulary.ts';
 
 const window = (limit: number, seconds: number) =>
   z
-    .object({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
+    .strictObject({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
     .default({ limit, windowSeconds: seconds });
 
-const templateOverride = z.object({
+const templateOverride = z.strictObject({
   subject: z.string().min(1).optional(),
   text: z.string().min(1).optional(),
   html: z.string().min(1).optional(),
@@ -18,8 +18,17 @@ const webUrl = z
   .url({ protocol: /^https?$/ })
   .refine((value) => !value.includes('?') && !value.includes('#'), 'must not carry a query or fragment');
 
+/**
+ * A browser origin (`https://app.example.com`, a port allowed): scheme and host only, lower-cased, so
+ * it compares equal to what browsers send in `Origin`.
+ */
+const webOrigin = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i, 'must be an origin like https://app.example.com (no path)')
+  .transform((value) => value.toLowerCase());
+
 /** A user account known to the tenant (for the dialects that ask whether an account exists). */
-export const accountSchema = z.object({
+export const accountSchema = z.strictObject({
   id: z.string().min(1),
   email: z.string().email().optional(),
   /** E.164, e.g. +8613800138000 */
@@ -45,13 +54,13 @@ const enterpriseItem = {
  * and template this tenant's codes go out under. Only the shape is checked here; references, owners and
  * switches are judged per request so that each problem answers with the seed's own code.
  */
-export const enterpriseSmsSchema = z.object({
+export const enterpriseSmsSchema = z.strictObject({
   signatureId: z.string().min(1).optional(),
   templateId: z.string().min(1).optional(),
-  accounts: z.array(z.object(enterpriseItem)).default([]),
+  accounts: z.array(z.strictObject(enterpriseItem)).default([]),
   signatures: z
     .array(
-      z.object({
+      z.strictObject({
         ...enterpriseItem,
         accountId: z.string().min(1),
         type: z.enum(ENTERPRISE_SMS_TYPES),
@@ -61,20 +70,22 @@ export const enterpriseSmsSchema = z.object({
     )
     .default([]),
   templates: z
-    .array(z.object({ ...enterpriseItem, accountId: z.string().min(1), type: z.enum(ENTERPRISE_SMS_TYPES) }))
+    .array(
+      z.strictObject({ ...enterpriseItem, accountId: z.string().min(1), type: z.enum(ENTERPRISE_SMS_TYPES) }),
+    )
     .default([]),
 });
 
 export type EnterpriseSms = z.infer<typeof enterpriseSmsSchema>;
 
 /** One tenant (app). Defaults are the service's defaults from SPEC §3. */
-export const tenantSchema = z.object({
+export const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
   appName: z.string().min(1),
   disabled: z.boolean().default(false),
   defaultLocale: z.enum(LOCALES).default('en'),
   aliases: z
-    .object({
+    .strictObject({
       /** Acceleronix userDomain values (seeds 000/002). */
       userDomains: z.array(z.string().min(1)).default([]),
       /** EIAM X-client-id values (seed 003). */
@@ -83,13 +94,18 @@ export const tenantSchema = z.object({
       hosts: z.array(z.string().min(1)).default([]),
     })
     .default({ userDomains: [], clientIds: [], hosts: [] }),
+  /**
+   * Browser origins whose pages may call this tenant's send and confirm endpoints. Empty (the default):
+   * browser requests carrying any other `Origin`, or `Sec-Fetch-Site: cross-site`, are refused.
+   */
+  allowedOrigins: z.array(webOrigin).default([]),
   /** Native API keys, stored only as SHA-256 hex. */
   apiKeySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
   /** Seed 002 signature secret. */
   userDomainSecret: z.string().min(16).optional(),
   /** HS256 secret for Fresns session tokens (seed 001). */
   sessionTokenSecret: z.string().min(8).optional(),
-  mail: z.object({
+  mail: z.strictObject({
     from: z.string().min(3),
     configurationSet: z.string().optional(),
     /** Base URL for verification links (seed 004); the local runtime fills its own address when absent. */
@@ -105,7 +121,7 @@ export const tenantSchema = z.object({
       .default(1800),
   }),
   sms: z
-    .object({
+    .strictObject({
       senderId: z.string().min(1).max(11).optional(),
       originationNumber: z.string().optional(),
       allowedCountries: z.array(z.string().length(2)).default([]),
@@ -116,10 +132,10 @@ export const tenantSchema = z.object({
     })
     .default({ allowedCountries: [], dailyBudget: 100 }),
   codes: z
-    .object({
+    .strictObject({
       length: z.number().int().min(4).max(10).default(6),
       ttlSeconds: z
-        .object({
+        .strictObject({
           email: z.number().int().positive().default(600),
           sms: z.number().int().positive().default(300),
         })
@@ -135,7 +151,7 @@ export const tenantSchema = z.object({
       failureCap: { limit: 20, windowSeconds: 3600 },
     }),
   limits: z
-    .object({
+    .strictObject({
       cooldownSeconds: z.number().int().nonnegative().default(60),
       /** Rolling window per (tenant, address) across purposes. */
       perAddress: window(5, 600),
@@ -155,9 +171,9 @@ export const tenantSchema = z.object({
   accounts: z.array(accountSchema).default([]),
   /** Fresns (seed 001): the templateIds (1–8) enabled per channel; a channel left out has all of them. */
   fresns: z
-    .object({
+    .strictObject({
       templates: z
-        .object({
+        .strictObject({
           email: z.array(z.number().int().min(1).max(8)).optional(),
           sms: z.array(z.number().int().min(1).max(8)).optional(),
         })
@@ -171,7 +187,7 @@ export type TenantInput = z.input<typeof tenantSchema>;
 export type Account = z.infer<typeof accountSchema>;
 
 export const tenantsFileSchema = z
-  .object({ tenants: z.array(tenantSchema).min(1) })
+  .strictObject({ tenants: z.array(tenantSchema).min(1) })
   .superRefine((file, ctx) => {
     const seen = new Map<string, string>();
     for (const tenant of file.tenants) {
