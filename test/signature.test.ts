@@ -87,9 +87,12 @@ describe('verifyConcatSha256', () => {
   });
 
   it('compares in constant time: it uses timingSafeEqual over decoded bytes', async () => {
-    // Behavioural timing is too noisy to assert; pin the implementation instead.
+    // Behavioural timing is too noisy to assert; pin the implementation instead. The pattern stops before
+    // the encoding argument because mutation testing (stryker.config.mjs) runs this suite against an
+    // instrumented copy, where every literal is wrapped in a mutant switch; the hex decoding itself is
+    // pinned by the mixed-case test above.
     const source = await import('node:fs').then((fs) => fs.readFileSync('lib/signature.ts', 'utf8'));
-    expect(source).toMatch(/timingSafeEqual\(expected, Buffer\.from\(given, 'hex'\)\)/);
+    expect(source).toMatch(/timingSafeEqual\(expected, Buffer\.from\(given, /);
     expect(source).not.toMatch(/===\s*given|given\s*===/);
   });
 });

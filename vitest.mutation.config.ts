@@ -1,0 +1,26 @@
+// Mutation testing (`npm run test:mutation`, stryker.config.mjs): only the suites that reach the mutated
+// files — the security helpers and the engine. Kept out of `npm test`, whose config includes every suite.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/units.test.ts',
+      'test/session.test.ts',
+      'test/signature.test.ts',
+      'test/crypto-known-answers.test.ts',
+      'test/address-mask.test.ts',
+      'test/engine.test.ts',
+      'test/lifetimes.test.ts',
+      'test/concurrency.test.ts',
+      'test/round-trips.test.ts',
+    ],
+    // The engine suites need DynamoDB Local, started once per Stryker worker.
+    globalSetup: ['test/setup/dynamodb-local.ts'],
+    setupFiles: ['test/setup/log-guard.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
