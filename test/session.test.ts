@@ -128,3 +128,100 @@ describe('verifySession', () => {
     );
   });
 });
+
+/** A token signed for `aid` that is exactly `length` characters long (padded with an ignored claim). */
+async function tokenOfLength(length: number, claims: Record<string, unknown> = { aid: '1001' }) {
+  const exp = nowSeconds() + 3600;
+  const signed = (pad: number, extra: object) =>
+    new SignJWT({ ...claims, ...extra, pad: 'p'.repeat(pad) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(exp)
+      .sign(key(SECRET));
+  // Three pad characters make four base64url characters: start just short of the target.
+  const start = Math.max(0, Math.floor(((length - (await signed(0, {})).length) * 3) / 4) - 4);
+  for (let pad = start; pad < start + 12; pad++) {
+    for (const extra of [{}, { x: 1 }]) {
+      const token = await signed(pad, extra);
+      if (token.length === length) return token;
+    }
+  }
+  throw new Error(`no token of length ${length}`);
+}
+
+describe('verifySession claim typing', () => {
+  it('refuses aid claims that are neither strings nor safe integers, whatever their text', async () => {
+    const cases: [unknown, string][] = [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [1001.5, '1001.5'],
+      [['1001'], '1001'],
+      [{ toString: '1001' }, '[object Object]'],
+      [true, 'true'],
+      [2 ** 53, String(2 ** 53)],
+    ];
+    for (const [claim, text] of cases) {
+      const token = await sign(claim === undefined ? { sub: 'x' } : { aid: claim });
+      expect(await verifySession(tenant, { aid: text, token }), `aid claim ${JSON.stringify(claim)}`).toBe(
+        undefined,
+      );
+    }
+  });
+
+  it('refuses uid claims that are neither strings nor safe integers', async () => {
+    for (const [claim, text] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [7.5, '7.5'],
+      [['7'], '7'],
+    ] as [unknown, string][]) {
+      const token = await sign(claim === undefined ? { aid: '1001' } : { aid: '1001', uid: claim });
+      expect(await verifySession(tenant, { aid: '1001', uid: text, token })).toBeUndefined();
+    }
+    const token = await sign({ aid: '1001', uid: 7 });
+    expect(await verifySession(tenant, { aid: '1001', uid: '7', token })).toMatchObject({ uid: '7' });
+  });
+
+  it('trims the aid and uid headers, and treats a blank uid header as absent', async () => {
+    const token = await sign({ aid: '1001', uid: '7' });
+    expect(await verifySession(tenant, { aid: ' 1001 ', uid: ' 7 ', token })).toMatchObject({
+      aid: '1001',
+      uid: '7',
+    });
+    const session = await verifySession(tenant, { aid: '1001', uid: '  ', token });
+    expect(session).toBeDefined();
+    expect(session && 'uid' in session).toBe(false);
+    expect(await verifySession(tenant, { aid: '   ', token })).toBeUndefined();
+  });
+
+  it('reports the token expiry in milliseconds', async () => {
+    const exp = nowSeconds() + 900;
+    const token = await sign({ aid: '1001' }, { exp });
+    expect(await verifySession(tenant, { aid: '1001', token })).toEqual({
+      aid: '1001',
+      expiresAt: exp * 1000,
+    });
+  });
+});
+
+describe('verifySession length caps', () => {
+  it('accepts aid and uid headers of 128 characters and refuses 129', async () => {
+    const [aid128, uid128] = ['a'.repeat(128), 'u'.repeat(128)];
+    const ok = await sign({ aid: aid128, uid: uid128 });
+    expect(await verifySession(tenant, { aid: aid128, uid: uid128, token: ok })).toMatchObject({
+      aid: aid128,
+      uid: uid128,
+    });
+    const [aid129, uid129] = [`${aid128}a`, `${uid128}u`];
+    const longAid = await sign({ aid: aid129 });
+    expect(await verifySession(tenant, { aid: aid129, token: longAid })).toBeUndefined();
+    const longUid = await sign({ aid: aid128, uid: uid129 });
+    expect(await verifySession(tenant, { aid: aid128, uid: uid129, token: longUid })).toBeUndefined();
+  });
+
+  it('accepts a token of 4,096 characters and refuses one of 4,097', async () => {
+    const longest = await tokenOfLength(4096);
+    expect(await verifySession(tenant, { aid: '1001', token: longest })).toMatchObject({ aid: '1001' });
+    const tooLong = await tokenOfLength(4097);
+    expect(await verifySession(tenant, { aid: '1001', token: tooLong })).toBeUndefined();
+  });
+});
