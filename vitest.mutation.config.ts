@@ -11,6 +11,7 @@ export default defineConfig({
       'test/crypto-known-answers.test.ts',
       'test/address-mask.test.ts',
       'test/engine.test.ts',
+      'test/engine-edges.test.ts',
       'test/lifetimes.test.ts',
       'test/concurrency.test.ts',
       'test/round-trips.test.ts',

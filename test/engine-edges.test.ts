@@ -1,0 +1,494 @@
+// The engine's edges (SPEC §3) against DynamoDB Local: channel routing with a separate mailer and texter,
+// what the providers are handed, invalid addresses, malformed verification ids, status by address, links,
+// grants, idempotent replays and the events the engine reports. Mutation testing found each untested.
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Mailer, OutgoingMessage, SenderSettings, Texter } from '../lib/delivery/types.ts';
+import { CountryNotAllowedError, InvalidAddressError, NotFoundError } from '../lib/domain/errors.ts';
+import { createEngine, type Engine, type EngineEvent } from '../lib/engine/engine.ts';
+import { VerificationStore } from '../lib/store/verification-store.ts';
+import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import type { Tenant } from '../lib/tenants/schema.ts';
+import { freshTable } from './helpers/table.ts';
+
+/** Records what one provider was handed; fails the next call on demand. */
+class Provider {
+  sent: { message: OutgoingMessage; sender: SenderSettings }[] = [];
+  failNext?: string;
+  async deliver(message: OutgoingMessage, sender: SenderSettings) {
+    this.sent.push({ message, sender });
+    if (this.failNext) {
+      const error = new Error('provider refused');
+      error.name = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+  }
+}
+
+class RecordingMailer extends Provider implements Mailer {
+  sendMail(message: OutgoingMessage, sender: SenderSettings) {
+    return this.deliver(message, sender);
+  }
+}
+
+class RecordingTexter extends Provider implements Texter {
+  sendSms(message: OutgoingMessage, sender: SenderSettings) {
+    return this.deliver(message, sender);
+  }
+}
+
+let demo: Tenant;
+let table: Awaited<ReturnType<typeof freshTable>>;
+let engine: Engine;
+let mailer: RecordingMailer;
+let texter: RecordingTexter;
+let events: EngineEvent[];
+let now: number;
+let serial = 0;
+
+beforeAll(async () => {
+  const file = await loadTenantsFile(DEMO_TENANTS_FILE);
+  demo = file.tenants[0] as Tenant;
+  table = await freshTable();
+});
+
+beforeEach(() => {
+  mailer = new RecordingMailer();
+  texter = new RecordingTexter();
+  events = [];
+  now = Date.UTC(2026, 10, 22, 12, 0, 0) + ++serial * 86_400_000;
+  engine = createEngine({
+    store: new VerificationStore(table.db, table.tableName),
+    mailer,
+    texter,
+    clock: { now: () => now },
+    pepper: Buffer.from('edges-pepper-edges-pepper-edges!'),
+    observe: (event) => events.push(event),
+  });
+});
+
+const fresh = () => `edge${++serial}-${Date.now()}@example.com`;
+/** A CN mobile number no other test in this file uses. */
+const phone = () => `+86138${String(10_000_000 + ++serial * 7919).slice(-8)}`;
+const codeIn = (message: OutgoingMessage | undefined) => message?.text.match(/\b(\d{6})\b/)?.[1] ?? 'none';
+const tokenIn = (message: OutgoingMessage | undefined) =>
+  message?.text.match(/token=([A-Za-z0-9_-]{43})/)?.[1] ?? 'none';
+const link = { url: (token: string) => `https://app.test/confirm?token=${token}` };
+
+describe('channel routing', () => {
+  it('hands email to the mailer only, with the tenant sender settings, and reports it masked', async () => {
+    const to = fresh();
+    const sent = await engine.sendCode({ tenant: demo, channel: 'email', to: ` ${to} `, purpose: 'login' });
+    expect(texter.sent).toHaveLength(0);
+    expect(mailer.sent).toHaveLength(1);
+    const delivered = mailer.sent[0];
+    if (!delivered) throw new Error('nothing mailed');
+    const { message, sender } = delivered;
+    expect(message).toMatchObject({
+      channel: 'email',
+      to,
+      tenantId: demo.id,
+      purpose: 'login',
+      locale: 'en',
+    });
+    expect(message.subject).toContain(demo.appName);
+    expect(message.text).toContain('expires in 10 minutes');
+    expect(sender).toEqual({
+      from: demo.mail.from,
+      configurationSet: demo.mail.configurationSet,
+      smsSenderId: demo.sms.senderId,
+      smsOriginationNumber: demo.sms.originationNumber,
+      smsMaxPrice: demo.sms.maxPrice,
+    });
+    expect(sent).toEqual({
+      id: expect.stringMatching(/^vf_e01[A-Za-z0-9_-]{43}\.[0-9a-f]{16}$/),
+      channel: 'email',
+      to: 'e***@example.com',
+      purpose: 'login',
+      expiresAt: now + 600_000,
+    });
+    expect(events).toEqual([
+      { type: 'code_sent', tenant: demo.id, channel: 'email', purpose: 'login', to: sent.to, id: sent.id },
+    ]);
+  });
+
+  it('hands SMS to the texter only, in the asked locale, with the SMS validity', async () => {
+    const to = phone();
+    const sent = await engine.sendCode({
+      tenant: demo,
+      channel: 'sms',
+      to,
+      purpose: 'reset_password',
+      locale: 'zh-CN',
+    });
+    expect(mailer.sent).toHaveLength(0);
+    expect(texter.sent).toHaveLength(1);
+    const message = texter.sent[0]?.message;
+    expect(message).toMatchObject({
+      channel: 'sms',
+      to,
+      tenantId: demo.id,
+      purpose: 'reset_password',
+      locale: 'zh-CN',
+    });
+    expect(message?.text).toContain('5 分钟内有效');
+    expect(texter.sent[0]?.sender.smsSenderId).toBe(demo.sms.senderId);
+    expect(sent).toMatchObject({ channel: 'sms', to: `+86138****${to.slice(-4)}`, expiresAt: now + 300_000 });
+    expect(sent.id).toMatch(/^vf_s02[A-Za-z0-9_-]{43}\.[0-9a-f]{16}$/);
+    expect(
+      await engine.checkCode({
+        tenant: demo,
+        channel: 'sms',
+        to,
+        purpose: 'reset_password',
+        code: codeIn(message),
+      }),
+    ).toEqual({
+      valid: true,
+      status: 'approved',
+    });
+  });
+
+  it('uses a validity override for the expiry and the minutes the message names', async () => {
+    const to = fresh();
+    const sent = await engine.sendCode({
+      tenant: demo,
+      channel: 'email',
+      to,
+      purpose: 'register',
+      validitySeconds: 1_830,
+    });
+    expect(sent.expiresAt).toBe(now + 1_830_000);
+    expect(mailer.sent[0]?.message.text).toContain('expires in 31 minutes');
+  });
+
+  it('reports a failed delivery by its cause, masked, and no code_sent', async () => {
+    const to = phone();
+    texter.failNext = 'Throttling';
+    await expect(
+      engine.sendCode({ tenant: demo, channel: 'sms', to, purpose: 'login' }),
+    ).rejects.toMatchObject({
+      kind: 'delivery_failed',
+      causeName: 'Throttling',
+    });
+    expect(events).toEqual([
+      {
+        type: 'delivery_failed',
+        tenant: demo.id,
+        channel: 'sms',
+        purpose: 'login',
+        to: `+86138****${to.slice(-4)}`,
+        cause: 'Throttling',
+      },
+    ]);
+  });
+});
+
+describe('invalid addresses', () => {
+  it('are InvalidAddressError for the channel, never a TypeError, and nothing is sent', async () => {
+    const cases: ['email' | 'sms', string][] = [
+      ['email', 'not-an-email'],
+      ['email', ''],
+      ['sms', '+0001234567'],
+      ['sms', 'abc'],
+      ['sms', '+14155550123abc'],
+      ['sms', '+442071838750'],
+    ];
+    for (const [channel, to] of cases) {
+      const error = await engine
+        .sendCode({ tenant: demo, channel, to, purpose: 'login' })
+        .catch((e: unknown) => e);
+      expect(error, `${channel} ${to}`).toBeInstanceOf(InvalidAddressError);
+      expect((error as InvalidAddressError).channel).toBe(channel);
+    }
+    expect(mailer.sent.length + texter.sent.length).toBe(0);
+  });
+
+  it('a valid number of a country the tenant does not allow is CountryNotAllowedError naming it', async () => {
+    const error = await engine
+      .sendCode({ tenant: demo, channel: 'sms', to: '+33612345678', purpose: 'login' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CountryNotAllowedError);
+    expect((error as CountryNotAllowedError).country).toBe('FR');
+    expect(texter.sent).toHaveLength(0);
+  });
+
+  it('check as not_found, and a malformed code as pending without spending an attempt', async () => {
+    expect(
+      await engine.checkCode({ tenant: demo, channel: 'sms', to: 'abc', purpose: 'login', code: '123456' }),
+    ).toEqual({
+      valid: false,
+      status: 'not_found',
+    });
+    const to = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'login' });
+    const code = codeIn(mailer.sent[0]?.message);
+    for (const bad of ['abc', '123', '12345678901', `${code}x`]) {
+      expect(
+        await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code: bad }),
+      ).toEqual({
+        valid: false,
+        status: 'pending',
+      });
+    }
+    // The right code, padded: none of the malformed guesses used an attempt or locked anything.
+    expect(
+      await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code: ` ${code} ` }),
+    ).toEqual({
+      valid: true,
+      status: 'approved',
+    });
+  });
+});
+
+describe('status by id', () => {
+  it('refuses malformed, truncated, extended or re-cased ids as not found', async () => {
+    const sent = await engine.sendCode({ tenant: demo, channel: 'email', to: fresh(), purpose: 'login' });
+    expect(await engine.getVerification(demo, sent.id)).toEqual({
+      id: sent.id,
+      status: 'pending',
+      channel: 'email',
+      to: sent.to,
+      purpose: 'login',
+      expiresAt: sent.expiresAt,
+    });
+    const body = sent.id.slice('vf_e01'.length);
+    const malformed = [
+      '',
+      'vf_',
+      `vf_x01${body}`,
+      `vf_s01${body}`,
+      `vf_e99${body}`,
+      `vf_e14${body}`,
+      `vf_e1${body}`,
+      `vf_e00${body}`,
+      `x${sent.id}`,
+      `${sent.id}0`,
+      sent.id.slice(0, -1),
+      sent.id.toUpperCase(),
+      `${sent.id.slice(0, -16)}${sent.id.slice(-16).toUpperCase().replace(/[0-9]/g, 'A')}`,
+      sent.id.replace('.', '_'),
+    ];
+    for (const id of malformed) {
+      await expect(engine.getVerification(demo, id), id).rejects.toBeInstanceOf(NotFoundError);
+    }
+  });
+
+  it('reads an SMS id as SMS', async () => {
+    const to = phone();
+    const sent = await engine.sendCode({ tenant: demo, channel: 'sms', to, purpose: 'general' });
+    expect(sent.id.startsWith('vf_s13')).toBe(true);
+    expect(await engine.getVerification(demo, sent.id)).toMatchObject({
+      channel: 'sms',
+      purpose: 'general',
+      status: 'pending',
+    });
+  });
+});
+
+describe('status by address', () => {
+  it('finds the latest verification with its id, and the link confirmation time', async () => {
+    const to = fresh();
+    const sent = await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'register', link });
+    const before = await engine.findVerification(demo, 'email', to.toUpperCase(), 'register');
+    expect(before).toEqual({
+      latest: {
+        id: sent.id,
+        status: 'pending',
+        channel: 'email',
+        to: sent.to,
+        purpose: 'register',
+        expiresAt: sent.expiresAt,
+      },
+      verifiedAt: undefined,
+      to: sent.to,
+    });
+    now += 1_000;
+    const token = tokenIn(mailer.sent[0]?.message);
+    expect(await engine.confirmLink({ tenant: demo, to, purpose: 'register', token })).toEqual({
+      confirmed: true,
+    });
+    const after = await engine.findVerification(demo, 'email', to, 'register');
+    expect(after.latest?.status).toBe('approved');
+    expect(after.verifiedAt).toBe(now);
+  });
+
+  it('is not found for an invalid address or one that never got a code', async () => {
+    await expect(engine.findVerification(demo, 'email', 'nope', 'register')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(engine.findVerification(demo, 'sms', '+0001234567', 'login')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(engine.findVerification(demo, 'email', fresh(), 'register')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});
+
+describe('links and grants', () => {
+  it('a link confirms once, for its purpose and address only, and reports each attempt', async () => {
+    const to = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'register', link });
+    const token = tokenIn(mailer.sent[0]?.message);
+    const confirm = (over: Partial<{ to: string; purpose: 'register' | 'login'; token: string }>) =>
+      engine.confirmLink({ tenant: demo, to, purpose: 'register', token, ...over });
+    expect(await confirm({ purpose: 'login' })).toEqual({ confirmed: false });
+    expect(await confirm({ to: fresh() })).toEqual({ confirmed: false });
+    expect(await confirm({ to: 'not-an-email' })).toEqual({ confirmed: false });
+    expect(await confirm({ token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).toEqual({
+      confirmed: false,
+    });
+    expect(await confirm({ token: 'short' })).toEqual({ confirmed: false });
+    expect(await confirm({ token: `${token}!` })).toEqual({ confirmed: false });
+    events.length = 0;
+    expect(await confirm({ to: ` ${to.toUpperCase()} ` })).toEqual({ confirmed: true });
+    expect(events).toEqual([
+      {
+        type: 'link_checked',
+        tenant: demo.id,
+        purpose: 'register',
+        to: `${to[0]}***@example.com`,
+        confirmed: true,
+      },
+    ]);
+    expect(await confirm({})).toEqual({ confirmed: false });
+    // The link spent the code with it.
+    const code = codeIn(mailer.sent[0]?.message);
+    expect(
+      (await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'register', code })).valid,
+    ).toBe(false);
+  });
+
+  it('a grant is issued only on request, redeemable once for its purpose and address while live', async () => {
+    const to = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'reset_password', link });
+    const token = tokenIn(mailer.sent[0]?.message);
+    const confirmed = await engine.confirmLink({
+      tenant: demo,
+      to,
+      purpose: 'reset_password',
+      token,
+      grant: { validitySeconds: 900 },
+    });
+    const grant = confirmed.grant ?? 'none';
+    expect(grant).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const redeem = (over: Partial<{ to: string; purpose: 'reset_password' | 'login'; token: string }>) =>
+      engine.redeemGrant({ tenant: demo, to, purpose: 'reset_password', token: grant, ...over });
+    events.length = 0;
+    expect(await redeem({ purpose: 'login' })).toBe(false);
+    expect(await redeem({ to: fresh() })).toBe(false);
+    expect(await redeem({ to: 'not-an-email' })).toBe(false);
+    expect(await redeem({ token: 'short' })).toBe(false);
+    expect(await redeem({ token })).toBe(false);
+    expect(events.filter((event) => event.type === 'grant_redeemed')).toHaveLength(3);
+    now += 900_000; // the grant's last instant has passed
+    expect(await redeem({})).toBe(false);
+    now -= 1;
+    events.length = 0;
+    expect(await redeem({ to: to.toUpperCase() })).toBe(true);
+    expect(events).toEqual([
+      {
+        type: 'grant_redeemed',
+        tenant: demo.id,
+        purpose: 'reset_password',
+        to: `${to[0]}***@example.com`,
+        redeemed: true,
+      },
+    ]);
+    expect(await redeem({})).toBe(false);
+  });
+
+  it('a link confirmed without asking for a grant returns none', async () => {
+    const to = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'login', link });
+    const confirmed = await engine.confirmLink({
+      tenant: demo,
+      to,
+      purpose: 'login',
+      token: tokenIn(mailer.sent[0]?.message),
+    });
+    expect(confirmed).toEqual({ confirmed: true });
+  });
+});
+
+describe('checks report', () => {
+  it('each outcome, masked, with no code in the event', async () => {
+    const to = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'login' });
+    const code = codeIn(mailer.sent[0]?.message);
+    const wrong = code === '000000' ? '000001' : '000000';
+    events.length = 0;
+    await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code: wrong });
+    await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code });
+    await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code });
+    const base = {
+      type: 'code_checked',
+      tenant: demo.id,
+      channel: 'email',
+      purpose: 'login',
+      to: `${to[0]}***@example.com`,
+    };
+    expect(events).toEqual([
+      { ...base, outcome: 'wrong' },
+      { ...base, outcome: 'approved' },
+      { ...base, outcome: 'refused' },
+    ]);
+  });
+});
+
+describe('idempotent sends', () => {
+  it('replay the first response for a day without sending again, then send anew', async () => {
+    const to = fresh();
+    const command = {
+      tenant: demo,
+      channel: 'email' as const,
+      to,
+      purpose: 'login' as const,
+      idempotency: { key: `key-${serial}`, requestHash: 'same' },
+    };
+    const first = await engine.sendCode(command);
+    now += 23 * 3600_000;
+    expect(await engine.sendCode(command)).toEqual(first);
+    expect(mailer.sent).toHaveLength(1);
+    now += 2 * 3600_000;
+    const later = await engine.sendCode(command);
+    expect(later.id).not.toBe(first.id);
+    expect(mailer.sent).toHaveLength(2);
+  });
+});
+
+describe('per-device limit', () => {
+  it('counts sends by device fingerprint across addresses', async () => {
+    const tenant: Tenant = {
+      ...demo,
+      limits: { ...demo.limits, perDevice: { limit: 1, windowSeconds: 3600 } },
+    };
+    const deviceId = `device-${serial}-${Date.now()}`;
+    await engine.sendCode({ tenant, channel: 'email', to: fresh(), purpose: 'login', deviceId });
+    await expect(
+      engine.sendCode({ tenant, channel: 'email', to: fresh(), purpose: 'login', deviceId }),
+    ).rejects.toMatchObject({ kind: 'rate_limited', scope: 'device' });
+    await engine.sendCode({
+      tenant,
+      channel: 'email',
+      to: fresh(),
+      purpose: 'login',
+      deviceId: `${deviceId}-other`,
+    });
+  });
+
+  it('the SMS budget is a daily window', async () => {
+    const tenant: Tenant = { ...demo, id: `edge-budget-${Date.now()}`, sms: { ...demo.sms, dailyBudget: 1 } };
+    now = Date.UTC(2026, 11, 1, 23, 0, 0);
+    await engine.sendCode({ tenant, channel: 'sms', to: phone(), purpose: 'login' });
+    await expect(
+      engine.sendCode({ tenant, channel: 'sms', to: phone(), purpose: 'login' }),
+    ).rejects.toMatchObject({
+      kind: 'budget_exhausted',
+      retryAfterSeconds: 3600,
+    });
+    now += 3600_000;
+    await engine.sendCode({ tenant, channel: 'sms', to: phone(), purpose: 'login' });
+  });
+});
