@@ -1,4 +1,4 @@
-// Local runtime (SPEC §8): serves every route of the route table by turning each HTTP request into an
+// Local runtime: serves every route of the route table by turning each HTTP request into an
 // API Gateway HTTP API v2 event for the same handler modules that are deployed.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Route } from '../../lib/routes.ts';
-import { outbox } from '../../lib/runtime.ts';
+import { invoke } from './invocations.ts';
+import { LOCAL_ROUTES, type LocalRoute, sendJson } from './local-routes.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -16,13 +17,13 @@ type Handler = (
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_BODY = 1024 * 1024;
 
-interface CompiledRoute {
-  route: Route;
+interface Compiled<R> {
+  route: R;
   pattern: RegExp;
   params: string[];
 }
 
-function compile(route: Route): CompiledRoute {
+function compile<R extends { path: string }>(route: R): Compiled<R> {
   const params: string[] = [];
   const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
     params.push(name);
@@ -32,6 +33,31 @@ function compile(route: Route): CompiledRoute {
 }
 
 const compiled = ROUTES.map(compile);
+const compiledLocal = LOCAL_ROUTES.map(compile);
+
+class MalformedPath extends Error {}
+
+/** The first route of `table` for this method and path, with its `{name}` segments percent-decoded. */
+function find<R extends { method: string; path: string }>(
+  table: Compiled<R>[],
+  method: string,
+  pathname: string,
+): { route: R; values: Record<string, string> } | undefined {
+  for (const entry of table) {
+    const found = entry.route.method === method ? entry.pattern.exec(pathname) : null;
+    if (!found) continue;
+    const values: Record<string, string> = {};
+    for (const [i, name] of entry.params.entries()) {
+      try {
+        values[name] = decodeURIComponent(found[i + 1] ?? '');
+      } catch {
+        throw new MalformedPath(); // `%E0%A4%A`: a client error, not the handler's
+      }
+    }
+    return { route: entry.route, values };
+  }
+  return undefined;
+}
 const handlers = new Map<string, Promise<Handler>>();
 
 function loadHandler(route: Route): Promise<Handler> {
@@ -80,72 +106,73 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  response.end(body);
-}
-
 export interface LocalServerOptions {
   port: number;
   host?: string;
-  /** Take the client IP from X-Forwarded-For (SPEC §8: only when TRUST_PROXY=1). */
+  /** Take the client IP from X-Forwarded-For (only when TRUST_PROXY=1). */
   trustProxy?: boolean;
+  /** Requests wait for this before they are served (the server listens before the table exists). */
+  ready?: Promise<unknown>;
 }
 
-/** Serves the route table and `GET /_local/outbox`. Resolves with the server and its base URL. */
+/** What a listen failure means to the person who ran `npm start`. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use; set PORT to another port`);
+  }
+}
+
+async function invokeRoute(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  match: { route: Route; values: Record<string, string> },
+  trustProxy: boolean,
+) {
+  const body = await readBody(request);
+  if (body === undefined) return sendJson(response, 413, { message: 'Request Entity Too Large' });
+  const event = toEvent(request, url, match.route, match.values, body, trustProxy);
+  const requestId = event.requestContext.requestId;
+  const handler = await loadHandler(match.route);
+  const result = await invoke(requestId, () => handler(event, lambdaContext(match.route, requestId)));
+  // API Gateway names the invocation in every response; the log lines carry the same id.
+  const headers: Record<string, string> = { 'apigw-requestid': requestId };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  const cookies = result.cookies ?? [];
+  response.writeHead(
+    result.statusCode ?? 200,
+    cookies.length ? { ...headers, 'set-cookie': cookies } : headers,
+  );
+  response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+}
+
+/** Serves the route table and the `/_local/*` routes. Resolves with the server and its base URL. */
 export async function serveRoutes(options: LocalServerOptions): Promise<{ server: Server; url: string }> {
   const server = createServer(async (request, response) => {
     try {
+      await options.ready;
       const url = new URL(request.url ?? '/', 'http://local');
       const method = (request.method ?? 'GET').toUpperCase();
-      if (method === 'GET' && url.pathname === '/_local/outbox') {
-        send(
-          response,
-          200,
-          JSON.stringify({ messages: outbox.list(url.searchParams.get('to') ?? undefined) }),
-        );
-        return;
-      }
-      let match: { route: Route; values: Record<string, string> } | undefined;
-      for (const entry of compiled) {
-        const found = entry.route.method === method ? entry.pattern.exec(url.pathname) : null;
-        if (found) {
-          const values = Object.fromEntries(
-            entry.params.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
-          );
-          match = { route: entry.route, values };
-          break;
-        }
-      }
-      if (!match) {
-        send(response, 404, JSON.stringify({ message: 'Not Found' }));
-        return;
-      }
-      const body = await readBody(request);
-      if (body === undefined) {
-        send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
-        return;
-      }
-      const event = toEvent(request, url, match.route, match.values, body, options.trustProxy ?? false);
-      const handler = await loadHandler(match.route);
-      const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId));
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-      const cookies = result.cookies ?? [];
-      response.writeHead(
-        result.statusCode ?? 200,
-        cookies.length ? { ...headers, 'set-cookie': cookies } : headers,
-      );
-      response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+      const local = find<LocalRoute>(compiledLocal, method, url.pathname);
+      if (local) return await local.route.handle({ request, response, url, params: local.values });
+      const match = find(compiled, method, url.pathname);
+      if (!match) return sendJson(response, 404, { message: 'Not Found' });
+      await invokeRoute(request, response, url, match, options.trustProxy ?? false);
     } catch (error) {
+      if (error instanceof MalformedPath) return sendJson(response, 400, { message: 'Bad Request' });
       // What API Gateway answers when a Lambda throws; the handlers are built never to let this happen.
       process.stderr.write(`local runtime: handler threw ${(error as Error)?.name}\n`);
-      if (!response.headersSent) send(response, 500, JSON.stringify({ message: 'Internal Server Error' }));
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
       else response.end();
     }
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolveListen) => server.listen(options.port, host, resolveListen));
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error),
+    );
+    server.listen(options.port, host, resolveListen);
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { server, url: `http://${host}:${port}` };
@@ -163,7 +190,9 @@ function toEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const forwarded = trustProxy ? headers['x-forwarded-for']?.split(',')[0]?.trim() : undefined;
+  // Each proxy appends the address it saw, so only the right-most entry (our proxy's peer) is not
+  // the client's own claim; the entries left of it are whatever the client chose to send.
+  const forwarded = trustProxy ? headers['x-forwarded-for']?.split(',').at(-1)?.trim() : undefined;
   const sourceIp = forwarded || (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)

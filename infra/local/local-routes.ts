@@ -1,0 +1,116 @@
+// Local runtime only: the `/_local/*` routes (never deployed). Each route is one entry of LOCAL_ROUTES;
+// add a page or a helper by adding an entry, not by touching the dispatcher in server.ts.
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRuntime, outbox } from '../../lib/runtime.ts';
+
+export interface LocalRequest {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  /** `{name}` segments of the entry's path, percent-decoded. */
+  params: Record<string, string>;
+}
+
+export interface LocalRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Same syntax as the route table: `/_local/captcha/{token}`. */
+  path: string;
+  handle(local: LocalRequest): void | Promise<void>;
+}
+
+/** A JSON answer (the local routes' default). */
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  response.end(JSON.stringify(body));
+}
+
+/**
+ * One query parameter read from the raw query string, where `+` stays `+`. URLSearchParams follows
+ * the form encoding (`+` is a space), so `?to=+8613800138000` would look for " 8613800138000"; a
+ * developer pasting a phone number expects the number. Returns null for a malformed escape.
+ */
+export function rawQueryParam(url: URL, name: string): string | undefined | null {
+  for (const pair of url.search.replace(/^\?/, '').split('&')) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(at < 0 ? '' : pair.slice(at + 1));
+    } catch {
+      return null;
+    }
+  }
+  return undefined;
+}
+
+const PAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'outbox-page');
+const asset = (file: string) => readFileSync(resolve(PAGE_DIR, file), 'utf8');
+
+// The page loads its script and style from this origin only: no inline script, nothing from elsewhere.
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function servePage(file: string, type: string) {
+  const body = asset(file);
+  return ({ response }: LocalRequest) => {
+    response.writeHead(200, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'no-store',
+      'content-security-policy': PAGE_POLICY,
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
+    response.end(body);
+  };
+}
+
+/** Every `/_local/*` route. The outbox shows codes on purpose: it stands in for the user's inbox. */
+export const LOCAL_ROUTES: LocalRoute[] = [
+  {
+    method: 'GET',
+    path: '/_local',
+    handle({ response }) {
+      response.writeHead(308, { location: '/_local/' });
+      response.end();
+    },
+  },
+  { method: 'GET', path: '/_local/', handle: servePage('index.html', 'text/html') },
+  { method: 'GET', path: '/_local/outbox.js', handle: servePage('outbox.js', 'text/javascript') },
+  { method: 'GET', path: '/_local/outbox.css', handle: servePage('outbox.css', 'text/css') },
+  {
+    method: 'GET',
+    path: '/_local/outbox',
+    handle({ response, url }) {
+      const to = rawQueryParam(url, 'to');
+      if (to === null) return sendJson(response, 400, { message: 'to: malformed percent-encoding' });
+      sendJson(response, 200, { messages: outbox.list(to || undefined) });
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/_local/outbox',
+    handle({ response }) {
+      outbox.clear();
+      response.writeHead(204, { 'cache-control': 'no-store' });
+      response.end();
+    },
+  },
+  {
+    // Captcha help: the answer of an issued EIAM challenge, read through its keyed hash (docs/dialects/eiam.md).
+    method: 'GET',
+    path: '/_local/captcha/{token}',
+    async handle({ response, params }) {
+      const answer = await (await getRuntime()).captcha.answerOf(params.token ?? '');
+      if (!answer) return sendJson(response, 404, { message: 'no such captcha challenge' });
+      sendJson(response, 200, answer);
+    },
+  },
+];
