@@ -1,6 +1,7 @@
-// The local runtime as a user runs it (SPEC §8): one ready line, the README walkthrough, a clean stop.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// The local runtime as a user runs it: what the console says, the README walkthrough, a clean stop.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descendants, gone } from './helpers/processes.ts';
 
 let child: ChildProcess;
 let url = '';
@@ -16,6 +17,8 @@ beforeAll(async () => {
     'DELIVERY',
     'OUTBOX_PRINT',
     'PEPPER',
+    'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+    'AWS_REGION',
   ]) {
     delete env[name];
   }
@@ -70,16 +73,37 @@ describe('npm start', () => {
     expect(await check()).toEqual({ valid: false, status: 'already_used' });
   });
 
+  it('says it is the local outbox, where its DynamoDB is, and prints no SDK Node-version notice', () => {
+    const endpoint = /^DynamoDB Local \(embedded, in memory[^)]*\): (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
+      output,
+    )?.[1];
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output).toMatch(/^Local outbox: mail and SMS are not sent.*codes are visible here on purpose/m);
+    expect(output).toContain(`${url}/_local/`);
+    expect(output).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('answers a malformed percent-escape in the path with 400 JSON, not 500', async () => {
+    for (const path of ['/v1/verifications/%E0%A4%A', '/v1/verifications/%zz', '/v1/verifications/%']) {
+      const response = await fetch(`${url}${path}`, { headers: { authorization: 'Bearer demo-api-key' } });
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toEqual({ message: 'Bad Request' });
+    }
+  });
+
   it('stops cleanly on SIGTERM, taking DynamoDB Local down with it', async () => {
-    const javaPids = execFileSync('pgrep', ['-P', String(child.pid), 'java'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map(Number);
-    expect(javaPids.length).toBe(1);
+    const tree = descendants(child.pid ?? 0);
+    const java = tree.filter((entry) => /^\S*java .*DynamoDBLocal\.jar/.test(entry.args));
+    expect(java).toHaveLength(1);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(() => process.kill(javaPids[0] ?? 0, 0)).toThrow();
+    expect(
+      await gone(
+        tree.map((entry) => entry.pid),
+        5_000,
+      ),
+    ).toEqual([]);
     await expect(fetch(`${url}/_local/outbox`)).rejects.toThrow();
   });
 });

