@@ -8,7 +8,7 @@ import { createEngine, type Engine, type EngineEvent } from '../lib/engine/engin
 import { VerificationStore } from '../lib/store/verification-store.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { Tenant } from '../lib/tenants/schema.ts';
-import { freshTable } from './helpers/table.ts';
+import { freshTable, scanAll } from './helpers/table.ts';
 
 /** Records what one provider was handed; fails the next call on demand. */
 class Provider {
@@ -223,13 +223,13 @@ describe('invalid addresses', () => {
     const to = fresh();
     await engine.sendCode({ tenant: demo, channel: 'email', to, purpose: 'login' });
     const code = codeIn(mailer.sent[0]?.message);
-    for (const bad of ['abc', '123', '12345678901', `${code}x`]) {
-      expect(
-        await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code: bad }),
-      ).toEqual({
-        valid: false,
-        status: 'pending',
-      });
+    // Each malformed guess as often as there are attempts: had any reached the store, the code would be dead.
+    for (const bad of ['abc', '123', '12345678901', `${code}x`, `x${code}`, `${code} 1`]) {
+      for (let i = 0; i < demo.codes.maxAttempts; i++) {
+        expect(
+          await engine.checkCode({ tenant: demo, channel: 'email', to, purpose: 'login', code: bad }),
+        ).toEqual({ valid: false, status: 'pending' });
+      }
     }
     // The right code, padded: none of the malformed guesses used an attempt or locked anything.
     expect(
@@ -339,8 +339,12 @@ describe('links and grants', () => {
     expect(await confirm({ token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).toEqual({
       confirmed: false,
     });
-    expect(await confirm({ token: 'short' })).toEqual({ confirmed: false });
-    expect(await confirm({ token: `${token}!` })).toEqual({ confirmed: false });
+    expect(events.filter((event) => event.type === 'link_checked')).toHaveLength(3);
+    // Malformed tokens are refused before any write (so no event either).
+    for (const malformed of ['short', `${token}!`, `!${token}`, `${token}${'A'.repeat(60)}`]) {
+      expect(await confirm({ token: malformed })).toEqual({ confirmed: false });
+    }
+    expect(events.filter((event) => event.type === 'link_checked')).toHaveLength(3);
     events.length = 0;
     expect(await confirm({ to: ` ${to.toUpperCase()} ` })).toEqual({ confirmed: true });
     expect(events).toEqual([
@@ -397,6 +401,20 @@ describe('links and grants', () => {
       },
     ]);
     expect(await redeem({})).toBe(false);
+  });
+
+  it('only a send with a link stores a link hash, and never the token itself', async () => {
+    const plain = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to: plain, purpose: 'bind' });
+    const linked = fresh();
+    await engine.sendCode({ tenant: demo, channel: 'email', to: linked, purpose: 'unbind', link });
+    const token = tokenIn(mailer.sent[1]?.message);
+    const items = await scanAll(table.db, table.tableName);
+    expect(items.filter((item) => item.k_bind !== undefined)).toHaveLength(0);
+    const withLink = items.filter((item) => item.k_unbind !== undefined);
+    expect(withLink).toHaveLength(1);
+    expect(withLink[0]?.k_unbind).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(items, (_, v) => (v instanceof Set ? [...v] : v))).not.toContain(token);
   });
 
   it('a link confirmed without asking for a grant returns none', async () => {

@@ -2,6 +2,7 @@
 // write carries a `ttl` (epoch seconds) that covers every window or validity the item holds. DynamoDB Local
 // never expires items, so a lifetime shorter than its window would only show on AWS — where counters,
 // attempt records, links and grants would vanish early. Hence these checks read `ttl` directly.
+import { createHmac } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
 import { createEngine, type Engine } from '../lib/engine/engine.ts';
@@ -34,6 +35,7 @@ class Recorder implements Mailer, Texter {
 }
 
 const DAY = 86_400;
+const PEPPER = Buffer.from('lifetime-pepper-lifetime-pepper!');
 const VERIFIED_MARK_MS = 90 * DAY * 1000;
 let tenant: Tenant;
 let table: Awaited<ReturnType<typeof freshTable>>;
@@ -57,7 +59,7 @@ beforeEach(() => {
     mailer: recorder,
     texter: recorder,
     clock: { now: () => now },
-    pepper: Buffer.from('lifetime-pepper-lifetime-pepper!'),
+    pepper: PEPPER,
   });
 });
 
@@ -144,8 +146,20 @@ describe('stored lifetimes', () => {
     await engine.sendCode({ tenant, channel: 'sms', to: '+8613800138021', purpose: 'login' });
     const kinds = await expectLifetimesCover();
     expect(Object.fromEntries(kinds)).toMatchObject({ address: 2, nonce: 1, idempotency: 1 });
-    // Per IP, per device, and the SMS budget.
+    // Per IP, per device, and the SMS budget; IP and device keyed like every other hash ("|"-joined).
     expect(kinds.get('counter')).toBeGreaterThanOrEqual(3);
+    const keyed = (text: string) => createHmac('sha256', PEPPER).update(text).digest('base64url');
+    const counters = (await scanAll(table.db, table.tableName)).map((item) => String(item.pk));
+    for (const prefix of [
+      `CTR#ip#${tenant.id}#${keyed(`ip|${tenant.id}|203.0.113.9`)}#`,
+      `CTR#dev#${tenant.id}#${keyed(`device|${tenant.id}|device-1`)}#`,
+      `CTR#sms#${tenant.id}#`,
+    ]) {
+      expect(
+        counters.some((pk) => pk.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
+    }
     // The address item outlives its longest window (the failure cap's hour) itself, not just its code.
     const item = await addressItem('email');
     expect(Number(item.ttl) * 1000).toBeGreaterThanOrEqual(
