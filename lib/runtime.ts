@@ -1,5 +1,4 @@
 // Composition root: wires the engine's ports once per container (cold start) and hands them to handlers.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type CaptchaService, createCaptchaService } from './captcha/service.ts';
 import { type Config, readConfig } from './config.ts';
 import { Outbox } from './delivery/outbox.ts';
@@ -7,6 +6,7 @@ import type { Mailer, Texter } from './delivery/types.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
 import { observe } from './observe.ts';
+import { readPepper } from './pepper.ts';
 import { CaptchaStore } from './store/captcha-store.ts';
 import { createDocumentClient } from './store/client.ts';
 import { VerificationStore } from './store/verification-store.ts';
@@ -28,17 +28,6 @@ export const outbox = new Outbox((line) => {
 
 /** The DynamoDB document client of this container (tests attach counting middleware to it). */
 export let documentClient: ReturnType<typeof createDocumentClient> | undefined;
-
-async function readPepper(config: Config): Promise<Buffer> {
-  if (config.PEPPER) return Buffer.from(config.PEPPER, 'utf8');
-  const secrets = new SecretsManagerClient({});
-  const { SecretString } = await secrets.send(
-    new GetSecretValueCommand({ SecretId: config.PEPPER_SECRET_ARN }),
-  );
-  if (!SecretString || SecretString.length < 32)
-    throw new Error('the pepper secret is missing or shorter than 32 chars');
-  return Buffer.from(SecretString, 'utf8');
-}
 
 /*
  * Providers are loaded per function. The stack bundles each function with `process.env.CODEGATE_MAIL`,
@@ -62,6 +51,28 @@ async function mailerFor(config: Config): Promise<Mailer> {
     return new SesMailer(undefined, config.SES_CONFIGURATION_SET);
   }
   return missing('mail');
+}
+
+/**
+ * Locally (outbox delivery), mail to SES's mailbox simulator addresses comes back as the bounce or complaint
+ * SES would publish, through the same consumer the deployed `ses-feedback` function runs.
+ */
+async function withMailboxSimulator(
+  mailer: Mailer,
+  config: Config,
+  db: ReturnType<typeof createDocumentClient>,
+  pepper: Buffer,
+  clock: { now(): number },
+): Promise<Mailer> {
+  if (config.DELIVERY !== 'outbox') return mailer;
+  const simulator = await import('./suppression/simulator.ts');
+  const { consumeSesNotification } = await import('./suppression/consumer.ts');
+  const { logFeedback } = await import('./suppression/runtime.ts');
+  const { SuppressionStore } = await import('./store/suppressions.ts');
+  const ports = { store: new SuppressionStore(db, config.TABLE_NAME), pepper, clock, log: logFeedback };
+  return simulator.withMailboxSimulator(mailer, (event) => consumeSesNotification(ports, event), {
+    onError: (error) => logger.error('mailbox simulator notification failed', { error }),
+  });
 }
 
 async function texterFor(config: Config): Promise<Texter> {
@@ -90,7 +101,7 @@ async function build(): Promise<Runtime> {
   const clock = { now: () => Date.now() + clockOffsetMs };
   const engine = createEngine({
     store,
-    mailer: await mailerFor(config),
+    mailer: await withMailboxSimulator(await mailerFor(config), config, db, pepper, clock),
     texter: await texterFor(config),
     clock,
     pepper,

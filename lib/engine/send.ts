@@ -6,6 +6,7 @@ import { DeliveryFailedError } from '../domain/errors.ts';
 import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
+import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
@@ -115,6 +116,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     retentionSeconds: Math.max(retentionSeconds(tenant), ttlSeconds + 60),
     counters: counters(pepper, command),
     replayKey: command.replayKey,
+    suppressionKey: suppressionKey(pepper, channel, address.key),
     idempotency: command.idempotency && {
       ...command.idempotency,
       key: keyedHash(pepper, 'idem', command.idempotency.key),

@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { RateLimitedError } from '../domain/errors.ts';
+import { AddressSuppressedError, RateLimitedError } from '../domain/errors.ts';
 import type { Purpose } from '../domain/vocabulary.ts';
 import {
   type AddressRef,
@@ -18,6 +18,7 @@ import {
 } from './address-item.ts';
 import { dynamoFault } from './client.ts';
 import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
+import { suppressionCheck } from './suppressions.ts';
 
 export type { CounterSpec } from './limits.ts';
 
@@ -39,6 +40,8 @@ export interface AdmitSendInput {
   counters: CounterSpec[];
   /** Replay protection: this key is accepted once until `until` (ms). */
   replayKey?: { key: string; until: number };
+  /** The address's suppression key (lib/suppression/key.ts): a suppressed address is refused in the same write. */
+  suppressionKey?: string;
   idempotency?: { key: string; requestHash: string; response: string; until: number };
 }
 
@@ -137,6 +140,12 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('replay');
   }
 
+  if (input.suppressionKey) {
+    // A read-free condition on the suppression item: a bounced address costs no extra round trip to refuse.
+    items.push(suppressionCheck(tableName, input.address.channel, input.suppressionKey, now));
+    scopes.push('suppression');
+  }
+
   for (let attempt = 0; ; attempt++) {
     try {
       await write(table, items);
@@ -144,6 +153,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     } catch (error) {
       const reasons = cancellationReasons(error, items.length);
       if (!reasons) throw dynamoFault(error);
+      if (suppressedIn(reasons, scopes)) throw new AddressSuppressedError();
       const refused = refusal(input, reasons, scopes);
       if (refused === 'retry' && attempt < 5) {
         // Only shared counters conflicted: the whole transaction was cancelled, so a retry is safe.
@@ -203,6 +213,15 @@ export async function withdrawSend(table: Table, input: AdmitSendInput): Promise
         if (!(inner instanceof ConditionalCheckFailedException)) throw dynamoFault(inner);
       });
   }
+}
+
+/**
+ * The suppression refused the send. It outranks every limit (no wait makes the address deliverable), but
+ * not an idempotent replay: a retried request still gets its first answer.
+ */
+function suppressedIn(reasons: { code: string }[], scopes: Scope[]): boolean {
+  const failed = (scope: Scope) => reasons[scopes.indexOf(scope)]?.code === 'ConditionalCheckFailed';
+  return failed('suppression') && !failed('idempotency');
 }
 
 /** One item is a plain conditional update (cheaper than a transaction); more are one transaction. */

@@ -21,7 +21,7 @@ export interface CounterSpec {
 }
 
 /** What each item of an admission transaction stands for, in order. */
-export type Scope = CounterSpec['scope'] | 'replay' | 'idempotency';
+export type Scope = CounterSpec['scope'] | 'replay' | 'idempotency' | 'suppression';
 
 /** One more in the counter's current fixed window, if the window has room. */
 export function counterUpdate(tableName: string, counter: CounterSpec, now: number) {
