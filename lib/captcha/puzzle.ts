@@ -1,17 +1,27 @@
-// Captcha image half (a secondary helper used by the captcha service): draws AJ-Captcha blockPuzzle images.
-import { randomInt } from 'node:crypto';
+// Captcha image half, part two: cuts an AJ-Captcha blockPuzzle out of a background picture (./picture.ts)
+// so that the images alone never give the answer away to an exact pixel comparison.
+//
+// What an attacker sees and why it does not match exactly:
+// - the piece is the background's pixels with a light bevel on its edge plus its own per-challenge noise;
+// - the whole background (holes included) gets independent per-challenge noise after the holes are drawn;
+// - a hole is the original pulled towards a per-challenge dark shade by a per-challenge amount (not a
+//   fixed `value >> 1`), its outline pulled towards a per-challenge light colour;
+// - one or two decoy holes of the same shape sit elsewhere in the answer range, at another height, so a
+//   "find the dark jigsaw shape" search without the piece's own rows finds several.
+// A tolerant matcher (correlation over the piece's rows) still finds the real hole: see docs/dialects/eiam.md.
 import { PNG } from 'pngjs';
+import {
+  addNoise,
+  draw,
+  drawColor,
+  PUZZLE,
+  type RandomSource,
+  type Rgb,
+  renderBackground,
+  secureRandom,
+} from './picture.ts';
 
-/**
- * Image geometry of the AJ-Captcha `blockPuzzle`, in pixels. Clients built for AJ-Captcha (EIAM / Huawei
- * OneAccess front ends) lay their slider out for exactly these sizes:
- *
- * - `width` x `height` (310 x 155): the background picture (`originalImageBase64`).
- * - `pieceWidth` x `pieceHeight` (47 x 155): the jigsaw image (`jigsawImageBase64`). It spans the full height
- *   of the background, so the client only moves it horizontally; the piece shape sits somewhere inside it
- *   and everything else is transparent.
- */
-export const PUZZLE = { width: 310, height: 155, pieceWidth: 47, pieceHeight: 155 } as const;
+export { PUZZLE, type RandomSource, renderBackground } from './picture.ts';
 
 /** The smallest answer x (AJ-Captcha keeps x >= 100 so the piece never starts out over its own slot). */
 const MIN_X = 100;
@@ -20,15 +30,9 @@ const MAX_X = PUZZLE.width - PUZZLE.pieceWidth - 10;
 /** The y AJ-Captcha reports for a full-height piece. */
 const PIECE_Y = 5;
 
-/**
- * A source of random integers with the contract of `crypto.randomInt(min, max)`: an integer in
- * `[min, max)` (max exclusive). The default everywhere is `crypto.randomInt`; tests pass a seeded one.
- */
-export type RandomSource = (min: number, max: number) => number;
-
 /** One block puzzle: the two images for the client and the hidden answer for the server. */
 export interface Puzzle {
-  /** background PNG with the hole, base64 (no data: prefix) */
+  /** background PNG with the hole (and decoys), base64 (no data: prefix) */
   originalImageBase64: string;
   /** the jigsaw piece PNG (pieceWidth x pieceHeight, transparent outside the piece shape), base64 */
   jigsawImageBase64: string;
@@ -36,124 +40,8 @@ export interface Puzzle {
   x: number;
   /** the piece's y as AJ-Captcha reports it: 5 (piece is full height) */
   y: number;
-}
-
-const secureRandom: RandomSource = (min, max) => randomInt(min, max);
-
-/** Draws from `random` and checks the result keeps the `[min, max)` integer contract. */
-function draw(random: RandomSource, min: number, max: number): number {
-  const value = random(min, max);
-  if (!Number.isInteger(value) || value < min || value >= max) {
-    throw new RangeError(`random source returned ${value}, outside the integer range [${min}, ${max})`);
-  }
-  return value;
-}
-
-type Rgb = [number, number, number];
-
-function drawColor(random: RandomSource): Rgb {
-  return [draw(random, 0, 256), draw(random, 0, 256), draw(random, 0, 256)];
-}
-
-/** mulberry32: a fast 32-bit PRNG, used only for per-pixel texture noise (never for the answer). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** Linear interpolation between two colours, `t` in [0, 1]. */
-function mix(a: Rgb, b: Rgb, t: number): Rgb {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
-
-function clampByte(value: number): number {
-  return Math.max(0, Math.min(255, value));
-}
-
-/** Alpha-blends `color` (opacity `alpha` in 0-255) over the pixel at byte offset `i`. */
-function blend(data: Buffer, i: number, color: Rgb, alpha: number): void {
-  const keep = 255 - alpha;
-  data[i] = ((data[i] ?? 0) * keep + color[0] * alpha + 127) / 255;
-  data[i + 1] = ((data[i + 1] ?? 0) * keep + color[1] * alpha + 127) / 255;
-  data[i + 2] = ((data[i + 2] ?? 0) * keep + color[2] * alpha + 127) / 255;
-}
-
-/**
- * Renders the procedural background picture (without the hole): a bilinear gradient between four random
- * corner colours, a dozen or so random translucent discs, rings and rectangles, and per-channel texture
- * noise, so there are no flat areas for edge detection to key on. Every colour comes from `random`
- * (the noise from a fast PRNG seeded by one draw of `random`), so a deterministic `random` gives a
- * deterministic picture. Exported for tests, which compare the jigsaw piece against this unholed picture.
- *
- * @returns an RGBA image of `PUZZLE.width` x `PUZZLE.height`, alpha 255 everywhere.
- */
-export function renderBackground(random: RandomSource = secureRandom): PNG {
-  const { width, height } = PUZZLE;
-  const png = new PNG({ width, height });
-  const data = png.data;
-
-  // 1. Gradient between four random corners.
-  const [tl, tr, bl, br] = [drawColor(random), drawColor(random), drawColor(random), drawColor(random)];
-  for (let y = 0; y < height; y++) {
-    const v = y / (height - 1);
-    const left = mix(tl, bl, v);
-    const right = mix(tr, br, v);
-    for (let x = 0; x < width; x++) {
-      const [r, g, b] = mix(left, right, x / (width - 1));
-      const i = (y * width + x) * 4;
-      data[i] = r;
-      data[i + 1] = g;
-      data[i + 2] = b;
-      data[i + 3] = 255;
-    }
-  }
-
-  // 2. Random translucent shapes.
-  const shapes = draw(random, 10, 17);
-  for (let s = 0; s < shapes; s++) {
-    const kind = draw(random, 0, 3);
-    const color = drawColor(random);
-    const alpha = draw(random, 90, 221);
-    const cx = draw(random, 0, width);
-    const cy = draw(random, 0, height);
-    if (kind === 2) {
-      const halfW = draw(random, 5, 41);
-      const halfH = draw(random, 5, 31);
-      for (let y = Math.max(0, cy - halfH); y < Math.min(height, cy + halfH); y++) {
-        for (let x = Math.max(0, cx - halfW); x < Math.min(width, cx + halfW); x++) {
-          blend(data, (y * width + x) * 4, color, alpha);
-        }
-      }
-    } else {
-      const radius = draw(random, 8, 41);
-      // kind 0 is a filled disc, kind 1 a ring of the given thickness.
-      const inner = kind === 0 ? -1 : radius - draw(random, 3, 9);
-      const outerSq = radius * radius;
-      const innerSq = inner < 0 ? -1 : inner * inner;
-      for (let y = Math.max(0, cy - radius); y <= Math.min(height - 1, cy + radius); y++) {
-        for (let x = Math.max(0, cx - radius); x <= Math.min(width - 1, cx + radius); x++) {
-          const d = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-          if (d <= outerSq && d > innerSq) blend(data, (y * width + x) * 4, color, alpha);
-        }
-      }
-    }
-  }
-
-  // 3. Per-channel texture noise of +/- 8 (enough to leave no flat areas, small enough to keep the PNG compact).
-  const next = mulberry32(draw(random, 0, 2 ** 32));
-  for (let i = 0; i < data.length; i += 4) {
-    const bits = next();
-    data[i] = clampByte((data[i] ?? 0) + ((bits & 0xff) % 17) - 8);
-    data[i + 1] = clampByte((data[i + 1] ?? 0) + (((bits >>> 8) & 0xff) % 17) - 8);
-    data[i + 2] = clampByte((data[i + 2] ?? 0) + (((bits >>> 16) & 0xff) % 17) - 8);
-  }
-  return png;
+  /** where the decoy holes are (left edge x, top row of the shape); never sent, kept for tests */
+  decoys: readonly Hole[];
 }
 
 /** Piece shape, in piece-box coordinates: a square body with a round knob on its right and on its top. */
@@ -166,6 +54,14 @@ const KNOB_RISE = KNOB_RADIUS + 2;
 const SHAPE_HEIGHT = KNOB_RISE + BODY_SIZE;
 /** Margin kept between the shape and the top/bottom edges of the background. */
 const SHAPE_MARGIN = 4;
+/** The largest top row of the shape. */
+const MAX_TOP = PUZZLE.pieceHeight - SHAPE_HEIGHT - SHAPE_MARGIN;
+
+/** Decoys: how many at most, their horizontal gap from every other hole, their least vertical shift. */
+const MAX_DECOYS = 2;
+const DECOY_GAP = 3;
+/** Far enough that a person sees the decoy does not line up with the piece (~45% of its height). */
+const DECOY_SHIFT = 20;
 
 const OUTSIDE = 0;
 const INSIDE = 1;
@@ -201,11 +97,100 @@ function pieceMask(top: number): Uint8Array {
   return mask;
 }
 
+/** Where a hole is: the left edge x of its piece box and the top row of its shape. */
+export interface Hole {
+  x: number;
+  top: number;
+}
+
+/**
+ * Places 1 to {@link MAX_DECOYS} decoys in the answer range, each clear of every other hole horizontally
+ * (so a decoy never cuts into the real hole) and at least {@link DECOY_SHIFT} rows above or below the real
+ * one (so a person sees that it does not line up with the piece).
+ */
+function placeDecoys(random: RandomSource, real: Hole): Hole[] {
+  const holes = [real];
+  const wanted = draw(random, 1, MAX_DECOYS + 1);
+  const tops: number[] = [];
+  for (let top = SHAPE_MARGIN; top <= MAX_TOP; top++) {
+    if (Math.abs(top - real.top) >= DECOY_SHIFT) tops.push(top);
+  }
+  for (let n = 0; n < wanted; n++) {
+    const free: number[] = [];
+    for (let x = MIN_X; x <= MAX_X; x++) {
+      if (holes.every((hole) => Math.abs(hole.x - x) >= PUZZLE.pieceWidth + DECOY_GAP)) free.push(x);
+    }
+    // The answer range always leaves room for one decoy; a second only when the first left room.
+    if (free.length === 0) break;
+    holes.push({
+      x: free[draw(random, 0, free.length)] ?? MIN_X,
+      top: tops[draw(random, 0, tops.length)] ?? 0,
+    });
+  }
+  return holes.slice(1);
+}
+
+/** How this challenge draws its holes and piece; every field is drawn per challenge. */
+interface Style {
+  /** Share of the original kept inside a hole, in 1/256 (the rest is `shade`). */
+  keep: number;
+  shade: Rgb;
+  /** Opacity of the outline colour over the original on a hole's edge, in 1/256. */
+  outlineAlpha: number;
+  outline: Rgb;
+  /** Opacity of white over the piece's own edge (its bevel), in 1/256. */
+  bevel: number;
+  /** Noise amplitudes (+/- per channel) and seeds for the piece and for the whole background. */
+  pieceNoise: number;
+  backgroundNoise: number;
+  pieceSeed: number;
+  backgroundSeed: number;
+}
+
+function drawStyle(random: RandomSource): Style {
+  return {
+    keep: draw(random, 92, 154),
+    shade: drawColor(random, 0, 56),
+    outlineAlpha: draw(random, 140, 206),
+    outline: drawColor(random, 200, 256),
+    bevel: draw(random, 56, 100),
+    pieceNoise: draw(random, 4, 8),
+    backgroundNoise: draw(random, 3, 6),
+    pieceSeed: draw(random, 0, 2 ** 32),
+    backgroundSeed: draw(random, 0, 2 ** 32),
+  };
+}
+
+/** `value` pulled towards `target` with `alpha`/256 of the target. */
+const towards = (value: number, target: number, alpha: number) =>
+  (value * (256 - alpha) + target * alpha + 128) >> 8;
+
+/** Shades one hole into `out` (a copy of `source`): inside towards the shade, the edge towards the outline. */
+function drawHole(out: Buffer, source: Buffer, hole: Hole, style: Style): void {
+  const { width, pieceWidth, pieceHeight } = PUZZLE;
+  const mask = pieceMask(hole.top);
+  for (let py = hole.top; py < Math.min(pieceHeight, hole.top + SHAPE_HEIGHT); py++) {
+    for (let px = 0; px < pieceWidth; px++) {
+      const m = mask[py * pieceWidth + px];
+      if (m === undefined || m === OUTSIDE) continue;
+      const b = (py * width + hole.x + px) * 4;
+      for (let c = 0; c < 3; c++) {
+        const value = source[b + c] ?? 0;
+        out[b + c] =
+          m === EDGE
+            ? towards(value, style.outline[c] ?? 255, style.outlineAlpha)
+            : towards(value, style.shade[c] ?? 0, 256 - style.keep);
+      }
+    }
+  }
+}
+
 /**
  * Cuts a puzzle out of `background` (as made by {@link renderBackground}; it is not modified): draws the
- * answer x uniformly in `[100, width - pieceWidth - 10]` and the shape's vertical place from `random`,
- * copies the background pixels inside the shape into the piece (alpha 255; alpha 0 outside the shape),
- * and marks the hole in a copy of the background: RGB halved inside the shape, a light outline on its edge.
+ * answer x uniformly in `[100, width - pieceWidth - 10]`, the shape's height, one or two decoys and the
+ * per-challenge style from `random`; copies the background pixels inside the shape into the piece (alpha
+ * 255; 0 outside) with a bevel on its edge and noise of its own; shades the real hole and the decoys into
+ * a copy of the background, then adds independent noise to all of that copy.
  *
  * @throws RangeError if `background` is not `PUZZLE.width` x `PUZZLE.height`, or `random` breaks its contract.
  */
@@ -214,37 +199,40 @@ export function cutPuzzle(background: PNG, random: RandomSource = secureRandom):
   if (background.width !== width || background.height !== height) {
     throw new RangeError(`background must be ${width}x${height}`);
   }
-  const x = draw(random, MIN_X, MAX_X + 1);
-  const top = draw(random, SHAPE_MARGIN, pieceHeight - SHAPE_HEIGHT - SHAPE_MARGIN + 1);
-  const mask = pieceMask(top);
-
+  const real: Hole = { x: draw(random, MIN_X, MAX_X + 1), top: draw(random, SHAPE_MARGIN, MAX_TOP + 1) };
+  const decoys = placeDecoys(random, real);
+  const style = drawStyle(random);
   const source = background.data;
-  const holed = new PNG({ width, height });
-  source.copy(holed.data);
-  const piece = new PNG({ width: pieceWidth, height: pieceHeight }); // zero-filled: transparent
-  const out = holed.data;
-  const cut = piece.data;
 
-  for (let py = 0; py < pieceHeight; py++) {
+  const piece = new PNG({ width: pieceWidth, height: pieceHeight }); // zero-filled: transparent
+  const cut = piece.data;
+  const mask = pieceMask(real.top);
+  for (let py = real.top; py < real.top + SHAPE_HEIGHT; py++) {
     for (let px = 0; px < pieceWidth; px++) {
       const m = mask[py * pieceWidth + px];
       if (m === undefined || m === OUTSIDE) continue;
       const p = (py * pieceWidth + px) * 4;
-      const b = (py * width + x + px) * 4;
+      const b = (py * width + real.x + px) * 4;
       for (let c = 0; c < 3; c++) {
         const value = source[b + c] ?? 0;
-        cut[p + c] = value;
-        out[b + c] = m === EDGE ? (value + 3 * 255) >> 2 : value >> 1;
+        cut[p + c] = m === EDGE ? towards(value, 255, style.bevel) : value;
       }
       cut[p + 3] = 255;
     }
   }
+  addNoise(cut, style.pieceSeed, style.pieceNoise, 'opaque');
+
+  const holed = new PNG({ width, height });
+  source.copy(holed.data);
+  for (const hole of [real, ...decoys]) drawHole(holed.data, source, hole, style);
+  addNoise(holed.data, style.backgroundSeed, style.backgroundNoise);
 
   return {
     originalImageBase64: PNG.sync.write(holed, { colorType: 2 }).toString('base64'),
     jigsawImageBase64: PNG.sync.write(piece, { colorType: 6 }).toString('base64'),
-    x,
+    x: real.x,
     y: PIECE_Y,
+    decoys,
   };
 }
 
