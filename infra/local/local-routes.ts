@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localEvents } from '../../lib/events/local-bus.ts';
 import { getRuntime, outbox } from '../../lib/runtime.ts';
 
 export interface LocalRequest {
@@ -92,6 +93,17 @@ export const LOCAL_ROUTES: LocalRoute[] = [
       const to = rawQueryParam(url, 'to');
       if (to === null) return sendJson(response, 400, { message: 'to: malformed percent-encoding' });
       sendJson(response, 200, { messages: outbox.list(to || undefined) });
+    },
+  },
+  {
+    // Lifecycle events as the stack's bus would deliver them (newest first; ?tenant= and ?type= filter).
+    method: 'GET',
+    path: '/_local/events',
+    handle({ response, url }) {
+      const tenant = url.searchParams.get('tenant') ?? undefined;
+      sendJson(response, 200, {
+        events: localEvents.list({ tenant, type: url.searchParams.get('type') ?? undefined }),
+      });
     },
   },
   {

@@ -20,5 +20,7 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE.partitionKey, AttributeType: 'S' as const },
       { AttributeName: TABLE.sortKey, AttributeType: 'S' as const },
     ],
+    // Lifecycle events are derived from the stream (lib/events/); the stack enables the same view.
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const },
   };
 }

@@ -1,0 +1,128 @@
+// Use case: lifecycle events for apps, derived from DynamoDB stream records (NEW_AND_OLD_IMAGES) of the items
+// the engine already writes — so publishing them adds no call and no latency to any request.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
+import { idOf } from '../engine/keys.ts';
+import { suppressionOf } from '../store/suppressions.ts';
+
+/** Every lifecycle event's `detail.type`. */
+export const EVENT_TYPES = {
+  sent: 'verification.sent',
+  approved: 'verification.approved',
+  failed: 'verification.failed',
+  linkConfirmed: 'link.confirmed',
+  grantRedeemed: 'grant.redeemed',
+  suppressed: 'address.suppressed',
+} as const;
+
+export type LifecycleType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** EventBridge `source` and `detail-type` of every lifecycle event; rules tell them apart by `detail.type`. */
+export const EVENT_SOURCE = 'codegate';
+export const EVENT_DETAIL_TYPE = 'Codegate Lifecycle Event';
+
+/**
+ * One event (its EventBridge `detail`): masked address only — never a code, a token, a hash or a full address.
+ * `verificationId` is the id the send returned (GET /v1/verifications/{id}).
+ */
+export interface LifecycleEvent {
+  type: LifecycleType;
+  tenant?: string;
+  channel: Channel;
+  purpose?: Purpose;
+  verificationId?: string;
+  to: string;
+  /** Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, manual. */
+  reason?: string;
+  occurredAt: string;
+}
+
+type Item = Record<string, unknown>;
+
+/** Reads the tenant's attempt limit (cached by the caller); only asked when a wrong guess was counted. */
+export type MaxAttemptsOf = (tenantId: string) => Promise<number | undefined>;
+
+function image(raw: Record<string, unknown> | undefined): Item {
+  return raw ? unmarshall(raw as Record<string, AttributeValue>) : {};
+}
+
+const ADDRESS_PK = new RegExp(`^ADDR#([a-z0-9][a-z0-9-]*)#(${CHANNELS.join('|')})#([A-Za-z0-9_-]{43})$`);
+
+/** The events one stream record stands for (usually none or one). REMOVE records (TTL) stand for none. */
+export async function lifecycleEvents(
+  record: DynamoDBRecord,
+  maxAttemptsOf: MaxAttemptsOf,
+): Promise<LifecycleEvent[]> {
+  const stream = record.dynamodb;
+  if (!stream || record.eventName === 'REMOVE') return [];
+  const next = image(stream.NewImage);
+  const prev = image(stream.OldImage);
+  const occurredAt = new Date((stream.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString();
+  if (next.sk === 'SUPP') return suppressionEvents(next, prev, occurredAt);
+  const address = next.sk === 'ADDR' ? ADDRESS_PK.exec(String(next.pk)) : null;
+  if (!address) return [];
+  const [, tenant = '', channel = 'email', addrKey = ''] = address;
+  const events: LifecycleEvent[] = [];
+  for (const purpose of PURPOSES) {
+    const nonce = next[`i_${purpose}`];
+    if (typeof nonce !== 'string') continue;
+    const change = await purposeChange(next, prev, purpose, () => maxAttemptsOf(tenant));
+    if (!change) continue;
+    events.push({
+      type: EVENT_TYPES[change.type],
+      tenant,
+      channel: channel as Channel,
+      purpose,
+      verificationId: idOf(channel as Channel, purpose, addrKey, nonce),
+      to: String(next.m ?? '***'),
+      ...(change.reason ? { reason: change.reason } : {}),
+      occurredAt,
+    });
+  }
+  return events;
+}
+
+/** What happened to one purpose's verification between the two images, read from the engine's writes. */
+async function purposeChange(
+  next: Item,
+  prev: Item,
+  purpose: Purpose,
+  maxAttempts: () => Promise<number | undefined>,
+): Promise<{ type: keyof typeof EVENT_TYPES; reason?: string } | undefined> {
+  const field = (item: Item, name: string) => item[`${name}_${purpose}`];
+  const appeared = (name: string) => field(next, name) !== undefined && field(prev, name) === undefined;
+  // Admission writes a fresh nonce with the new code.
+  if (field(next, 'i') !== field(prev, 'i')) return { type: 'sent' };
+  // A failed delivery withdraws the code (r_p).
+  if (appeared('r')) return { type: 'failed', reason: 'delivery_failed' };
+  // A confirmed link records v_p (and removes the code with it).
+  if (appeared('v')) return { type: 'linkConfirmed' };
+  // A grant is removed by its one redemption (a new link replaces it, which sets v_p first).
+  if (field(prev, 'g') !== undefined && field(next, 'g') === undefined) return { type: 'grantRedeemed' };
+  const attempts = Number(field(next, 'n') ?? 0);
+  if (attempts <= Number(field(prev, 'n') ?? 0)) return undefined;
+  // A counted guess: approved iff it deleted the code's hash; otherwise maybe the last attempt.
+  if (field(prev, 'h') !== undefined && field(next, 'h') === undefined) return { type: 'approved' };
+  const max = await maxAttempts();
+  return max !== undefined && attempts === max ? { type: 'failed', reason: 'max_attempts' } : undefined;
+}
+
+function suppressionEvents(next: Item, prev: Item, occurredAt: string): LifecycleEvent[] {
+  const now = suppressionOf(next);
+  if (!now) return [];
+  const before = suppressionOf(prev);
+  // Repeated notifications for a suppressed address rewrite the item; only a new suppression is news.
+  if (before && before.reason === now.reason && before.until === undefined) return [];
+  return [
+    {
+      type: EVENT_TYPES.suppressed,
+      ...(now.tenant ? { tenant: now.tenant } : {}),
+      channel: now.channel,
+      to: now.masked,
+      reason: now.reason,
+      occurredAt,
+    },
+  ];
+}
