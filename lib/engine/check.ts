@@ -4,6 +4,7 @@ import { safeEqual } from '../crypto.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
+import type { ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, codeHash, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
@@ -14,6 +15,8 @@ export interface CheckCommand {
   to: string;
   purpose: Purpose;
   code: string;
+  /** Check only the verification carrying this external id (a Twilio VerificationSid). */
+  externalId?: string;
 }
 
 export type CheckStatus = 'approved' | 'pending' | 'expired' | 'max_attempts' | 'not_found' | 'already_used';
@@ -25,6 +28,15 @@ export interface CheckResult {
 
 /** Checks a code: one conditional write decides, so it verifies once and at most maxAttempts are evaluated. */
 export async function checkCode(ports: EnginePorts, command: CheckCommand): Promise<CheckResult> {
+  const { valid, status } = await checkCodeNamed(ports, command);
+  return { valid, status };
+}
+
+/** {@link checkCode}, also naming the external id (a Twilio sid) of the verification the code met. */
+export async function checkCodeNamed(
+  ports: EnginePorts,
+  command: CheckCommand,
+): Promise<CheckResult & { external?: ExternalView }> {
   const { store, clock, pepper } = ports;
   const { tenant, channel, purpose } = command;
   let key: string;
@@ -45,6 +57,7 @@ export async function checkCode(ports: EnginePorts, command: CheckCommand): Prom
     failureCap: tenant.codes.failureCap,
     retentionSeconds: retentionSeconds(tenant),
     matches: safeEqual,
+    externalId: command.externalId,
   });
   const masked = maskAddress(channel, key);
   ports.observe?.({
@@ -55,9 +68,10 @@ export async function checkCode(ports: EnginePorts, command: CheckCommand): Prom
     to: masked,
     outcome: outcome.outcome,
   });
-  if (outcome.outcome === 'approved') return { valid: true, status: 'approved' };
+  const { external } = outcome;
+  if (outcome.outcome === 'approved') return { valid: true, status: 'approved', external };
   if (outcome.outcome === 'wrong') {
-    return { valid: false, status: outcome.attemptsLeft > 0 ? 'pending' : 'max_attempts' };
+    return { valid: false, status: outcome.attemptsLeft > 0 ? 'pending' : 'max_attempts', external };
   }
-  return { valid: false, status: outcome.status };
+  return { valid: false, status: outcome.status, external };
 }

@@ -2,13 +2,22 @@
 // engine applies the rules and talks to its ports. Each use case lives beside this file.
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { type CheckCommand, checkCode } from './check.ts';
+import { type CheckCommand, checkCode, checkCodeNamed } from './check.ts';
+import {
+  checkByExternalId,
+  type ExternalScope,
+  type ExternalSend,
+  endByExternalId,
+  getByExternalId,
+  sendCodeWithId,
+} from './external.ts';
 import { type ConfirmLinkCommand, confirmLink, type RedeemGrantCommand, redeemGrant } from './links.ts';
 import type { EnginePorts } from './ports.ts';
 import { type SendCommand, sendCode } from './send.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type { CheckCommand, CheckResult, CheckStatus } from './check.ts';
+export type { ExternalSend, ExternalState, ExternalVerification, ExternalView } from './external.ts';
 export type { Clock, EngineEvent, EnginePorts } from './ports.ts';
 export type { SendCommand, SendResult } from './send.ts';
 export type { VerificationStatus } from './status.ts';
@@ -23,6 +32,15 @@ export function createEngine(ports: EnginePorts) {
     findVerification: (tenant: Tenant, channel: Channel, to: string, purpose: Purpose) =>
       findVerification(ports, tenant, channel, to, purpose),
     getVerification: (tenant: Tenant, id: string) => getVerification(ports, tenant, id),
+    // Verifications named by a dialect's own id (Twilio sids): see external.ts.
+    sendCodeWithId: (command: SendCommand & { external: ExternalSend }) => sendCodeWithId(ports, command),
+    checkCodeNamed: (command: CheckCommand) => checkCodeNamed(ports, command),
+    getByExternalId: (tenant: Tenant, id: string, scope?: ExternalScope) =>
+      getByExternalId(ports, tenant, id, scope),
+    checkByExternalId: (tenant: Tenant, id: string, code: string, scope?: ExternalScope) =>
+      checkByExternalId(ports, tenant, id, code, scope),
+    endByExternalId: (tenant: Tenant, id: string, to: 'canceled' | 'approved', scope?: ExternalScope) =>
+      endByExternalId(ports, tenant, id, to, scope),
   };
 }
 

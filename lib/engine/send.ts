@@ -8,6 +8,7 @@ import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
+import { type ExternalSend, externalAdmission } from './external.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
@@ -30,6 +31,10 @@ export interface SendCommand {
    * code, and renders `url(token)` into the message.
    */
   link?: { url: (token: string) => string };
+  /** Send this code (4–10 digits) instead of drawing one: Twilio's CustomCode, which the caller chose. */
+  code?: string;
+  /** A dialect's own id for the verification (a Twilio sid), kept beside the code: see external.ts. */
+  external?: ExternalSend;
 }
 
 export interface SendResult {
@@ -90,7 +95,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
   const address = normalize(tenant, channel, command.to);
   const now = clock.now();
   const ttlSeconds = command.validitySeconds ?? tenant.codes.ttlSeconds[channel];
-  const code = randomCode(tenant.codes.length);
+  const code = command.code ?? randomCode(tenant.codes.length);
   const linkToken = command.link ? randomToken(32) : undefined;
   const ref = addressRef(pepper, tenant, channel, address.key);
   const nonce = randomHex(8);
@@ -123,6 +128,8 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
       response: JSON.stringify(result),
       until: now + 24 * 3600 * 1000,
     },
+    external:
+      command.external && externalAdmission(ports, command, ref, address.deliverTo, now, result.expiresAt),
   };
   const replay = await store.admitSend(admission);
   if (replay) return JSON.parse(replay.response) as SendResult;

@@ -17,6 +17,7 @@ import {
   type TransactItem,
 } from './address-item.ts';
 import { dynamoFault } from './client.ts';
+import { type ExternalAdmission, externalUpdate, lookupPut } from './external-ids.ts';
 import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
 import { suppressionCheck } from './suppressions.ts';
 
@@ -43,6 +44,8 @@ export interface AdmitSendInput {
   /** The address's suppression key (lib/suppression/key.ts): a suppressed address is refused in the same write. */
   suppressionKey?: string;
   idempotency?: { key: string; requestHash: string; response: string; until: number };
+  /** A dialect's own id for the verification (a Twilio sid), kept beside the code: see external-ids.ts. */
+  external?: ExternalAdmission;
 }
 
 /** An idempotent retry: the stored response of the first request with the same key. */
@@ -84,6 +87,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('idempotency');
   }
 
+  const external = input.external && externalUpdate(input.external, input.purpose);
   items.push({
     Update: {
       TableName: tableName,
@@ -97,9 +101,10 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
         'm = :masked',
         '#ttl = :ttl',
         ...(input.linkHash ? ['#k = :link'] : []),
+        ...(external?.set ?? []),
       ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
-      ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)`,
-      ExpressionAttributeNames: { ...names(input.purpose), '#ttl': 'ttl' },
+      ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
+      ExpressionAttributeNames: { ...names(input.purpose), '#ttl': 'ttl', ...external?.names },
       ExpressionAttributeValues: {
         ':now': now,
         ':zero': 0,
@@ -111,11 +116,17 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
         ':coolEdge': now - input.cooldownSeconds * 1000,
         ':windowEdge': now - perAddress.windowSeconds * 1000,
         ...(input.linkHash ? { ':link': input.linkHash } : {}),
+        ...external?.values,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   });
   scopes.push('address');
+
+  if (input.external?.lookup) {
+    items.push(lookupPut(table, input.address.tenantId, input.external));
+    scopes.push('external');
+  }
 
   for (const counter of input.counters) {
     items.push({ Update: counterUpdate(tableName, counter, now) });

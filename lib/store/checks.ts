@@ -14,6 +14,7 @@ import {
   type Table,
 } from './address-item.ts';
 import { dynamoFault } from './client.ts';
+import { type ExternalView, externalView } from './external-ids.ts';
 
 export interface ConsumeCodeInput {
   address: AddressRef;
@@ -24,6 +25,8 @@ export interface ConsumeCodeInput {
   failureCap: { limit: number; windowSeconds: number };
   retentionSeconds: number;
   matches: (stored: string, given: string) => boolean;
+  /** Check only the verification that carries this external id (a Twilio VerificationSid). */
+  externalId?: string;
 }
 
 /**
@@ -32,7 +35,10 @@ export interface ConsumeCodeInput {
  * address is not locked by failed checks. The code was right iff the old set held the guess, so
  * concurrent checks can neither exceed the attempt limit nor approve twice.
  */
-export async function consumeCode(table: Table, input: ConsumeCodeInput): Promise<CheckOutcome> {
+export async function consumeCode(
+  table: Table,
+  input: ConsumeCodeInput,
+): Promise<CheckOutcome & { external?: ExternalView }> {
   const oldest = `f${input.failureCap.limit - 1}`;
   const failEdge = input.now - input.failureCap.windowSeconds * 1000;
   try {
@@ -41,11 +47,14 @@ export async function consumeCode(table: Table, input: ConsumeCodeInput): Promis
         TableName: table.tableName,
         Key: addressKey(input.address),
         UpdateExpression: 'ADD #n :one DELETE #h :guess',
-        ConditionExpression: `attribute_exists(#h) AND #n < :max AND #x > :now AND (attribute_not_exists(${oldest}) OR ${oldest} <= :failEdge)`,
+        ConditionExpression: `attribute_exists(#h) AND #n < :max AND #x > :now AND (attribute_not_exists(${oldest}) OR ${oldest} <= :failEdge)${input.externalId ? ' AND #t = :extId AND #tn = #i' : ''}`,
         ExpressionAttributeNames: {
           '#h': `h_${input.purpose}`,
           '#n': `n_${input.purpose}`,
           '#x': `x_${input.purpose}`,
+          ...(input.externalId
+            ? { '#t': `t_${input.purpose}`, '#tn': `tn_${input.purpose}`, '#i': `i_${input.purpose}` }
+            : {}),
         },
         ExpressionAttributeValues: {
           ':one': 1,
@@ -53,22 +62,29 @@ export async function consumeCode(table: Table, input: ConsumeCodeInput): Promis
           ':max': input.maxAttempts,
           ':now': input.now,
           ':failEdge': failEdge,
+          ...(input.externalId ? { ':extId': input.externalId } : {}),
         },
-        ReturnValues: 'UPDATED_OLD',
+        // All of the old item, not only the updated attributes: dialects name the verification from it.
+        ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     const old = result.Attributes ?? {};
     const stored = old[`h_${input.purpose}`];
     const hashes = stored instanceof Set ? [...stored].map(String) : [];
-    if (hashes.some((hash) => input.matches(hash, input.codeHash))) return { outcome: 'approved' };
+    const external = externalView(old, input.purpose);
+    if (hashes.some((hash) => input.matches(hash, input.codeHash))) return { outcome: 'approved', external };
     const used = Number(old[`n_${input.purpose}`] ?? 0) + 1;
     await recordFailure(table, input.address, input.now, input.failureCap.limit, input.retentionSeconds);
-    return { outcome: 'wrong', attemptsLeft: Math.max(0, input.maxAttempts - used) };
+    return { outcome: 'wrong', attemptsLeft: Math.max(0, input.maxAttempts - used), external };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
     const item = error.Item ? unmarshall(error.Item) : undefined;
-    return { outcome: 'refused', status: refusedStatus(item, input.purpose, input.now) };
+    const external = externalView(item, input.purpose);
+    // Checked by external id: a verification that no longer carries it is, for this caller, gone.
+    if (input.externalId && external?.id !== input.externalId)
+      return { outcome: 'refused', status: 'not_found' };
+    return { outcome: 'refused', status: refusedStatus(item, input.purpose, input.now), external };
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../domain/errors.ts';
 import { type Item, type Reason, seconds } from './address-item.ts';
 import type { AdmitSendInput, IdempotentReplay } from './admission.ts';
+import { externalRefusal } from './external-ids.ts';
 
 /** A fixed-window counter consulted atomically with the send. */
 export interface CounterSpec {
@@ -21,7 +22,7 @@ export interface CounterSpec {
 }
 
 /** What each item of an admission transaction stands for, in order. */
-export type Scope = CounterSpec['scope'] | 'replay' | 'idempotency' | 'suppression';
+export type Scope = CounterSpec['scope'] | 'replay' | 'idempotency' | 'external' | 'suppression';
 
 /** One more in the counter's current fixed window, if the window has room. */
 export function counterUpdate(tableName: string, counter: CounterSpec, now: number) {
@@ -62,7 +63,9 @@ export function refusal(
     const scope = scopes[failed];
     const item = reasons[failed]?.item;
     if (scope === 'replay') return new ReplayedError();
-    if (scope === 'address') return new RateLimitedError('address', addressRetryAfter(input, item));
+    if (scope === 'address') {
+      return externalRefusal(input, item) ?? new RateLimitedError('address', addressRetryAfter(input, item));
+    }
     const resetAt = Number(item?.resetAt ?? input.now + 1000);
     const retryAfter = Math.max(1, seconds(resetAt - input.now));
     if (scope === 'budget') return new BudgetExhaustedError(retryAfter);

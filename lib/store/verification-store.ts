@@ -7,6 +7,7 @@ import type { Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef, Table } from './address-item.ts';
 import { type AdmitSendInput, admitSend, withdrawSend } from './admission.ts';
 import { type ConsumeCodeInput, consumeCode } from './checks.ts';
+import { endExternal, getAddressItem, getLookup } from './external-ids.ts';
 import { type ConsumeLinkInput, consumeLink, type RedeemGrantInput, redeemGrant } from './links.ts';
 import { findVerification, getVerification } from './status.ts';
 
@@ -17,6 +18,7 @@ export type {
   VerificationView,
 } from './address-item.ts';
 export type { AdmitSendInput, CounterSpec, IdempotentReplay } from './admission.ts';
+export type { ExternalAdmission, ExternalView } from './external-ids.ts';
 
 /** The DynamoDB side of the engine. One instance per container. */
 export class VerificationStore {
@@ -54,6 +56,21 @@ export class VerificationStore {
   /** See {@link findVerification}: the latest verification of an address and its verified mark. */
   findVerification(address: AddressRef, purpose: Purpose, now: number, maxAttempts: number) {
     return findVerification(this.table, address, purpose, now, maxAttempts);
+  }
+
+  /** See {@link getLookup}: the lookup item of a dialect's external id (a Twilio sid). */
+  getExternalLookup(tenantId: string, id: string) {
+    return getLookup(this.table, tenantId, id);
+  }
+
+  /** See {@link getAddressItem}: the address item as stored. */
+  getAddressItem(address: AddressRef) {
+    return getAddressItem(this.table, address);
+  }
+
+  /** See {@link endExternal}: cancels or approves a pending verification by its external id. */
+  endExternal(input: Parameters<typeof endExternal>[1], to: 'canceled' | 'approved') {
+    return endExternal(this.table, input, to);
   }
 
   /** See {@link getVerification}: one verification by its nonce. */

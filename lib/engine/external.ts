@@ -1,0 +1,231 @@
+// Use case: verifications named by a dialect's own id (a Twilio Verify sid). The id stays the same across
+// resends while the verification is pending, and leads back to it for fetch, check, cancel and approve.
+// Sends stay one transaction: the id is written beside the code and its lookup item in the same write;
+// only a resend to a pending verification costs a second try (the first is refused, naming the id).
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { NotFoundError } from '../domain/errors.ts';
+import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
+import { ExternalIdPendingError, type ExternalState, externalState } from '../store/external-ids.ts';
+import type { AddressRef, ExternalAdmission, ExternalView } from '../store/verification-store.ts';
+import type { Tenant } from '../tenants/schema.ts';
+import { type CheckCommand, type CheckResult, checkCodeNamed } from './check.ts';
+import type { EnginePorts } from './ports.ts';
+import { type SendCommand, type SendResult, sendCode } from './send.ts';
+
+export type { ExternalState, ExternalView };
+
+/** What a dialect asks of a send that carries its own id. */
+export interface ExternalSend {
+  /** The id to issue if no verification is pending for the address. */
+  id: string;
+  /** This send attempt's own id. */
+  attemptId: string;
+  /** The dialect's fields kept with the id (service and account sids), returned by {@link getByExternalId}. */
+  fields: Record<string, string>;
+  /** Set by {@link sendCodeWithId}: the pending verification whose id this send keeps. */
+  pending?: ExternalView;
+}
+
+/** A verification found by its external id. */
+export interface ExternalVerification {
+  id: string;
+  channel: Channel;
+  purpose: Purpose;
+  /** The address, unsealed: the caller named the verification by an id only it was given. */
+  to: string;
+  fields: Record<string, string>;
+  state: ExternalState;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  attempts: { id: string; at: number }[];
+}
+
+// The lookup item holds the address sealed with AES-256-GCM under a key derived from the pepper and
+// bound to the id, so a table dump shows no address while a check by id can still rebuild the code hash.
+const sealKey = (pepper: Buffer) => createHmac('sha256', pepper).update('seal|external-address').digest();
+
+function seal(pepper: Buffer, id: string, address: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(pepper), iv).setAAD(Buffer.from(id));
+  const body = Buffer.concat([cipher.update(address, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+function unseal(pepper: Buffer, id: string, sealed: string): string {
+  const raw = Buffer.from(sealed, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', sealKey(pepper), raw.subarray(0, 12)).setAAD(
+    Buffer.from(id),
+  );
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+/** What the send transaction writes for the external id (called by {@link sendCode}). */
+export function externalAdmission(
+  ports: EnginePorts,
+  command: SendCommand,
+  ref: AddressRef,
+  deliverTo: string,
+  now: number,
+  expiresAt: number,
+): ExternalAdmission | undefined {
+  const external = command.external;
+  if (!external) return undefined;
+  const pending = external.pending;
+  return {
+    id: pending?.id ?? external.id,
+    reuse: pending !== undefined,
+    attempt: { id: external.attemptId, at: now },
+    createdAt: now,
+    maxAttempts: command.tenant.codes.maxAttempts,
+    lookup: pending
+      ? undefined
+      : {
+          addrKey: ref.addrKey,
+          channel: command.channel,
+          purpose: command.purpose,
+          fields: external.fields,
+          sealed: seal(ports.pepper, external.id, deliverTo),
+          createdAt: now,
+        },
+    lookupTtl: Math.ceil(expiresAt / 1000) + 86_400,
+  };
+}
+
+/**
+ * Sends a code under an external id: a new id when nothing is pending for the address, else the
+ * pending verification's id with one more attempt. Returns the id, when it was issued and every attempt.
+ */
+export async function sendCodeWithId(
+  ports: EnginePorts,
+  command: SendCommand & { external: ExternalSend },
+): Promise<{ sent: SendResult; external: ExternalView }> {
+  let pending: ExternalView | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const sent = await sendCode(ports, { ...command, external: { ...command.external, pending } });
+      const now = ports.clock.now();
+      const tried = { id: command.external.attemptId, at: now };
+      const external = pending
+        ? { ...pending, attempts: [...pending.attempts, tried] }
+        : { id: command.external.id, createdAt: now, attempts: [tried] };
+      return { sent, external };
+    } catch (error) {
+      // A refusal that names the pending id (or says ours ended meanwhile) is worth one more try each.
+      if (!(error instanceof ExternalIdPendingError) || attempt >= 3) throw error;
+      pending = error.pending;
+    }
+  }
+}
+
+/** Fields the id must have been issued with (e.g. the Twilio service in the path), else it is not found. */
+export type ExternalScope = Readonly<Record<string, string>>;
+
+async function resolve(ports: EnginePorts, tenant: Tenant, id: string, scope: ExternalScope = {}) {
+  const lookup = await ports.store.getExternalLookup(tenant.id, id);
+  const channel = CHANNELS.find((value) => value === lookup?.channel);
+  const purpose = PURPOSES.find((value) => value === lookup?.purpose);
+  if (!lookup || !channel || !purpose || typeof lookup.sealed !== 'string') throw new NotFoundError();
+  const fields = (lookup.fields ?? {}) as Record<string, string>;
+  if (Object.entries(scope).some(([name, value]) => fields[name] !== value)) throw new NotFoundError();
+  const ref: AddressRef = { tenantId: tenant.id, channel, addrKey: String(lookup.addrKey) };
+  return {
+    ref,
+    channel,
+    purpose,
+    to: unseal(ports.pepper, id, lookup.sealed),
+    fields,
+    createdAt: Number(lookup.createdAt ?? 0),
+  };
+}
+
+/** A verification by its external id, with its current state; NotFoundError once another took its place. */
+export async function getByExternalId(
+  ports: EnginePorts,
+  tenant: Tenant,
+  id: string,
+  scope?: ExternalScope,
+): Promise<ExternalVerification> {
+  const found = await resolve(ports, tenant, id, scope);
+  const item = await ports.store.getAddressItem(found.ref);
+  return describe(ports, tenant, id, found, item);
+}
+
+function describe(
+  ports: EnginePorts,
+  tenant: Tenant,
+  id: string,
+  found: Awaited<ReturnType<typeof resolve>>,
+  item: Record<string, unknown> | undefined,
+): ExternalVerification {
+  const { purpose } = found;
+  // The id is current while the item still carries it for the latest send of the purpose.
+  if (!item || item[`t_${purpose}`] !== id || item[`tn_${purpose}`] !== item[`i_${purpose}`]) {
+    throw new NotFoundError();
+  }
+  const attempts = (Array.isArray(item[`ta_${purpose}`]) ? item[`ta_${purpose}`] : []) as {
+    a: string;
+    t: number;
+  }[];
+  const tried = attempts.map((entry) => ({ id: String(entry.a), at: Number(entry.t) }));
+  return {
+    id,
+    channel: found.channel,
+    purpose,
+    to: found.to,
+    fields: found.fields,
+    state: externalState(item, purpose, ports.clock.now(), tenant.codes.maxAttempts),
+    createdAt: Number(item[`tc_${purpose}`] ?? found.createdAt),
+    updatedAt: Math.max(found.createdAt, ...tried.map((entry) => entry.at)),
+    expiresAt: Number(item[`x_${purpose}`] ?? 0),
+    attempts: tried,
+  };
+}
+
+/** Checks a code against the verification with this external id only. */
+export async function checkByExternalId(
+  ports: EnginePorts,
+  tenant: Tenant,
+  id: string,
+  code: string,
+  scope?: ExternalScope,
+): Promise<CheckResult & { external?: ExternalView; verification: { to: string; channel: Channel } }> {
+  const found = await resolve(ports, tenant, id, scope);
+  const command: CheckCommand = {
+    tenant,
+    channel: found.channel,
+    to: found.to,
+    purpose: found.purpose,
+    code,
+    externalId: id,
+  };
+  const result = await checkCodeNamed(ports, command);
+  return { ...result, verification: { to: found.to, channel: found.channel } };
+}
+
+/**
+ * Ends a pending verification by its external id: `canceled` withdraws its code, `approved` consumes it
+ * (for apps that verified the user themselves, e.g. with a custom code). NotFoundError unless pending.
+ */
+export async function endByExternalId(
+  ports: EnginePorts,
+  tenant: Tenant,
+  id: string,
+  to: 'canceled' | 'approved',
+  scope?: ExternalScope,
+): Promise<ExternalVerification> {
+  const found = await resolve(ports, tenant, id, scope);
+  const item = await ports.store.endExternal(
+    {
+      address: found.ref,
+      purpose: found.purpose,
+      id,
+      now: ports.clock.now(),
+      maxAttempts: tenant.codes.maxAttempts,
+    },
+    to,
+  );
+  if (!item) throw new NotFoundError();
+  return { ...describe(ports, tenant, id, found, item), updatedAt: ports.clock.now() };
+}
