@@ -77,7 +77,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/api/v2/sdk/captcha',
     name: 'eiam-captcha-get',
-    access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], captchaImages: true },
+    access: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], captchaImages: true },
   },
   {
     method: 'POST',

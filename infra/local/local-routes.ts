@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captchaHelp } from '../../lib/captcha/local-help.ts';
 import { localEvents } from '../../lib/events/local-bus.ts';
 import { getRuntime, outbox } from '../../lib/runtime.ts';
 
@@ -119,10 +120,13 @@ export const LOCAL_ROUTES: LocalRoute[] = [
     // Captcha help: the answer of an issued EIAM challenge, read through its keyed hash (docs/dialects/eiam.md).
     method: 'GET',
     path: '/_local/captcha/{token}',
-    async handle({ response, params }) {
-      const answer = await (await getRuntime()).captcha.answerOf(params.token ?? '');
-      if (!answer) return sendJson(response, 404, { message: 'no such captcha challenge' });
-      sendJson(response, 200, answer);
+    async handle({ request, response, url, params }) {
+      const hint = {
+        tenantId: url.searchParams.get('tenant') ?? undefined,
+        clientId: request.headers['x-client-id']?.toString(),
+      };
+      const { status, body } = await captchaHelp(await getRuntime(), params.token ?? '', hint);
+      sendJson(response, status, body);
     },
   },
 ];

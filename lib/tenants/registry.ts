@@ -11,7 +11,7 @@ import { dynamoFault } from '../store/client.ts';
 import { type Tenant, tenantSchema } from './schema.ts';
 
 /** The ways a dialect names its tenant (SPEC §4). */
-export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey';
+export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey' | 'twilioAccount';
 
 /** The key of a tenant's config item (kind `id`) or of one of its alias items. */
 export const tenantKey = (kind: AliasKind, value: string) => ({
@@ -26,6 +26,7 @@ export function aliasesOf(tenant: Tenant): [AliasKind, string][] {
     ...tenant.aliases.clientIds.map((value): [AliasKind, string] => ['clientId', value]),
     ...tenant.aliases.hosts.map((value): [AliasKind, string] => ['host', value.toLowerCase()]),
     ...tenant.apiKeySha256.map((value): [AliasKind, string] => ['apiKey', value]),
+    ...(tenant.twilio?.accounts ?? []).map((a): [AliasKind, string] => ['twilioAccount', a.accountSid]),
   ];
 }
 

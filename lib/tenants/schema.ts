@@ -169,6 +169,8 @@ export const tenantSchema = z.strictObject({
     .partialRecord(z.enum(LOCALES), z.partialRecord(z.enum(PURPOSES), templateOverride))
     .default({}),
   accounts: z.array(accountSchema).default([]),
+  /** EIAM slider captcha (seed 003): challenges one client IP may get per fixed window. */
+  captcha: z.strictObject({ perIp: window(60, 600) }).default({ perIp: { limit: 60, windowSeconds: 600 } }),
   /** Fresns (seed 001): the templateIds (1–8) enabled per channel; a channel left out has all of them. */
   fresns: z
     .strictObject({
@@ -178,6 +180,34 @@ export const tenantSchema = z.strictObject({
           sms: z.array(z.number().int().min(1).max(8)).optional(),
         })
         .optional(),
+    })
+    .optional(),
+  /** Twilio Verify v2 dialect: the accounts that may call it and the Verify services they address. */
+  twilio: z
+    .strictObject({
+      accounts: z
+        .array(
+          z.strictObject({
+            accountSid: z.string().regex(/^AC[0-9a-f]{32}$/),
+            /** The auth token, stored only as SHA-256 hex (like API keys). */
+            authTokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+          }),
+        )
+        .default([]),
+      services: z
+        .array(
+          z.strictObject({
+            sid: z.string().regex(/^VA[0-9a-f]{32}$/),
+            /** Shown in the message as the app's name, unless a request sets CustomFriendlyName. */
+            friendlyName: z.string().min(1).max(30),
+            codeLength: z.number().int().min(4).max(10).default(6),
+            customCodeEnabled: z.boolean().default(false),
+            defaultLocale: z.enum(LOCALES).optional(),
+          }),
+        )
+        .default([]),
+      /** How long a Twilio verification stays valid (Twilio's default: 10 minutes, both channels). */
+      validitySeconds: z.number().int().min(60).max(86_400).default(600),
     })
     .optional(),
 });
@@ -197,6 +227,8 @@ export const tenantsFileSchema = z
         ...tenant.aliases.clientIds.map((a) => `clientId:${a}`),
         ...tenant.aliases.hosts.map((a) => `host:${a.toLowerCase()}`),
         ...tenant.apiKeySha256.map((a) => `apiKey:${a}`),
+        ...(tenant.twilio?.accounts ?? []).map((a) => `twilioAccount:${a.accountSid}`),
+        ...(tenant.twilio?.services ?? []).map((a) => `twilioService:${a.sid}`),
       ];
       for (const key of keys) {
         const owner = seen.get(key);
