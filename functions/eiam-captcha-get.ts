@@ -1,8 +1,10 @@
-// Primary adapter: GET /api/v2/sdk/captcha (seed 003): a fresh slider-captcha challenge for the tenant.
+// Primary adapter: GET /api/v2/sdk/captcha (seed 003): a fresh slider-captcha challenge for the tenant,
+// at most `captcha.perIp` per client IP and window.
 import { clientOf, eiam, renderChallenge } from '../lib/dialects/eiam/index.ts';
 import { endpoint } from '../lib/http/endpoint.ts';
 
 export const handler = endpoint(eiam, async (request, { tenants, captcha }) => {
-  const { tenant } = await clientOf(request, tenants);
-  return renderChallenge(await captcha.issue(tenant.id));
+  const { tenant, clientIp } = await clientOf(request, tenants);
+  const result = await captcha.issue({ tenantId: tenant.id, clientIp, perIp: tenant.captcha.perIp });
+  return renderChallenge(result, request);
 });

@@ -1,5 +1,6 @@
 // Use case: the slider captcha (AJ-Captcha "blockPuzzle" rules) that guards the EIAM send endpoints:
-// issue a challenge, verify the one attempt at it, and redeem the pass it earns once before a send.
+// issue a challenge (at most so many per client IP), verify the one attempt at it, and redeem the pass it
+// earns once before a send.
 
 import { keyedHash, randomHex } from '../crypto.ts';
 import type { Channel } from '../domain/vocabulary.ts';
@@ -32,6 +33,31 @@ export interface IssuedChallenge {
   y: number;
 }
 
+/** Who asks for a challenge, and how many one client IP may have per window (the tenant's setting). */
+export interface IssueRequest {
+  tenantId: string;
+  /** The connection's address (API Gateway's sourceIp); stored only inside a keyed hash. */
+  clientIp: string;
+  perIp: { limit: number; windowSeconds: number };
+}
+
+/** A challenge, or the refusal of the per-IP issuing limit with the seconds until its window resets. */
+export type IssueResult =
+  | { issued: true; challenge: IssuedChallenge }
+  | { issued: false; retryAfterSeconds: number };
+
+/** What the local runtime's captcha help shows for one token (see {@link CaptchaService.answerOf}). */
+export interface ChallengeAnswer {
+  tenant: string;
+  state: 'open' | 'used' | 'expired';
+  /** The answer and the piece's y; absent once the attempt has consumed them. */
+  x?: number;
+  y?: number;
+  /** The point_json that passes, as a client sends it (present with x). */
+  pointJson?: string;
+  expiresAt: string;
+}
+
 export type VerifyResult =
   | { passed: true; captchaToken: string }
   | { passed: false; reason: 'mismatch' | 'unknown' | 'used' | 'expired' };
@@ -55,13 +81,31 @@ export function createCaptchaService(ports: CaptchaPorts) {
   // A captcha_token is the challenge token plus a guessable point: neither is stored, only keyed hashes.
   const challengeKey = (tenantId: string, token: string) =>
     keyedHash(pepper, 'captcha-challenge', tenantId, token);
+  const issuerKey = (tenantId: string, clientIp: string) =>
+    `captcha#${tenantId}#${keyedHash(pepper, 'captcha-ip', tenantId, clientIp)}`;
   const passKey = (tenantId: string, captchaToken: string) =>
     keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
   const senderKey = (tenantId: string, sender: CaptchaSender) =>
     keyedHash(pepper, 'captcha-sender', tenantId, sender.channel, sender.key);
 
-  /** Draws a new puzzle for the tenant and keeps its answer for {@link CAPTCHA_RULES.challengeSeconds}. */
-  async function issue(tenantId: string): Promise<IssuedChallenge> {
+  /**
+   * Counts the issue against the client IP's window first (one conditional write; a refused request draws
+   * nothing), then draws a new puzzle and keeps its answer for {@link CAPTCHA_RULES.challengeSeconds}.
+   */
+  async function issue(request: IssueRequest): Promise<IssueResult> {
+    const { tenantId } = request;
+    const now = clock.now();
+    const counted = await store.countIssue(
+      { key: issuerKey(tenantId, request.clientIp), ...request.perIp },
+      now,
+    );
+    if (!counted.admitted) {
+      ports.log?.('captcha issue refused', {
+        tenant: tenantId,
+        retryAfterSeconds: counted.retryAfterSeconds,
+      });
+      return { issued: false, retryAfterSeconds: counted.retryAfterSeconds };
+    }
     const puzzle = await ports.draw();
     const token = randomHex(16);
     await store.putChallenge({
@@ -69,14 +113,15 @@ export function createCaptchaService(ports: CaptchaPorts) {
       key: challengeKey(tenantId, token),
       x: puzzle.x,
       y: puzzle.y,
-      until: clock.now() + CAPTCHA_RULES.challengeSeconds * 1000,
+      until: now + CAPTCHA_RULES.challengeSeconds * 1000,
     });
-    return {
+    const challenge = {
       token,
       originalImageBase64: puzzle.originalImageBase64,
       jigsawImageBase64: puzzle.jigsawImageBase64,
       y: puzzle.y,
     };
+    return { issued: true, challenge };
   }
 
   /**
@@ -131,7 +176,28 @@ export function createCaptchaService(ports: CaptchaPorts) {
     return outcome;
   }
 
-  return { issue, verify, redeem };
+  /**
+   * The stored answer of the challenge the tenant issued with `token`, read through its keyed hash. Local
+   * runtime only (`GET /_local/captcha/{token}`): no deployed function serves it. Undefined for a token
+   * this tenant did not issue.
+   */
+  async function answerOf(tenantId: string, token: string): Promise<ChallengeAnswer | undefined> {
+    if (!/^[0-9a-f]{32}$/.test(token)) return undefined;
+    const stored = await store.readChallenge(challengeKey(tenantId, token));
+    if (!stored || stored.tenantId !== tenantId) return undefined;
+    const state = stored.x === undefined ? 'used' : stored.until <= clock.now() ? 'expired' : 'open';
+    const point =
+      stored.x === undefined
+        ? {}
+        : {
+            x: stored.x,
+            y: stored.y,
+            pointJson: `{"x":${stored.x.toFixed(1)},"y":${(stored.y ?? 5).toFixed(1)}}`,
+          };
+    return { tenant: stored.tenantId, state, ...point, expiresAt: new Date(stored.until).toISOString() };
+  }
+
+  return { issue, verify, redeem, answerOf };
 }
 
 export type CaptchaService = ReturnType<typeof createCaptchaService>;

@@ -6,14 +6,17 @@
 //                                         `until` (ms); the verify attempt REMOVEs the answer and sets usedAt
 //   CAPTCHA_PASS#{keyed hash} / CAPTCHA_PASS   one pass (a verified captcha_token): tenant, keyed hash of the
 //                                         sender it was verified for, `until` (ms); redemption sets redeemedAt
+//   CTR#{captcha#tenant#keyed hash of IP}#{window} / CTR   challenges issued to one client IP in a fixed
+//                                         window (the shared counter item of ./limits.ts)
 //
 // The answer x is stored plainly: it has only ~150 possible values, so hashing would not hide it, and the
 // item lives for two minutes behind the same access control as everything else in the table.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoFault } from './client.ts';
+import { counterUpdate } from './limits.ts';
 
 /** Items stay this long past their expiry before TTL may remove them, so late uses read as "expired". */
 const LINGER_SECONDS = 300;
@@ -44,6 +47,26 @@ export interface PassItem {
 
 export type RedeemOutcome = 'redeemed' | 'invalid' | 'expired';
 
+/** A fixed window of challenge issues for one key (a tenant's client IP). */
+export interface IssueCounter {
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Whether one more challenge may be issued; when not, the seconds until the window resets. */
+export type IssueOutcome = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+
+/** What a stored challenge holds, read back for the local runtime's captcha help. */
+export interface StoredChallenge {
+  tenantId: string;
+  /** Absent once the single attempt has consumed it. */
+  x?: number;
+  y?: number;
+  until: number;
+  usedAt?: number;
+}
+
 type Item = Record<string, unknown>;
 
 const challengeKey = (key: string) => ({ pk: `CAPTCHA#${key}`, sk: 'CAPTCHA' });
@@ -56,6 +79,42 @@ export class CaptchaStore {
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {}
+
+  /**
+   * Counts one challenge issue against `counter` with one conditional write (the fixed-window counter of
+   * the send limits): admitted while the window holds fewer than `limit`, so N concurrent issues from one
+   * key admit exactly `limit`. A refused issue changes nothing.
+   */
+  async countIssue(counter: IssueCounter, now: number): Promise<IssueOutcome> {
+    try {
+      await this.db.send(new UpdateCommand(counterUpdate(this.tableName, { scope: 'ip', ...counter }, now)));
+      return { admitted: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
+      const item = error.Item ? (unmarshall(error.Item) as Item) : {};
+      const resetAt = Number(item.resetAt ?? now + counter.windowSeconds * 1000);
+      return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
+    }
+  }
+
+  /**
+   * Reads a challenge by its key (strongly consistent). For the local runtime's captcha help only: no
+   * deployed handler calls it.
+   */
+  async readChallenge(key: string): Promise<StoredChallenge | undefined> {
+    const { Item } = await this.db
+      .send(new GetCommand({ TableName: this.tableName, Key: challengeKey(key), ConsistentRead: true }))
+      .catch((error: unknown) => {
+        throw dynamoFault(error);
+      });
+    if (!Item) return undefined;
+    return {
+      tenantId: String(Item.tenant),
+      ...(Item.x === undefined ? {} : { x: Number(Item.x), y: Number(Item.y) }),
+      until: Number(Item.until),
+      ...(Item.usedAt === undefined ? {} : { usedAt: Number(Item.usedAt) }),
+    };
+  }
 
   /** Stores a new challenge; the condition makes a (practically impossible) token collision fail loudly. */
   async putChallenge(challenge: ChallengeItem): Promise<void> {

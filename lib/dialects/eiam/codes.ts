@@ -44,6 +44,11 @@ export const ERRORS = {
     en: 'The captcha token is invalid or has been used.',
     zh: '人机验证凭证无效或已使用。',
   },
+  'SDK.CAPTCHA.1004': {
+    status: 400,
+    en: 'Graphic verification codes are requested too frequently; please try again in {0} seconds.',
+    zh: '获取图形验证码过于频繁，请{0}秒后重试。',
+  },
   'SDK.SMS.1001': {
     status: 400,
     en: 'Verification codes are sent too frequently; please try again in {0} seconds.',
@@ -104,6 +109,7 @@ export const DOMAIN_CODES: Record<DomainErrorKind, EiamCode> = {
   budget_exhausted: 'SDK.SMS.1002',
   delivery_failed: 'SDK.SMS.1003',
   suppressed: 'SDK.SMS.1003',
+  cross_site: 'SDK.COMMON.1012',
   country_not_allowed: 'SDK.SMS.1004',
   invalid_address: 'SDK.COMMON.1002',
   replayed: 'SDK.COMMON.1008',

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import { emailKey, type ParsedPhone, parseEmail, parsePhoneIn } from '../../address.ts';
-import type { CaptchaSender, CaptchaService, IssuedChallenge, VerifyResult } from '../../captcha/service.ts';
+import type { CaptchaSender, CaptchaService, IssueResult, VerifyResult } from '../../captcha/service.ts';
 import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
@@ -176,8 +176,16 @@ export async function parseCaptchaVerify(request: HttpRequest, tenants: TenantRe
   return { tenantId: tenant.id, token, pointJson, point, sender };
 }
 
-/** The challenge in AJ-Captcha's field names (EIAM clients expect them); `point` carries only the y. */
-export function renderChallenge(challenge: IssuedChallenge): HttpResponse {
+/**
+ * The challenge in AJ-Captcha's field names (EIAM clients expect them); `point` carries only the y. A
+ * request over the per-IP issuing limit gets SDK.CAPTCHA.1004 with the wait in `error_msg` and Retry-After.
+ */
+export function renderChallenge(result: IssueResult, request: HttpRequest): HttpResponse {
+  if (!result.issued) {
+    const seconds = String(result.retryAfterSeconds);
+    return errorResponse('SDK.CAPTCHA.1004', languageOf(request), [seconds], { 'retry-after': seconds });
+  }
+  const { challenge } = result;
   return json(
     200,
     {
