@@ -92,4 +92,32 @@ export const ROUTES: readonly Route[] = [
     access: { table: SEND, mail: true },
   },
   { method: 'POST', path: '/api/v2/sdk/sms/send', name: 'eiam-send-sms', access: { table: SEND, sms: true } },
+  // Twilio Verify v2 (docs/dialects/twilio.md). Create: the send transaction, its withdrawal and tenant reads.
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/Verifications',
+    name: 'twilio-create-verification',
+    access: { table: SEND, mail: true, sms: true },
+  },
+  // Check: the sid's lookup item (GetItem) and the one conditional write per guess.
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/VerificationCheck',
+    name: 'twilio-check-verification',
+    access: { table: CHECK },
+  },
+  // Fetch: the sid's lookup item, then the address item.
+  {
+    method: 'GET',
+    path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
+    name: 'twilio-fetch-verification',
+    access: { table: READ },
+  },
+  // Update (cancel, approve): the lookup item, then one conditional write.
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
+    name: 'twilio-update-verification',
+    access: { table: CHECK },
+  },
 ];

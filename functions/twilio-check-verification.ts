@@ -1,0 +1,29 @@
+// Primary adapter: POST /v2/Services/{ServiceSid}/VerificationCheck (Twilio Verify v2): a code, by the
+// verification's sid or by its address. Approved and pending answer 200; the attempt cap 60202; nothing
+// pending 20404.
+
+import { authenticate, parseCheck, serviceOf, TWILIO_PURPOSE, twilio } from '../lib/dialects/twilio/index.ts';
+import { checkResource } from '../lib/dialects/twilio/resources.ts';
+import { InputError } from '../lib/domain/errors.ts';
+import { endpoint } from '../lib/http/endpoint.ts';
+import { json } from '../lib/http/request.ts';
+
+export const handler = endpoint(twilio, async (request, { engine, tenants }) => {
+  const { tenant, accountSid } = await authenticate(request, tenants);
+  const service = serviceOf(request, tenant);
+  const input = parseCheck(request);
+  const { result, to, channel } =
+    'sid' in input
+      ? await engine
+          .checkByExternalId(tenant, input.sid, input.code, { serviceSid: service.sid })
+          .then((checked) => ({ result: checked, ...checked.verification }))
+      : {
+          result: await engine.checkCodeNamed({ tenant, ...input, purpose: TWILIO_PURPOSE }),
+          to: input.to,
+          channel: input.channel,
+        };
+  if (result.status === 'max_attempts') throw new InputError(60202);
+  if (result.status !== 'approved' && result.status !== 'pending') throw new InputError(20404);
+  const now = Date.now();
+  return json(200, checkResource(tenant, { serviceSid: service.sid, accountSid, to, channel, now }, result));
+});

@@ -1,0 +1,26 @@
+// Primary adapter: POST /v2/Services/{ServiceSid}/Verifications (Twilio Verify v2): start or resend.
+import { authenticate, parseCreate, serviceOf, twilio } from '../lib/dialects/twilio/index.ts';
+import { verificationResource } from '../lib/dialects/twilio/resources.ts';
+import { endpoint } from '../lib/http/endpoint.ts';
+import { json } from '../lib/http/request.ts';
+
+export const handler = endpoint(twilio, async (request, { engine, tenants }) => {
+  const { tenant, accountSid } = await authenticate(request, tenants);
+  const service = serviceOf(request, tenant);
+  const command = parseCreate(request, tenant, service, accountSid);
+  const { external } = await engine.sendCodeWithId(command);
+  return json(
+    201,
+    verificationResource(request, {
+      sid: external.id,
+      serviceSid: service.sid,
+      accountSid,
+      to: command.to,
+      channel: command.channel,
+      state: 'pending',
+      createdAt: external.createdAt,
+      updatedAt: Math.max(external.createdAt, ...external.attempts.map((attempt) => attempt.at)),
+      attempts: external.attempts,
+    }),
+  );
+});
