@@ -63,7 +63,6 @@ export async function verifySession(
   }
   if (claimText(payload.aid) !== aid) return undefined;
   if (uid !== undefined && claimText(payload.uid) !== uid) return undefined;
-  const exp = payload.exp;
-  if (typeof exp !== 'number') return undefined;
-  return { aid, ...(uid !== undefined ? { uid } : {}), expiresAt: exp * 1000 };
+  // `requiredClaims` made jose refuse a token without `exp` or with a non-numeric one.
+  return { aid, ...(uid !== undefined ? { uid } : {}), expiresAt: Number(payload.exp) * 1000 };
 }

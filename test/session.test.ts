@@ -225,3 +225,17 @@ describe('verifySession length caps', () => {
     expect(await verifySession(tenant, { aid: '1001', token: tooLong })).toBeUndefined();
   });
 });
+
+describe('verifySession token handling', () => {
+  it('ignores blanks around the token', async () => {
+    const token = await sign({ aid: '1001' });
+    expect(await verifySession(tenant, { aid: '1001', token: ` ${token}\n` })).toMatchObject({ aid: '1001' });
+  });
+
+  it('refuses an exp claim that is not a number', async () => {
+    const token = await new SignJWT({ aid: '1001', exp: String(nowSeconds() + 600) as never })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key(SECRET));
+    expect(await verifySession(tenant, { aid: '1001', token })).toBeUndefined();
+  });
+});
