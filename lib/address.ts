@@ -43,7 +43,7 @@ export function parsePhone(phone: string, callingCode?: string): ParsedPhone | u
  * dialects whose clients send local numbers without a calling code. Undefined unless valid.
  */
 export function parsePhoneIn(raw: string, country: string | undefined): ParsedPhone | undefined {
-  if (/^\+\d{6,17}$/.test(raw)) return parsePhone(raw);
+  if (raw.startsWith('+')) return parsePhone(raw);
   if (!/^\d{4,17}$/.test(raw) || !country || !isSupportedCountry(country)) return undefined;
   const parsed = parsePhoneNumberFromString(raw, country as CountryCode);
   return parsed?.isValid() ? parsePhone(parsed.number) : undefined;

@@ -49,6 +49,8 @@ describe('parsePhone', () => {
     expect(parsePhone('13800138000', '8+6')).toBeUndefined();
     expect(parsePhone('13800138000', '+')).toBeUndefined();
     expect(parsePhone('13800138000', '')).toBeUndefined();
+    // Digits that would be a valid E.164 number on their own still need a calling code when one is asked.
+    for (const empty of ['', '+', '00', ' ']) expect(parsePhone('14155550123', empty)).toBeUndefined();
   });
 
   it('answers undefined, never throws, for numbers libphonenumber cannot parse at all', () => {
@@ -66,6 +68,9 @@ describe('parsePhone', () => {
 describe('parsePhoneIn', () => {
   it('reads E.164 as it is and bare national digits in the given country', () => {
     expect(parsePhoneIn('+14155550123', undefined)).toEqual({ e164: '+14155550123', country: 'US' });
+    // A leading + means E.164 whatever the country says.
+    expect(parsePhoneIn('+447400123456', 'US')).toEqual({ e164: '+447400123456', country: 'GB' });
+    expect(parsePhoneIn('+4155550123', 'US')).toBeUndefined();
     expect(parsePhoneIn('4155550123', 'US')).toEqual({ e164: '+14155550123', country: 'US' });
     expect(parsePhoneIn('07400123456', 'GB')).toEqual({ e164: '+447400123456', country: 'GB' });
   });
