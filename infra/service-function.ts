@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,9 @@ import type { TableAction } from '../lib/routes.ts';
 
 /** The project root (where package.json, package-lock.json and functions/ live), independent of cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every SNS resource ARN (topics, platform applications and endpoints) in any region and account. */
+export const SNS_ANY_ARN = 'arn:aws:sns:*:*:*';
 
 /** The Node.js runtime every function runs on (SPEC §2). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
@@ -122,13 +125,18 @@ export class ServiceFunction extends Construct {
     );
   }
 
-  /** Grants reading the pepper secret (GetSecretValue/DescribeSecret on that secret only). */
+  /**
+   * Grants reading the pepper secret: GetSecretValue on that secret only. Not `secret.grantRead`,
+   * which adds DescribeSecret that no code path calls (test/grants.test.ts compares).
+   */
   grantPepper(secret: ISecret): void {
-    secret.grantRead(this.role);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
   }
 
   /**
-   * Grants `ses:SendEmail`/`ses:SendRawEmail` for the given verified identities, only together
+   * Grants `ses:SendEmail` (the only SES call the mailer makes) for the given verified identities, only together
    * with this configuration set (SES authorizes both the identity and the set of a send).
    * Also tells the function the configuration set's name.
    */
@@ -144,19 +152,29 @@ export class ServiceFunction extends Construct {
         resourceName: configurationSet.configurationSetName,
       }),
     ];
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }),
-    );
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     this.function.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
   }
 
-  /** Grants `sns:Publish` for SMS to phone numbers (which has no resource ARN to scope to). */
+  /**
+   * Grants `sns:Publish` to phone numbers only. A phone number has no ARN, so SMS publishing is
+   * authorized against Resource `*`; the explicit Deny on every SNS ARN (`arn:aws:sns:*:*:*`: topics
+   * and mobile-push endpoints, in any account) takes away what that `*` would otherwise allow, and an
+   * explicit Deny wins over any Allow.
+   */
   grantSms(): void {
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [SNS_ANY_ARN],
+      }),
+    );
     Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'sns:Publish to a phone number (SMS) is authorized only against Resource "*": SNS has no ARN or condition key for a phone number. The statement allows no other action, and only SMS-sending routes get it.',
+        'sns:Publish to a phone number (SMS) is authorized only against Resource "*": SNS has no ARN or condition key for a phone number. An explicit Deny on arn:aws:sns:*:*:* in the same policy removes every topic and endpoint from it, so only SMS remains; only SMS-sending routes get it.',
     });
   }
 }

@@ -6,7 +6,24 @@ export type TableAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:DeleteItem'
   | 'dynamodb:Query';
+
+/**
+ * API Gateway stage throttling for one route: steady requests per second and burst (token bucket).
+ * HTTP API stage throttles apply to each route separately, not to the API as a whole.
+ */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/** Every route without its own throttle: a ceiling per route; per-tenant limits live in the engine. */
+export const DEFAULT_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
+/** Routes that send a message: each request can cost an SMS, so a flood is capped well below the default. */
+export const SEND_THROTTLE: Throttle = { rateLimit: 10, burstLimit: 20 };
+/** The unauthenticated captcha challenge: PNG drawing plus a write each, so the lowest ceiling. */
+export const CAPTCHA_THROTTLE: Throttle = { rateLimit: 5, burstLimit: 10 };
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -19,11 +36,20 @@ export interface Route {
    * at bundle time, which provider code the function carries at all (see `lib/runtime.ts`).
    */
   access: { table: TableAction[]; mail?: boolean; sms?: boolean; captchaImages?: boolean };
+  /** This route's stage throttle; `DEFAULT_THROTTLE` when absent. */
+  throttle?: Throttle;
 }
 
+// What each function's code really sends, per item of a transaction; test/grants.test.ts drives every
+// route and fails on any action missing here or granted here without a path that uses it.
 const READ: TableAction[] = ['dynamodb:GetItem'];
-const SEND: TableAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'];
+// ConditionCheckItem: every send's transaction checks the suppression list (lib/store/suppressions.ts).
+const SEND: TableAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+/** A send that also Puts an item in its transaction (idempotency record, seed-002 nonce, Twilio sid). */
+const SEND_ONCE: TableAction[] = [...SEND, 'dynamodb:PutItem'];
 const CHECK: TableAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** Consuming a link Puts the durable verified mark in the same transaction. */
+const LINK: TableAction[] = [...CHECK, 'dynamodb:PutItem'];
 
 export const ROUTES: readonly Route[] = [
   {
@@ -31,24 +57,28 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/mail/enduserapi/v2/sendEmail',
     name: 'acceleronix-send-email',
     access: { table: SEND, mail: true },
+    throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/v2/sms/enduserapi/v2/sendPhoneSmsCode',
     name: 'acceleronix-send-sms',
-    access: { table: SEND, sms: true },
+    access: { table: SEND_ONCE, sms: true },
+    throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/api/v2/common/send-verify-code',
     name: 'fresns-send-verify-code',
     access: { table: SEND, mail: true, sms: true },
+    throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/v1/verifications',
     name: 'native-send',
-    access: { table: SEND, mail: true, sms: true },
+    access: { table: SEND_ONCE, mail: true, sms: true },
+    throttle: SEND_THROTTLE,
   },
   { method: 'POST', path: '/v1/verifications/check', name: 'native-check', access: { table: CHECK } },
   { method: 'GET', path: '/v1/verifications/{id}', name: 'native-status', access: { table: READ } },
@@ -64,20 +94,22 @@ export const ROUTES: readonly Route[] = [
     path: '/api/verify/email',
     name: 'anqicms-verify-email-send',
     access: { table: SEND, mail: true },
+    throttle: SEND_THROTTLE,
   },
   // The mailed link only shows a page; its form posts to /confirm (a GET must consume nothing).
-  { method: 'GET', path: '/api/verify/email', name: 'anqicms-verify-email-link', access: { table: CHECK } },
+  { method: 'GET', path: '/api/verify/email', name: 'anqicms-verify-email-link', access: { table: LINK } },
   {
     method: 'POST',
     path: '/api/verify/email/confirm',
     name: 'anqicms-verify-email-confirm',
-    access: { table: CHECK },
+    access: { table: LINK },
   },
   {
     method: 'GET',
     path: '/api/v2/sdk/captcha',
     name: 'eiam-captcha-get',
     access: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], captchaImages: true },
+    throttle: CAPTCHA_THROTTLE,
   },
   {
     method: 'POST',
@@ -90,14 +122,22 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v2/sdk/email/send',
     name: 'eiam-send-email',
     access: { table: SEND, mail: true },
+    throttle: SEND_THROTTLE,
   },
-  { method: 'POST', path: '/api/v2/sdk/sms/send', name: 'eiam-send-sms', access: { table: SEND, sms: true } },
+  {
+    method: 'POST',
+    path: '/api/v2/sdk/sms/send',
+    name: 'eiam-send-sms',
+    access: { table: SEND, sms: true },
+    throttle: SEND_THROTTLE,
+  },
   // Twilio Verify v2 (docs/dialects/twilio.md). Create: the send transaction, its withdrawal and tenant reads.
   {
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
-    access: { table: SEND, mail: true, sms: true },
+    access: { table: SEND_ONCE, mail: true, sms: true },
+    throttle: SEND_THROTTLE,
   },
   // Check: the sid's lookup item (GetItem) and the one conditional write per guess.
   {

@@ -1,0 +1,569 @@
+// Test data for the grants-from-behaviour suite: for every route of lib/routes.ts, a short list of requests
+// that drives its handler through its success and failure paths. A route added to ROUTES without an entry
+// here fails test/grants.test.ts, so its grants are always compared with what its code really sends.
+import type { ROUTES } from '../../lib/routes.ts';
+import { signed } from './acceleronix-sms.ts';
+
+export interface ScenarioRequest {
+  method: 'GET' | 'POST';
+  /** Path with any query string. */
+  path: string;
+  query?: Record<string, string>;
+  json?: unknown;
+  /** A raw body (form posts); `json` wins when both are set. */
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ScenarioResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+/** What a step may use: fresh addresses and IPs, the messages delivered so far, faults, captcha answers. */
+export interface ScenarioContext {
+  /** A fresh email address (`<label>-<n>@example.com`), so no cooldown crosses steps. */
+  email(label: string): string;
+  /** A fresh Chinese mobile number, national digits (`138…`); `+86` prefix for E.164. */
+  phone(): string;
+  /** Headers with a fresh client IP, so no per-IP window crosses steps. */
+  ip(): Record<string, string>;
+  /** The text of the newest SES mail or SNS SMS to `to`. */
+  message(to: string): string;
+  /** The 6-digit code in the newest message to `to`. */
+  code(to: string): string;
+  /** The link in the newest mail to `to`, as a path with its query. */
+  link(to: string): string;
+  /** The next SES or SNS call fails (provider fault): exercises the withdraw path. */
+  failNextDelivery(): void;
+  /** The slider answer (x) of a captcha challenge token, read from the table. */
+  captchaX(token: string): Promise<number>;
+  /** Responses of the earlier steps of this scenario, by their `as` name. */
+  saved: Record<string, ScenarioResponse>;
+}
+
+export interface Step {
+  /** Success or failure path; every scenario needs both on its own route. */
+  outcome: 'success' | 'failure';
+  request: (ctx: ScenarioContext) => ScenarioRequest | Promise<ScenarioRequest>;
+  /** The status expected, and optionally fields the body must contain. */
+  expect: { status: number; body?: Record<string, unknown> };
+  /** Keeps the response for later steps. */
+  as?: string;
+}
+
+type RouteName = (typeof ROUTES)[number]['name'];
+
+/** Addresses that must be accounts of the demo tenant: AnqiCMS mails only its users. */
+export const SCENARIO_ACCOUNTS = ['anqi-send', 'anqi-fault', 'anqi-page', 'anqi-json', 'anqi-confirm'].map(
+  (name) => `${name}@example.com`,
+);
+
+const API_KEY = { authorization: 'Bearer demo-api-key' };
+const USER_DOMAIN = 'C.DM.5903.1';
+const CLIENT_ID = 'nTo1eRIub60vPb54WeE6aojPwYwImtl4';
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** EIAM headers of one device, with a fresh IP. */
+const device = (ctx: ScenarioContext): Record<string, string> => ({
+  ...ctx.ip(),
+  'x-operating-sys-version': 'windows10.1.1',
+  'x-device-fingerprint': 'fp-grants-156aysdna213sc50',
+  'x-agent': 'Mozilla/5.0 (grants test)',
+  'x-client-id': CLIENT_ID,
+});
+
+const nativeSend = (to: string, channel: 'email' | 'sms' = 'email'): ScenarioRequest => ({
+  method: 'POST',
+  path: '/v1/verifications',
+  headers: API_KEY,
+  json: { channel, to, purpose: 'login' },
+});
+const nativeCheck = (to: string, code: string): ScenarioRequest => ({
+  method: 'POST',
+  path: '/v1/verifications/check',
+  headers: API_KEY,
+  json: { channel: 'email', to, purpose: 'login', code },
+});
+const seed000Mail = (email: string, ctx: ScenarioContext, userDomain = USER_DOMAIN): ScenarioRequest => ({
+  method: 'POST',
+  path: '/v2/mail/enduserapi/v2/sendEmail',
+  query: { email, emailType: '1', userDomain },
+  headers: ctx.ip(),
+});
+const seed002Sms = (ctx: ScenarioContext, fields: Record<string, string>): ScenarioRequest => ({
+  method: 'POST',
+  path: '/v2/sms/enduserapi/v2/sendPhoneSmsCode',
+  query: signed({ phone: ctx.phone(), ...fields }),
+  headers: ctx.ip(),
+});
+const fresns = (ctx: ScenarioContext, body: unknown): ScenarioRequest => ({
+  method: 'POST',
+  path: '/api/v2/common/send-verify-code',
+  json: body,
+  headers: ctx.ip(),
+});
+const anqiSend = (ctx: ScenarioContext, email: string, state = 'verify'): ScenarioRequest => ({
+  method: 'POST',
+  path: '/api/verify/email',
+  json: { email, state },
+  headers: ctx.ip(),
+});
+/** The confirmation form the link page shows, posted as a browser would (same fields as the link). */
+const anqiConfirm = (link: string): ScenarioRequest => {
+  const url = new URL(link, 'http://local');
+  const fields = ['token', 'email', 'state'].map((name): [string, string] => [
+    name,
+    url.searchParams.get(name) ?? '',
+  ]);
+  return {
+    method: 'POST',
+    path: '/api/verify/email/confirm',
+    body: new URLSearchParams(fields).toString(),
+    headers: FORM,
+  };
+};
+const captcha = (ctx: ScenarioContext, headers = device(ctx)): ScenarioRequest => ({
+  method: 'GET',
+  path: '/api/v2/sdk/captcha',
+  headers,
+});
+const pointJson = (x: number) => `{"x":${x.toFixed(1)},"y":5.0}`;
+/** A verify request for a saved challenge, answered right (or `offset` pixels off). */
+const captchaVerify = async (ctx: ScenarioContext, sender: string, offset = 0): Promise<ScenarioRequest> => {
+  const token = ctx.saved.challenge?.body.token as string;
+  return {
+    method: 'POST',
+    path: '/api/v2/sdk/captcha/verify',
+    headers: device(ctx),
+    json: { point_json: pointJson((await ctx.captchaX(token)) + offset), token, sender },
+  };
+};
+const eiamSend = (ctx: ScenarioContext, kind: 'email' | 'sms', to: string): ScenarioRequest => ({
+  method: 'POST',
+  path: `/api/v2/sdk/${kind}/send`,
+  headers: device(ctx),
+  json:
+    kind === 'email'
+      ? { email: to, type: 'REGISTER_EMS', captcha_token: ctx.saved.passed?.body.captcha_token ?? 'x---y' }
+      : { mobile: to, type: 'LOGIN_SMS', captcha_token: ctx.saved.passed?.body.captcha_token ?? 'x---y' },
+});
+
+const TWILIO_SERVICE = '/v2/Services/VA0123456789abcdef0123456789abcdef';
+const TWILIO_AUTH = {
+  authorization: `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`,
+  ...FORM,
+};
+/** A Twilio Verify v2 request: form parameters and the demo account's Basic credentials. */
+const twilio = (method: 'GET' | 'POST', path: string, fields?: Record<string, string>): ScenarioRequest => ({
+  method,
+  path: `${TWILIO_SERVICE}${path}`,
+  headers: TWILIO_AUTH,
+  ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
+});
+/** The verification sid (`VE…`) of a saved create response. */
+const verificationSid = (ctx: ScenarioContext) => String(ctx.saved.created?.body.sid);
+
+/** Steps that end with a verified captcha for `sender` saved as `passed`. */
+const passCaptcha = (sender: string): Step[] => [
+  { outcome: 'success', request: (ctx) => captcha(ctx), expect: { status: 200 }, as: 'challenge' },
+  {
+    outcome: 'success',
+    request: (ctx) => captchaVerify(ctx, sender),
+    expect: { status: 200 },
+    as: 'passed',
+  },
+];
+
+let seq = 0;
+/** One address per scenario for steps that must share it (send, then check). */
+const shared = (label: string) => `${label}-shared-${++seq}@example.com`;
+
+/** A fresh US number per call, for the Twilio scenarios. */
+const usPhone = () => `+120255501${String(50 + (++seq % 50))}`;
+
+export const SCENARIOS: Record<RouteName, () => Step[]> = {
+  'twilio-create-verification': () => {
+    const to = usPhone();
+    return [
+      {
+        outcome: 'success',
+        request: () => twilio('POST', '/Verifications', { To: to, Channel: 'sms' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'success',
+        request: (ctx) => twilio('POST', '/Verifications', { To: ctx.email('twilio'), Channel: 'email' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'failure',
+        request: () => twilio('POST', '/Verifications', { To: to, Channel: 'sms' }),
+        expect: { status: 429 },
+      },
+      {
+        outcome: 'failure',
+        request: () => twilio('POST', '/Verifications', { To: 'nobody', Channel: 'sms' }),
+        expect: { status: 400 },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => {
+          ctx.failNextDelivery();
+          return twilio('POST', '/Verifications', { To: ctx.email('twilio-fault'), Channel: 'email' });
+        },
+        expect: { status: 503 },
+      },
+    ];
+  },
+  'twilio-check-verification': () => {
+    const to = usPhone();
+    const check = (code: string) => twilio('POST', '/VerificationCheck', { To: to, Code: code });
+    return [
+      {
+        outcome: 'success',
+        request: () => twilio('POST', '/Verifications', { To: to, Channel: 'sms' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => check(ctx.code(to) === '000000' ? '111111' : '000000'),
+        expect: { status: 200, body: { status: 'pending' } },
+      },
+      {
+        outcome: 'success',
+        request: (ctx) => check(ctx.code(to)),
+        expect: { status: 200, body: { status: 'approved' } },
+      },
+      { outcome: 'failure', request: (ctx) => check(ctx.code(to)), expect: { status: 404 } },
+    ];
+  },
+  'twilio-fetch-verification': () => [
+    {
+      outcome: 'success',
+      request: () => twilio('POST', '/Verifications', { To: usPhone(), Channel: 'sms' }),
+      expect: { status: 201 },
+      as: 'created',
+    },
+    {
+      outcome: 'success',
+      request: (ctx) => twilio('GET', `/Verifications/${verificationSid(ctx)}`),
+      expect: { status: 200, body: { status: 'pending' } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilio('GET', `/Verifications/VE${'0'.repeat(32)}`),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-update-verification': () => [
+    {
+      outcome: 'success',
+      request: () => twilio('POST', '/Verifications', { To: usPhone(), Channel: 'sms' }),
+      expect: { status: 201 },
+      as: 'created',
+    },
+    {
+      outcome: 'success',
+      request: (ctx) => twilio('POST', `/Verifications/${verificationSid(ctx)}`, { Status: 'canceled' }),
+      expect: { status: 200, body: { status: 'canceled' } },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilio('POST', `/Verifications/${verificationSid(ctx)}`, { Status: 'approved' }),
+      expect: { status: 404 },
+    },
+  ],
+  'acceleronix-send-email': () => {
+    const to = shared('seed000');
+    return [
+      {
+        outcome: 'success',
+        request: (ctx) => seed000Mail(to, ctx),
+        expect: { status: 200, body: { code: 200 } },
+      },
+      { outcome: 'failure', request: (ctx) => seed000Mail(to, ctx), expect: { status: 200 } },
+      {
+        outcome: 'failure',
+        request: (ctx) => seed000Mail(ctx.email('seed000'), ctx, 'C.DM.9999.1'),
+        expect: { status: 200, body: { code: 5015 } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => {
+          ctx.failNextDelivery();
+          return seed000Mail(ctx.email('seed000-fault'), ctx);
+        },
+        expect: { status: 200, body: { code: 5059 } },
+      },
+    ];
+  },
+  'acceleronix-send-sms': () => [
+    { outcome: 'success', request: (ctx) => seed002Sms(ctx, {}), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: (ctx) => ({ ...seed002Sms(ctx, {}), query: { ...signed(), signature: '0'.repeat(64) } }),
+      expect: { status: 200 },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) => {
+        ctx.failNextDelivery();
+        return seed002Sms(ctx, {});
+      },
+      expect: { status: 200 },
+    },
+  ],
+  'fresns-send-verify-code': () => [
+    {
+      outcome: 'success',
+      request: (ctx) =>
+        fresns(ctx, { type: 'email', useType: 5, templateId: 1, account: ctx.email('fresns') }),
+      expect: { status: 200, body: { code: 0 } },
+    },
+    {
+      outcome: 'success',
+      request: (ctx) =>
+        fresns(ctx, { type: 'sms', useType: 5, templateId: 1, account: ctx.phone(), countryCode: 86 }),
+      expect: { status: 200, body: { code: 0 } },
+    },
+    { outcome: 'failure', request: (ctx) => fresns(ctx, { type: 'fax' }), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: (ctx) => {
+        ctx.failNextDelivery();
+        return fresns(ctx, { type: 'email', useType: 5, templateId: 1, account: ctx.email('fresns-fault') });
+      },
+      expect: { status: 200 },
+    },
+  ],
+  'native-send': () => {
+    const to = shared('native-send');
+    const replay = { ...nativeSend(to), headers: { ...API_KEY, 'idempotency-key': `grants-${seq}` } };
+    return [
+      { outcome: 'success', request: () => replay, expect: { status: 201 } },
+      { outcome: 'success', request: () => replay, expect: { status: 201 } },
+      {
+        outcome: 'success',
+        request: (ctx) => nativeSend(`+86${ctx.phone()}`, 'sms'),
+        expect: { status: 201 },
+      },
+      { outcome: 'failure', request: () => nativeSend(to), expect: { status: 429 } },
+      { outcome: 'failure', request: () => nativeSend('not-an-address'), expect: { status: 400 } },
+      {
+        outcome: 'failure',
+        request: (ctx) => {
+          ctx.failNextDelivery();
+          return nativeSend(ctx.email('native-fault'));
+        },
+        expect: { status: 503 },
+      },
+    ];
+  },
+  'native-check': () => {
+    const to = shared('native-check');
+    return [
+      { outcome: 'success', request: () => nativeSend(to), expect: { status: 201 } },
+      {
+        outcome: 'failure',
+        request: (ctx) => nativeCheck(to, ctx.code(to) === '000000' ? '111111' : '000000'),
+        expect: { status: 200, body: { valid: false } },
+      },
+      {
+        outcome: 'success',
+        request: (ctx) => nativeCheck(to, ctx.code(to)),
+        expect: { status: 200, body: { valid: true } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => nativeCheck(to, ctx.code(to)),
+        expect: { status: 200, body: { valid: false } },
+      },
+      {
+        outcome: 'failure',
+        request: () => nativeCheck('nobody@example.com', '123456'),
+        expect: { status: 200, body: { valid: false } },
+      },
+    ];
+  },
+  'native-status': () => [
+    {
+      outcome: 'success',
+      request: (ctx) => nativeSend(ctx.email('status')),
+      expect: { status: 201 },
+      as: 'sent',
+    },
+    {
+      outcome: 'success',
+      request: (ctx) => ({
+        method: 'GET',
+        path: `/v1/verifications/${ctx.saved.sent?.body.id}`,
+        headers: API_KEY,
+      }),
+      expect: { status: 200 },
+    },
+    {
+      outcome: 'failure',
+      request: () => ({ method: 'GET', path: '/v1/verifications/vf_unknown', headers: API_KEY }),
+      expect: { status: 404 },
+    },
+  ],
+  'native-find': () => {
+    const to = shared('find');
+    return [
+      { outcome: 'success', request: () => nativeSend(to), expect: { status: 201 } },
+      {
+        outcome: 'success',
+        request: () => ({
+          method: 'GET',
+          path: '/v1/verifications',
+          query: { channel: 'email', to, purpose: 'login' },
+          headers: API_KEY,
+        }),
+        expect: { status: 200 },
+      },
+      {
+        outcome: 'failure',
+        request: () => ({ method: 'GET', path: '/v1/verifications', headers: API_KEY }),
+        expect: { status: 400 },
+      },
+    ];
+  },
+  'native-redeem-grant': () => {
+    const redeem = (token: string): ScenarioRequest => ({
+      method: 'POST',
+      path: '/v1/grants/redeem',
+      headers: API_KEY,
+      json: { to: 'bob@example.com', purpose: 'reset_password', token },
+    });
+    const grantOf = (ctx: ScenarioContext) =>
+      new URL(ctx.saved.reset?.headers.get('location') ?? '').searchParams.get('token') ?? '';
+    return [
+      {
+        outcome: 'success',
+        request: (ctx) => anqiSend(ctx, 'bob@example.com', 'reset'),
+        expect: { status: 200, body: { code: 0 } },
+      },
+      {
+        outcome: 'success',
+        request: (ctx) => anqiConfirm(ctx.link('bob@example.com')),
+        expect: { status: 302 },
+        as: 'reset',
+      },
+      {
+        outcome: 'success',
+        request: (ctx) => redeem(grantOf(ctx)),
+        expect: { status: 200, body: { valid: true } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => redeem(grantOf(ctx)),
+        expect: { status: 200, body: { valid: false } },
+      },
+      {
+        outcome: 'failure',
+        request: () => redeem('A'.repeat(43)),
+        expect: { status: 200, body: { valid: false } },
+      },
+    ];
+  },
+  'anqicms-verify-email-send': () => {
+    const to = 'anqi-send@example.com';
+    return [
+      { outcome: 'success', request: (ctx) => anqiSend(ctx, to), expect: { status: 200, body: { code: 0 } } },
+      {
+        outcome: 'failure',
+        request: (ctx) => anqiSend(ctx, to),
+        expect: { status: 200, body: { code: -1 } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => anqiSend(ctx, 'not-an-address'),
+        expect: { status: 200, body: { code: -1 } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => {
+          ctx.failNextDelivery();
+          return anqiSend(ctx, 'anqi-fault@example.com');
+        },
+        expect: { status: 200, body: { code: -1 } },
+      },
+    ];
+  },
+  'anqicms-verify-email-link': () => {
+    const [page, json] = ['anqi-page@example.com', 'anqi-json@example.com'];
+    return [
+      { outcome: 'success', request: (ctx) => anqiSend(ctx, page), expect: { status: 200 } },
+      {
+        outcome: 'success',
+        request: (ctx) => ({ method: 'GET', path: ctx.link(page) }),
+        expect: { status: 200 },
+      },
+      { outcome: 'success', request: (ctx) => anqiSend(ctx, json), expect: { status: 200 } },
+      {
+        outcome: 'success',
+        request: (ctx) => ({ method: 'GET', path: `${ctx.link(json)}&return=json` }),
+        expect: { status: 200, body: { code: 0 } },
+      },
+      {
+        outcome: 'failure',
+        request: (ctx) => ({ method: 'GET', path: `${ctx.link(json)}&return=json` }),
+        expect: { status: 200, body: { code: -1 } },
+      },
+      {
+        outcome: 'failure',
+        request: () => ({ method: 'GET', path: '/api/verify/email?token=nope&email=a%40b.co&state=verify' }),
+        expect: { status: 400 },
+      },
+    ];
+  },
+  'anqicms-verify-email-confirm': () => {
+    const to = 'anqi-confirm@example.com';
+    return [
+      { outcome: 'success', request: (ctx) => anqiSend(ctx, to), expect: { status: 200 } },
+      { outcome: 'success', request: (ctx) => anqiConfirm(ctx.link(to)), expect: { status: 200 } },
+      { outcome: 'failure', request: (ctx) => anqiConfirm(ctx.link(to)), expect: { status: 400 } },
+      {
+        outcome: 'failure',
+        request: () => anqiConfirm('/?token=nope&email=a%40b.co&state=verify'),
+        expect: { status: 400 },
+      },
+    ];
+  },
+  'eiam-captcha-get': () => [
+    { outcome: 'success', request: (ctx) => captcha(ctx), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: (ctx) => captcha(ctx, { ...device(ctx), 'x-client-id': 'x'.repeat(300) }),
+      expect: { status: 400 },
+    },
+  ],
+  'eiam-captcha-verify': () => {
+    const sender = shared('eiam-verify');
+    return [
+      { outcome: 'success', request: (ctx) => captcha(ctx), expect: { status: 200 }, as: 'challenge' },
+      { outcome: 'failure', request: (ctx) => captchaVerify(ctx, sender, 40), expect: { status: 400 } },
+      ...passCaptcha(sender),
+      { outcome: 'failure', request: (ctx) => captchaVerify(ctx, sender), expect: { status: 400 } },
+    ];
+  },
+  'eiam-send-email': () => {
+    const to = shared('eiam-mail');
+    return [
+      ...passCaptcha(to),
+      { outcome: 'success', request: (ctx) => eiamSend(ctx, 'email', to), expect: { status: 200 } },
+      { outcome: 'failure', request: (ctx) => eiamSend(ctx, 'email', to), expect: { status: 400 } },
+    ];
+  },
+  'eiam-send-sms': () => {
+    const to = '+8613911110000';
+    return [
+      ...passCaptcha(to),
+      { outcome: 'success', request: (ctx) => eiamSend(ctx, 'sms', to), expect: { status: 200 } },
+      { outcome: 'failure', request: (ctx) => eiamSend(ctx, 'sms', to), expect: { status: 400 } },
+    ];
+  },
+};
