@@ -1,6 +1,7 @@
 // Primary adapter: GET /api/v2/sdk/captcha (seed 003): a fresh slider-captcha challenge for the tenant,
 // at most `captcha.perIp` per client IP and window.
-import { clientOf, eiam, renderChallenge } from '../lib/dialects/eiam/index.ts';
+import { renderChallenge } from '../lib/dialects/eiam/captcha.ts';
+import { clientOf, eiam } from '../lib/dialects/eiam/index.ts';
 import { endpoint } from '../lib/http/endpoint.ts';
 
 export const handler = endpoint(eiam, async (request, { tenants, captcha }) => {

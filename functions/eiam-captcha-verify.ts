@@ -1,5 +1,6 @@
 // Primary adapter: POST /api/v2/sdk/captcha/verify (seed 003): the one attempt at a challenge.
-import { eiam, parseCaptchaVerify, renderVerify } from '../lib/dialects/eiam/index.ts';
+import { parseCaptchaVerify, renderVerify } from '../lib/dialects/eiam/captcha.ts';
+import { eiam } from '../lib/dialects/eiam/index.ts';
 import { endpoint } from '../lib/http/endpoint.ts';
 
 export const handler = endpoint(eiam, async (request, { tenants, captcha }) => {

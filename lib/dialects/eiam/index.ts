@@ -1,9 +1,9 @@
-// EIAM dialect (seed 003): parse headers and JSON bodies into captcha and engine commands; render EIAM's
-// envelopes (empty 200 on send, `{error_code, error_msg}` with 400/500 on errors, zh/en by `X-L`).
+// EIAM dialect (seed 003): parse headers and JSON bodies into engine commands; render EIAM's envelopes
+// (empty 200 on send, `{error_code, error_msg}` with 400/500 on errors, zh/en by `X-L`). The captcha's own
+// parse and renderers are in ./captcha.ts.
 import { isIP } from 'node:net';
-import * as z from 'zod';
 import { emailKey, type ParsedPhone, parseEmail, parsePhoneIn } from '../../address.ts';
-import type { CaptchaSender, CaptchaService, IssueResult, VerifyResult } from '../../captcha/service.ts';
+import type { CaptchaSender, CaptchaService } from '../../captcha/service.ts';
 import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
@@ -111,7 +111,7 @@ export async function clientOf(request: HttpRequest, tenants: TenantRegistry): P
 }
 
 /** The JSON (or form) body as an object; a missing body reads as `{}`, anything else as 1002 `body`. */
-function bodyOf(request: HttpRequest): Record<string, unknown> {
+export function bodyOf(request: HttpRequest): Record<string, unknown> {
   if (request.bodyProblem) throw new InputError('SDK.COMMON.1002', ['body']);
   const body = request.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -121,7 +121,7 @@ function bodyOf(request: HttpRequest): Record<string, unknown> {
 }
 
 /** A required string field: absent, null or blank → 1001; not a string → 1002. Returned trimmed. */
-function requiredString(body: Record<string, unknown>, name: string): string {
+export function requiredString(body: Record<string, unknown>, name: string): string {
   const value = Object.hasOwn(body, name) ? body[name] : undefined;
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     throw new InputError('SDK.COMMON.1001', [name]);
@@ -148,76 +148,7 @@ export function senderOf(raw: string, tenant: Tenant): CaptchaSender | undefined
   return phone ? { channel: 'sms', key: phone.e164 } : undefined;
 }
 
-const TOKEN = /^[0-9a-f]{32}$/;
-/** point_json is kept verbatim inside captcha_token, so only printable ASCII, and short. */
-const POINT_TEXT = /^[\x20-\x7e]{1,100}$/;
-/** Finite numbers only: zod 4 rejects Infinity and NaN by default. */
-const pointSchema = z.strictObject({ x: z.number(), y: z.number() });
 const CAPTCHA_TOKEN = /^[0-9a-f]{32}---[\x20-\x7e]{1,100}$/;
-
-/** `POST /api/v2/sdk/captcha/verify` `{point_json, token, sender}` → one verify attempt. */
-export async function parseCaptchaVerify(request: HttpRequest, tenants: TenantRegistry) {
-  const { tenant } = await clientOf(request, tenants);
-  const body = bodyOf(request);
-  const pointJson = requiredString(body, 'point_json');
-  let point: z.infer<typeof pointSchema> | undefined;
-  if (POINT_TEXT.test(pointJson)) {
-    try {
-      point = pointSchema.safeParse(JSON.parse(pointJson)).data;
-    } catch {
-      point = undefined;
-    }
-  }
-  if (!point) throw new InputError('SDK.COMMON.1002', ['point_json']);
-  const token = requiredString(body, 'token');
-  if (!TOKEN.test(token)) throw new InputError('SDK.COMMON.1002', ['token']);
-  const sender = senderOf(requiredString(body, 'sender'), tenant);
-  if (!sender) throw new InputError('SDK.COMMON.1002', ['sender']);
-  return { tenantId: tenant.id, token, pointJson, point, sender };
-}
-
-/**
- * The challenge in AJ-Captcha's field names (EIAM clients expect them); `point` carries only the y. A
- * request over the per-IP issuing limit gets SDK.CAPTCHA.1004 with the wait in `error_msg` and Retry-After.
- */
-export function renderChallenge(result: IssueResult, request: HttpRequest): HttpResponse {
-  if (!result.issued) {
-    const seconds = String(result.retryAfterSeconds);
-    return errorResponse('SDK.CAPTCHA.1004', languageOf(request), [seconds], { 'retry-after': seconds });
-  }
-  const { challenge } = result;
-  return json(
-    200,
-    {
-      captchaId: null,
-      projectCode: null,
-      captchaOriginalPath: null,
-      captchaFontType: null,
-      captchaFontSize: null,
-      secretKey: null,
-      originalImageBase64: challenge.originalImageBase64,
-      point: { y: challenge.y },
-      jigsawImageBase64: challenge.jigsawImageBase64,
-      wordList: null,
-      pointList: null,
-      pointJson: null,
-      token: challenge.token,
-      result: false,
-      captchaVerification: null,
-    },
-    { 'cache-control': 'no-store' },
-  );
-}
-
-/** A verify outcome: `{captcha_token}` on a pass; otherwise the captcha error in the caller's language. */
-export function renderVerify(result: VerifyResult, request: HttpRequest): HttpResponse {
-  const language = languageOf(request);
-  if (result.passed)
-    return json(200, { captcha_token: result.captchaToken }, { 'cache-control': 'no-store' });
-  if (result.reason === 'expired') return errorResponse('SDK.COMMON.1005', language, ['token']);
-  if (result.reason === 'mismatch') return errorResponse('SDK.CAPTCHA.1001', language);
-  return errorResponse('SDK.CAPTCHA.1002', language);
-}
 
 /** A parsed send: the engine command plus the captcha_token that must be redeemed for its sender first. */
 export interface EiamSend {
