@@ -8,13 +8,14 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { Feedback } from './feedback.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** The SES identity used when no `sesIdentity` context is given; deploys, but cannot send. */
@@ -58,6 +59,8 @@ export class CodegateStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       // Tenants and live verifications must survive a mistaken `cdk destroy`.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Lifecycle events are derived from the item changes (infra/feedback.ts, lib/events/).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
 
     const pepper = new Secret(this, 'Pepper', {
@@ -74,6 +77,8 @@ export class CodegateStack extends Stack {
 
     const mailConfiguration = new ConfigurationSet(this, 'MailConfiguration', {
       reputationMetrics: true,
+      // SES's own list too: a bounce or complaint stops mail even before our consumer has run.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     const identities = sesIdentities(this);
     if (identities.includes(PLACEHOLDER_SES_IDENTITY)) {
@@ -147,6 +152,11 @@ export class CodegateStack extends Stack {
       functions.set(route.name, service);
     }
     this.functions = functions;
+    const feedback = new Feedback(this, 'Feedback', { table: this.table, pepper, configurationSet: mailConfiguration });
+    new CfnOutput(this, 'EventBusName', {
+      value: feedback.bus.eventBusName,
+      description: 'Lifecycle events (docs/events.md): put your rules on this bus',
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Codegate API' });
     new CfnOutput(this, 'TableName', {

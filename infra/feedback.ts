@@ -1,0 +1,166 @@
+// Infra: the feedback loops. SES bounces, complaints and rejects reach the suppression consumer through
+// EventBridge; the table's stream reaches the stack's own event bus through a pipe whose enrichment derives
+// the lifecycle events. Every grant of these non-HTTP functions is declared here, in FEEDBACK_GRANTS.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
+import type { TableAction } from '../lib/routes.ts';
+import { ServiceFunction } from './service-function.ts';
+
+/**
+ * What each non-HTTP function may do on the table, and nothing more (test/infra-feedback.test.ts records
+ * the commands each one sends and compares): the consumer writes suppression items; the enrichment reads
+ * a tenant's attempt limit.
+ */
+export const FEEDBACK_GRANTS = {
+  'ses-feedback': ['dynamodb:PutItem'],
+  'lifecycle-events': ['dynamodb:GetItem'],
+} as const satisfies Record<string, readonly TableAction[]>;
+
+/** The SES events the consumer acts on, as EventBridge names them. */
+export const SES_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received', 'Email Rejected'];
+
+export interface FeedbackProps {
+  /** The table, with its stream enabled (NEW_AND_OLD_IMAGES). */
+  table: ITable;
+  pepper: ISecret;
+  configurationSet: ConfigurationSet;
+}
+
+export class Feedback extends Construct {
+  /** The stack's own bus: apps put rules on it for lifecycle events (docs/events.md). */
+  readonly bus: EventBus;
+  readonly consumer: ServiceFunction;
+  readonly enrichment: ServiceFunction;
+  /** Notifications or stream batches that failed every retry (metadata only, never an address). */
+  readonly deadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: FeedbackProps) {
+    super(scope, id);
+    const { table, pepper, configurationSet } = props;
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error('the table needs its stream (NEW_AND_OLD_IMAGES) for lifecycle events');
+
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters.node.defaultChild ?? this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the SES feedback rule target and of the lifecycle-events pipe; a dead-letter queue of its own would only move the same messages once more.',
+    });
+
+    // SES → the account's default bus (the only bus SES publishes to) → the consumer, for this set only.
+    configurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
+    });
+    this.consumer = new ServiceFunction(this, 'Consumer', {
+      name: 'ses-feedback',
+      description: 'SES bounces and complaints → the suppression list',
+      table,
+      pepper,
+      providers: { mail: false, sms: false, captchaImages: false },
+    });
+    this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback']);
+    this.consumer.grantPepper(pepper);
+    new Rule(this, 'SesFeedback', {
+      description: 'Codegate: bounces, complaints and rejects of its configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: SES_DETAIL_TYPES,
+        detail: { mail: { tags: { 'ses:configuration-set': [configurationSet.configurationSetName] } } },
+      },
+      // Bounded: a store fault is retried for up to 6 hours, then the event lands in the dead letters.
+      targets: [
+        new LambdaFunction(this.consumer.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
+    });
+
+    this.bus = new EventBus(this, 'Events', { description: 'Codegate lifecycle events (docs/events.md)' });
+    this.enrichment = new ServiceFunction(this, 'Enrichment', {
+      name: 'lifecycle-events',
+      description: 'Table stream records → lifecycle events',
+      table,
+      pepper,
+      providers: { mail: false, sms: false, captchaImages: false },
+    });
+    this.enrichment.grantTable(table, FEEDBACK_GRANTS['lifecycle-events']);
+
+    const pipeRole = new Role(this, 'PipeRole', {
+      assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Codegate lifecycle-events pipe: read the table stream, enrich, put on the bus',
+    });
+    pipeRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [streamArn],
+      }),
+    );
+    pipeRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+    );
+    pipeRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.enrichment.function.functionArn],
+      }),
+    );
+    pipeRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+    );
+    pipeRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }),
+    );
+    Validations.of(pipeRole.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams has no resource type (it is authorized against "*" only) and reveals stream ARNs, no data; every other action of the pipe role is scoped to the table stream, the enrichment function, the bus or the dead-letter queue.',
+    });
+
+    const prefix = (value: string) =>
+      JSON.stringify({
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { Keys: { pk: { S: [{ prefix: value }] } } },
+      });
+    const pipe = new CfnPipe(this, 'Pipe', {
+      description: 'Codegate lifecycle events: table stream → enrichment → event bus',
+      roleArn: pipeRole.roleArn,
+      source: streamArn,
+      sourceParameters: {
+        // Only address and suppression items can stand for an event; counters and nonces never reach the function.
+        filterCriteria: { filters: [{ pattern: prefix('ADDR#') }, { pattern: prefix('SUPP#') }] },
+        dynamoDbStreamParameters: {
+          startingPosition: 'LATEST',
+          batchSize: 25,
+          maximumBatchingWindowInSeconds: 1,
+          maximumRetryAttempts: 10,
+          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+          deadLetterConfig: { arn: this.deadLetters.queueArn },
+        },
+      },
+      enrichment: this.enrichment.function.functionArn,
+      target: this.bus.eventBusArn,
+      targetParameters: {
+        eventBridgeEventBusParameters: { source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE },
+      },
+    });
+    pipe.node.addDependency(pipeRole);
+  }
+}

@@ -1,0 +1,202 @@
+// The feedback loops in the synthesized template (one synth, cdk-nag as in infra/app.ts): the SES event
+// destination and its consumer, the event bus and its pipe, and grants that match what the code really sends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDBACK_GRANTS, type Feedback, SES_DETAIL_TYPES } from '../infra/feedback.ts';
+import { CodegateStack } from '../infra/stack.ts';
+import { enrichRecords, maxAttemptsFrom } from '../lib/events/enrich.ts';
+import { SuppressionStore } from '../lib/store/suppressions.ts';
+import { consumeSesNotification } from '../lib/suppression/consumer.ts';
+import { simulatedNotification } from '../lib/suppression/simulator.ts';
+import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import { TenantRegistry } from '../lib/tenants/registry.ts';
+import { syncTenants } from '../lib/tenants/sync.ts';
+import { freshTable } from './helpers/table.ts';
+
+type Json = Record<string, any>;
+let outdir: string;
+let stack: CodegateStack;
+let template: Template;
+let resources: Record<string, Json>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'codegate-feedback-'));
+  // No bundling (test/infra.test.ts checks the bundles): synth takes seconds and never blocks the worker.
+  const app = new App({
+    outdir,
+    context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] },
+  });
+  stack = new CodegateStack(app, 'Codegate');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  app.synth(); // throws on any unacknowledged cdk-nag finding
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 120_000);
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+const feedback = () => stack.node.findChild('Feedback') as Feedback;
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
+
+/** Every action granted to a role by the AWS::IAM::Policy resources attached to it, with resources. */
+function grantsOf(roleId: string): { actions: string[]; resource: string }[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) => JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[])
+    .map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
+}
+
+const tableActions = (roleId: string) =>
+  grantsOf(roleId)
+    .filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')))
+    .flatMap((grant) => grant.actions)
+    .sort();
+
+/** Records what a function's code sends to DynamoDB, as IAM actions. */
+function recorder(db: DynamoDBDocumentClient) {
+  const sent = new Set<string>();
+  const actions: Record<string, string> = {
+    Put: 'PutItem',
+    Get: 'GetItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+  };
+  db.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = String(context.commandName).replace(/Command$/, '');
+      sent.add(`dynamodb:${actions[name] ?? name}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  return sent;
+}
+
+describe('SES feedback → suppression consumer', () => {
+  it('the configuration set publishes bounces, complaints and rejects to the default bus and keeps SES suppression on', () => {
+    const destination = Object.values(
+      template.findResources('AWS::SES::ConfigurationSetEventDestination'),
+    )[0];
+    const target = destination?.Properties.EventDestination;
+    expect(target.MatchingEventTypes).toEqual(['bounce', 'complaint', 'reject']);
+    expect(target.Enabled ?? true).toBe(true);
+    expect(JSON.stringify(target.EventBridgeDestination.EventBusArn)).toContain('event-bus/default');
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+  });
+
+  it('a rule for this configuration set only invokes the consumer, with bounded retries and a dead-letter queue', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+      JSON.stringify(rule.Properties.EventPattern).includes('aws.ses'),
+    );
+    expect(rules).toHaveLength(1);
+    const [rule] = rules;
+    expect(rule?.Properties.EventPattern['detail-type']).toEqual(SES_DETAIL_TYPES);
+    expect(JSON.stringify(rule?.Properties.EventPattern.detail)).toContain('ses:configuration-set');
+    const [target] = rule?.Properties.Targets ?? [];
+    expect(JSON.stringify(target.Arn)).toContain(idOf(feedback().consumer.function));
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 });
+    expect(JSON.stringify(target.DeadLetterConfig)).toContain(idOf(feedback().deadLetters));
+  });
+
+  it('the consumer may do on the table exactly what it sends while consuming notifications', async () => {
+    const { db, tableName } = await freshTable();
+    const sent = recorder(db);
+    const ports = {
+      store: new SuppressionStore(db, tableName),
+      pepper: Buffer.from('x'.repeat(32)),
+      clock: { now: () => Date.now() },
+      log: () => undefined,
+    };
+    const message = { to: 'bounce@simulator.amazonses.com', tenantId: 'demo', purpose: 'login' as const };
+    const sender = { from: 'no-reply@mail.example.org' };
+    await consumeSesNotification(ports, simulatedNotification('bounce', message, sender));
+    await consumeSesNotification(ports, simulatedNotification('complaint', message, sender));
+    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['ses-feedback']]);
+    const roleId = idOf(feedback().consumer.role);
+    expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['ses-feedback']].sort());
+    const all = grantsOf(roleId).flatMap((grant) => grant.actions);
+    expect(all.filter((action) => !action.startsWith('logs:')).sort()).toEqual([
+      'dynamodb:PutItem',
+      'secretsmanager:GetSecretValue',
+    ]);
+  });
+});
+
+describe('lifecycle events: table stream → pipe → event bus', () => {
+  it('the table streams new and old images, and the stack has its own bus', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+  });
+
+  it('the pipe reads only address and suppression items, enriches them and puts them on the bus', () => {
+    const [pipe] = Object.values(template.findResources('AWS::Pipes::Pipe'));
+    const props = pipe?.Properties;
+    expect(JSON.stringify(props.Source)).toContain('StreamArn');
+    expect(JSON.stringify(props.Enrichment)).toContain(idOf(feedback().enrichment.function));
+    expect(JSON.stringify(props.Target)).toContain(idOf(feedback().bus));
+    expect(props.TargetParameters.EventBridgeEventBusParameters).toEqual({
+      Source: 'codegate',
+      DetailType: 'Codegate Lifecycle Event',
+    });
+    const filters = props.SourceParameters.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
+    expect(filters.map((f: Json) => f.dynamodb.Keys.pk.S[0].prefix)).toEqual(['ADDR#', 'SUPP#']);
+    const stream = props.SourceParameters.DynamoDBStreamParameters;
+    expect(stream.MaximumRetryAttempts).toBe(10);
+    expect(JSON.stringify(stream.DeadLetterConfig)).toContain(idOf(feedback().deadLetters));
+    const pipeRole = grantsOf(JSON.stringify(props.RoleArn).match(/"(\w+)","Arn"/)?.[1] ?? '');
+    expect(pipeRole.flatMap((grant) => grant.actions).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'events:PutEvents',
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('the enrichment may do on the table exactly what it sends while deriving events', async () => {
+    const { db, tableName } = await freshTable();
+    await syncTenants(db, tableName, (await loadTenantsFile(DEMO_TENANTS_FILE)).tenants);
+    const sent = recorder(db);
+    const addrKey = 'A'.repeat(43);
+    const image = (n: number) =>
+      marshall({
+        pk: `ADDR#demo#email#${addrKey}`,
+        sk: 'ADDR',
+        i_login: '0123456789abcdef',
+        h_login: new Set(['h']),
+        n_login: n,
+        m: 'a***@example.com',
+      });
+    const events = await enrichRecords(
+      [{ eventName: 'MODIFY', dynamodb: { OldImage: image(4) as never, NewImage: image(5) as never } }],
+      maxAttemptsFrom(new TenantRegistry(db, tableName)),
+    );
+    expect(events.map((event) => [event.type, event.reason])).toEqual([
+      ['verification.failed', 'max_attempts'],
+    ]);
+    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['lifecycle-events']]);
+    const roleId = idOf(feedback().enrichment.role);
+    expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['lifecycle-events']]);
+    expect(
+      grantsOf(roleId)
+        .flatMap((grant) => grant.actions)
+        .filter((a) => !a.startsWith('logs:')),
+    ).toEqual(['dynamodb:GetItem']);
+  });
+});
