@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
 import { PROJECT_ROOT } from '../infra/service-function.ts';
 import { API_THROTTLE, CodegateStack, PLACEHOLDER_SES_IDENTITY } from '../infra/stack.ts';
 import { ROUTES, type Route } from '../lib/routes.ts';
@@ -96,7 +97,8 @@ describe('functions and routes', () => {
   it('has exactly one Lambda function per route and no helper functions', () => {
     // No log-retention or other custom-resource helper exists (log groups are declared directly),
     // so every AWS::Lambda::Function in the template is a route's function.
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    // Plus the feedback loops' two (infra/feedback.ts, tested in test/infra-feedback.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + Object.keys(FEEDBACK_GRANTS).length);
     expect(stack.functions.size).toBe(ROUTES.length);
     expect(new Set(ROUTES.map((route) => route.name)).size).toBe(ROUTES.length);
   });
