@@ -13,7 +13,7 @@ import {
 } from './external.ts';
 import { type ConfirmLinkCommand, confirmLink, type RedeemGrantCommand, redeemGrant } from './links.ts';
 import type { EnginePorts } from './ports.ts';
-import { type SendCommand, sendCode } from './send.ts';
+import { chargeAccountAnswer, type SendCommand, sendCode, spendReplayKey } from './send.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type { CheckCommand, CheckResult, CheckStatus } from './check.ts';
@@ -26,6 +26,9 @@ export type { VerificationStatus } from './status.ts';
 export function createEngine(ports: EnginePorts) {
   return {
     sendCode: (command: SendCommand) => sendCode(ports, command),
+    chargeAccountAnswer: (tenant: Tenant, clientIp: string | undefined) =>
+      chargeAccountAnswer(ports, tenant, clientIp),
+    spendReplayKey: (replayKey: { key: string; until: number }) => spendReplayKey(ports, replayKey),
     checkCode: (command: CheckCommand) => checkCode(ports, command),
     confirmLink: (command: ConfirmLinkCommand) => confirmLink(ports, command),
     redeemGrant: (command: RedeemGrantCommand) => redeemGrant(ports, command),

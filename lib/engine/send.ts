@@ -45,15 +45,17 @@ export interface SendResult {
   expiresAt: number;
 }
 
+/** The tenant's per-client-IP send counter; keyed like device fingerprints, so a dump shows no IPs. */
+function ipCounter(pepper: Buffer, tenant: Tenant, clientIp: string): CounterSpec {
+  const ip = keyedHash(pepper, 'ip', tenant.id, clientIp);
+  return { scope: 'ip', key: `ip#${tenant.id}#${ip}`, ...tenant.limits.perIp };
+}
+
 /** The fixed-window counters a send spends: per client IP, per device, and the tenant's SMS budget. */
 function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
   const { tenant } = command;
   const specs: CounterSpec[] = [];
-  if (command.clientIp) {
-    // Keyed like device fingerprints: a table dump shows no client addresses.
-    const ip = keyedHash(pepper, 'ip', tenant.id, command.clientIp);
-    specs.push({ scope: 'ip', key: `ip#${tenant.id}#${ip}`, ...tenant.limits.perIp });
-  }
+  if (command.clientIp) specs.push(ipCounter(pepper, tenant, command.clientIp));
   if (command.deviceId) {
     const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);
     specs.push({ scope: 'device', key: `dev#${tenant.id}#${device}`, ...tenant.limits.perDevice });
@@ -165,5 +167,28 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     throw new DeliveryFailedError(causeName);
   }
   ports.observe?.({ type: 'code_sent', tenant: tenant.id, channel, purpose, to: result.to, id: result.id });
+  // Only now may a replay of this idempotency key answer with this response. If marking fails, the
+  // record counts as sent once its in-flight time is over: the code was delivered either way.
+  if (admission.idempotency) await store.settleSend(admission).catch(() => undefined);
   return result;
+}
+
+/**
+ * Charges an answer that tells whether an account exists (Fresns 34301, AnqiCMS "User does not exist")
+ * to the client IP's send limit, in one conditional write: enumerating accounts costs what sending
+ * does, and once the limit is spent the answer is the dialect's "too frequent" whether or not the
+ * account exists. Throws the limit's RateLimitedError.
+ */
+export async function chargeAccountAnswer(ports: EnginePorts, tenant: Tenant, clientIp: string | undefined) {
+  if (!clientIp) return;
+  await ports.store.spendCounter(ipCounter(ports.pepper, tenant, clientIp), ports.clock.now());
+}
+
+/**
+ * Uses up a signed request's nonce outside a send, for requests refused after their signature was
+ * found correct: a captured request cannot be replayed later, to another country or once a limit
+ * has passed. A nonce already taken (by the send itself, or a replay) is simply used up.
+ */
+export async function spendReplayKey(ports: EnginePorts, replayKey: { key: string; until: number }) {
+  await ports.store.spendReplayKey(replayKey, ports.clock.now());
 }

@@ -80,6 +80,39 @@ export function shiftSlots(prefix: string, count: number, newest: string): strin
 /** Milliseconds to whole seconds, rounded up (TTL attributes are epoch seconds). */
 export const seconds = (ms: number) => Math.ceil(ms / 1000);
 
+/** The parts of an UpdateItem that `growTtl` extends. */
+export interface UpdateSpec {
+  UpdateExpression: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/**
+ * The same update, also setting `ttl` (epoch seconds) — but only where that does not shorten it: the
+ * item may hold something that lives longer than this write knows of (a 7-day link, a grant, a window
+ * of another purpose). DynamoDB has no max(), so the growth is a condition; when an update is refused
+ * and {@link refusedForTtl} says the stored ttl was the larger, the caller repeats it without `ttl`.
+ */
+export function growTtl<T extends UpdateSpec>(update: T, ttl: number): T {
+  const expression = update.UpdateExpression.startsWith('SET ')
+    ? update.UpdateExpression.replace(/^SET /, 'SET #ttl = :ttl, ')
+    : `SET #ttl = :ttl ${update.UpdateExpression}`;
+  const grows = '(attribute_not_exists(#ttl) OR #ttl <= :ttl)';
+  return {
+    ...update,
+    UpdateExpression: expression,
+    ConditionExpression: update.ConditionExpression ? `(${update.ConditionExpression}) AND ${grows}` : grows,
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':ttl': ttl },
+  };
+}
+
+/** Whether a refused {@link growTtl} update may have been refused only for its ttl (the item's is later). */
+export function refusedForTtl(item: Item | undefined, ttl: number): boolean {
+  return Number(item?.ttl ?? 0) > ttl;
+}
+
 /** How long a link confirmation stays on record (the `VERIFIED#{purpose}` item). */
 export const VERIFIED_RETENTION_SECONDS = 90 * 24 * 3600;
 

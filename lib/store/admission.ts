@@ -2,15 +2,22 @@
 // are conditions of one transaction; a failed delivery withdraws what the admission wrote.
 
 import { randomInt } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { AddressSuppressedError, RateLimitedError } from '../domain/errors.ts';
 import type { Purpose } from '../domain/vocabulary.ts';
 import {
   type AddressRef,
   addressKey,
   cancellationReasons,
+  growTtl,
   names,
+  refusedForTtl,
   seconds,
   shiftSlots,
   type Table,
@@ -18,9 +25,18 @@ import {
 } from './address-item.ts';
 import { dynamoFault } from './client.ts';
 import { type ExternalAdmission, externalUpdate, lookupPut } from './external-ids.ts';
+import {
+  type IdempotencyRecord,
+  type IdempotentReplay,
+  idempotencyDelete,
+  idempotencyPut,
+  settleIdempotency,
+} from './idempotency.ts';
 import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
+import { replayPut } from './spend.ts';
 import { suppressionCheck } from './suppressions.ts';
 
+export type { IdempotentReplay } from './idempotency.ts';
 export type { CounterSpec } from './limits.ts';
 
 export interface AdmitSendInput {
@@ -43,15 +59,10 @@ export interface AdmitSendInput {
   replayKey?: { key: string; until: number };
   /** The address's suppression key (lib/suppression/key.ts): a suppressed address is refused in the same write. */
   suppressionKey?: string;
-  idempotency?: { key: string; requestHash: string; response: string; until: number };
+  /** Replays answer with the first response; a failed delivery withdraws it (see idempotency.ts). */
+  idempotency?: IdempotencyRecord;
   /** A dialect's own id for the verification (a Twilio sid), kept beside the code: see external-ids.ts. */
   external?: ExternalAdmission;
-}
-
-/** An idempotent retry: the stored response of the first request with the same key. */
-export interface IdempotentReplay {
-  replayed: true;
-  response: string;
 }
 
 /**
@@ -67,60 +78,42 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
   const scopes: Scope[] = [];
 
   if (input.idempotency) {
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: `IDEM#${input.address.tenantId}#${input.idempotency.key}`,
-          sk: 'IDEM',
-          requestHash: input.idempotency.requestHash,
-          response: input.idempotency.response,
-          until: input.idempotency.until,
-          ttl: seconds(input.idempotency.until) + 3600,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    });
+    items.push(idempotencyPut(tableName, input.address.tenantId, input.idempotency, now));
     scopes.push('idempotency');
   }
 
   const external = input.external && externalUpdate(input.external, input.purpose);
-  items.push({
-    Update: {
-      TableName: tableName,
-      Key: addressKey(input.address),
-      UpdateExpression: `SET ${[
-        ...shiftSlots('s', perAddress.limit, ':now'),
-        '#h = :hset',
-        '#x = :exp',
-        '#n = :zero',
-        '#i = :nonce',
-        'm = :masked',
-        '#ttl = :ttl',
-        ...(input.linkHash ? ['#k = :link'] : []),
-        ...(external?.set ?? []),
-      ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
-      ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
-      ExpressionAttributeNames: { ...names(input.purpose), '#ttl': 'ttl', ...external?.names },
-      ExpressionAttributeValues: {
-        ':now': now,
-        ':zero': 0,
-        ':hset': new Set([input.codeHash]),
-        ':exp': input.expiresAt,
-        ':nonce': input.nonce,
-        ':masked': input.masked,
-        ':ttl': seconds(now) + input.retentionSeconds,
-        ':coolEdge': now - input.cooldownSeconds * 1000,
-        ':windowEdge': now - perAddress.windowSeconds * 1000,
-        ...(input.linkHash ? { ':link': input.linkHash } : {}),
-        ...external?.values,
-      },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  const addressUpdate = {
+    TableName: tableName,
+    Key: addressKey(input.address),
+    UpdateExpression: `SET ${[
+      ...shiftSlots('s', perAddress.limit, ':now'),
+      '#h = :hset',
+      '#x = :exp',
+      '#n = :zero',
+      '#i = :nonce',
+      'm = :masked',
+      ...(input.linkHash ? ['#k = :link'] : []),
+      ...(external?.set ?? []),
+    ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
+    ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
+    ExpressionAttributeNames: { ...names(input.purpose), ...external?.names },
+    ExpressionAttributeValues: {
+      ':now': now,
+      ':zero': 0,
+      ':hset': new Set([input.codeHash]),
+      ':exp': input.expiresAt,
+      ':nonce': input.nonce,
+      ':masked': input.masked,
+      ':coolEdge': now - input.cooldownSeconds * 1000,
+      ':windowEdge': now - perAddress.windowSeconds * 1000,
+      ...(input.linkHash ? { ':link': input.linkHash } : {}),
+      ...external?.values,
     },
-  });
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+  const ttl = seconds(now) + input.retentionSeconds;
+  const addressAt = items.push({ Update: growTtl(addressUpdate, ttl) }) - 1;
   scopes.push('address');
 
   if (input.external?.lookup) {
@@ -134,20 +127,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
   }
 
   if (input.replayKey) {
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: `NONCE#${input.replayKey.key}`,
-          sk: 'NONCE',
-          until: input.replayKey.until,
-          ttl: seconds(input.replayKey.until) + 3600,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': now },
-      },
-    });
+    items.push({ Put: replayPut(tableName, input.replayKey, now) });
     scopes.push('replay');
   }
 
@@ -164,6 +144,13 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     } catch (error) {
       const reasons = cancellationReasons(error, items.length);
       if (!reasons) throw dynamoFault(error);
+      const address = reasons[addressAt];
+      const withTtl = items[addressAt]?.Update !== addressUpdate;
+      if (withTtl && address?.code === 'ConditionalCheckFailed' && refusedForTtl(address.item, ttl)) {
+        // The item already lives longer than this send needs: admit it without touching its ttl.
+        items[addressAt] = { Update: addressUpdate };
+        continue;
+      }
       if (suppressedIn(reasons, scopes)) throw new AddressSuppressedError();
       const refused = refusal(input, reasons, scopes);
       if (refused === 'retry' && attempt < 5) {
@@ -180,10 +167,11 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
 }
 
 /**
- * Withdraws a code whose delivery failed: the code can no longer verify, and the recipient's send slot
- * is given back so they may try again at once. The per-IP, per-device and budget counters stay spent:
- * a failing provider must not switch the limits off (a flood of bad numbers would otherwise sustain
- * itself), and a timed-out SMS may have been billed.
+ * Withdraws a code whose delivery failed: the code can no longer verify, the recipient's send slot is
+ * given back so they may try again at once, and the idempotency record goes in the same write, so the
+ * client's retry with the same key sends a new code instead of replaying a success that never was.
+ * The per-IP, per-device and budget counters stay spent: a failing provider must not switch the limits
+ * off (a flood of bad numbers would otherwise sustain itself), and a timed-out SMS may have been billed.
  */
 export async function withdrawSend(table: Table, input: AdmitSendInput): Promise<void> {
   const slots = input.perAddress.limit;
@@ -199,31 +187,44 @@ export async function withdrawSend(table: Table, input: AdmitSendInput): Promise
       '#r': `r_${input.purpose}`,
     },
   };
+  const idem =
+    input.idempotency && idempotencyDelete(table.tableName, input.address.tenantId, input.idempotency);
+  const withIdem = (update: TransactItem): TransactItem[] => (idem ? [update, idem] : [update]);
   try {
-    await table.db.send(
-      new UpdateCommand({
-        ...base,
-        UpdateExpression: `SET ${back.join(', ')}, #r = :one REMOVE #h`,
-        ConditionExpression: '#i = :nonce AND s0 = :now',
-        ExpressionAttributeValues: { ':nonce': input.nonce, ':now': input.now, ':zero': 0, ':one': 1 },
+    await write(
+      table,
+      withIdem({
+        Update: {
+          ...base,
+          UpdateExpression: `SET ${back.join(', ')}, #r = :one REMOVE #h`,
+          ConditionExpression: '#i = :nonce AND s0 = :now',
+          ExpressionAttributeValues: { ':nonce': input.nonce, ':now': input.now, ':zero': 0, ':one': 1 },
+        },
       }),
     );
+    return;
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
-    // Another send moved the slots since; still make sure our code is dead.
-    await table.db
-      .send(
-        new UpdateCommand({
-          ...base,
-          UpdateExpression: 'SET #r = :one REMOVE #h',
-          ConditionExpression: '#i = :nonce',
-          ExpressionAttributeValues: { ':nonce': input.nonce, ':one': 1 },
-        }),
-      )
-      .catch((inner: unknown) => {
-        if (!(inner instanceof ConditionalCheckFailedException)) throw dynamoFault(inner);
-      });
+    if (!cancellationReasons(error, 1 + (idem ? 1 : 0))) throw dynamoFault(error);
   }
+  // Another send moved the slots since; still make sure our code and our idempotency record are gone.
+  const killCode: TransactItem = {
+    Update: {
+      ...base,
+      UpdateExpression: 'SET #r = :one REMOVE #h',
+      ConditionExpression: '#i = :nonce',
+      ExpressionAttributeValues: { ':nonce': input.nonce, ':one': 1 },
+    },
+  };
+  for (const item of withIdem(killCode)) {
+    await write(table, [item]).catch((error: unknown) => {
+      if (!cancellationReasons(error, 1)) throw dynamoFault(error);
+    });
+  }
+}
+
+/** See {@link settleIdempotency}: after a delivery, replays of its key answer with its response. */
+export async function settleSend(table: Table, input: AdmitSendInput): Promise<void> {
+  if (input.idempotency) await settleIdempotency(table, input.address.tenantId, input.idempotency);
 }
 
 /**
@@ -240,6 +241,10 @@ async function write(table: Table, items: TransactItem[]) {
   const [only] = items;
   if (items.length === 1 && only?.Update) {
     await table.db.send(new UpdateCommand(only.Update as UpdateCommandInput));
+    return;
+  }
+  if (items.length === 1 && only?.Delete) {
+    await table.db.send(new DeleteCommand(only.Delete as DeleteCommandInput));
     return;
   }
   await table.db.send(new TransactWriteCommand({ TransactItems: items }));

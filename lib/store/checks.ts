@@ -8,6 +8,7 @@ import {
   type AddressRef,
   addressKey,
   type CheckOutcome,
+  growTtl,
   refusedStatus,
   seconds,
   shiftSlots,
@@ -96,22 +97,23 @@ async function recordFailure(
   slots: number,
   retentionSeconds: number,
 ) {
-  await table.db
-    .send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: addressKey(address),
-        UpdateExpression: `SET ${shiftSlots('f', slots, ':now').join(', ')}, #ttl = :ttl`,
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':now': now,
-          ':ttl': seconds(now) + retentionSeconds,
-          // A single slot needs no shifting, and DynamoDB refuses unused values.
-          ...(slots > 1 ? { ':zero': 0 } : {}),
-        },
-      }),
-    )
-    .catch((error: unknown) => {
-      throw dynamoFault(error);
+  const update = {
+    TableName: table.tableName,
+    Key: addressKey(address),
+    UpdateExpression: `SET ${shiftSlots('f', slots, ':now').join(', ')}`,
+    ExpressionAttributeValues: {
+      ':now': now,
+      // A single slot needs no shifting, and DynamoDB refuses unused values.
+      ...(slots > 1 ? { ':zero': 0 } : {}),
+    },
+  };
+  try {
+    await table.db.send(new UpdateCommand(growTtl(update, seconds(now) + retentionSeconds)));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
+    // The item already lives longer (a link, a grant, another purpose's code): keep its ttl.
+    await table.db.send(new UpdateCommand(update)).catch((inner: unknown) => {
+      throw dynamoFault(inner);
     });
+  }
 }

@@ -4,14 +4,14 @@
 import {
   BudgetExhaustedError,
   BusyError,
-  IdempotencyConflictError,
   type LimitScope,
   RateLimitedError,
   ReplayedError,
 } from '../domain/errors.ts';
 import { type Item, type Reason, seconds } from './address-item.ts';
-import type { AdmitSendInput, IdempotentReplay } from './admission.ts';
+import type { AdmitSendInput } from './admission.ts';
 import { externalRefusal } from './external-ids.ts';
+import { type IdempotentReplay, replayOf } from './idempotency.ts';
 
 /** A fixed-window counter consulted atomically with the send. */
 export interface CounterSpec {
@@ -53,10 +53,7 @@ export function refusal(
   const idem = scopes.indexOf('idempotency');
   const idemReason = idem >= 0 ? reasons[idem] : undefined;
   if (idemReason?.code === 'ConditionalCheckFailed') {
-    if (idemReason.item?.requestHash === input.idempotency?.requestHash) {
-      return { replayed: true, response: String(idemReason.item?.response) };
-    }
-    return new IdempotencyConflictError();
+    return replayOf(input.idempotency, idemReason.item, input.now);
   }
   const failed = reasons.findIndex((reason) => reason.code === 'ConditionalCheckFailed');
   if (failed >= 0) {

@@ -7,6 +7,8 @@ import {
   type AddressRef,
   addressKey,
   cancellationReasons,
+  growTtl,
+  refusedForTtl,
   seconds,
   type Table,
   VERIFIED_RETENTION_SECONDS,
@@ -31,55 +33,54 @@ export interface ConsumeLinkInput {
 export async function consumeLink(table: Table, input: ConsumeLinkInput): Promise<boolean> {
   const grant = input.grant;
   const key = addressKey(input.address);
-  try {
-    await table.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table.tableName,
-              Key: key,
-              UpdateExpression: `SET #v = :now, #ttl = :ttl${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
-              // The code's hash must still be there: a code already approved has spent the link with it.
-              ConditionExpression:
-                '#k = :link AND attribute_exists(#h) AND #x > :now AND attribute_not_exists(#r)',
-              ExpressionAttributeNames: {
-                '#v': `v_${input.purpose}`,
-                '#k': `k_${input.purpose}`,
-                '#h': `h_${input.purpose}`,
-                '#x': `x_${input.purpose}`,
-                '#r': `r_${input.purpose}`,
-                '#ttl': 'ttl',
-                ...(grant ? { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` } : {}),
-              },
-              ExpressionAttributeValues: {
-                ':now': input.now,
-                ':link': input.linkHash,
-                ':ttl': seconds(input.now) + input.retentionSeconds,
-                ...(grant ? { ':grant': grant.hash, ':gexp': grant.expiresAt } : {}),
-              },
-            },
-          },
-          {
-            // The durable mark: later sends for this purpose replace the verification, not this.
-            Put: {
-              TableName: table.tableName,
-              Item: {
-                pk: key.pk,
-                sk: `VERIFIED#${input.purpose}`,
-                verifiedAt: input.now,
-                ttl: seconds(input.now) + VERIFIED_RETENTION_SECONDS,
-              },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (cancellationReasons(error, 2)) return false;
-    throw dynamoFault(error);
+  const confirm = {
+    TableName: table.tableName,
+    Key: key,
+    UpdateExpression: `SET #v = :now${grant ? ', #g = :grant, #gx = :gexp' : ''} REMOVE #k, #h`,
+    // The code's hash must still be there: a code already approved has spent the link with it.
+    ConditionExpression: '#k = :link AND attribute_exists(#h) AND #x > :now AND attribute_not_exists(#r)',
+    ExpressionAttributeNames: {
+      '#v': `v_${input.purpose}`,
+      '#k': `k_${input.purpose}`,
+      '#h': `h_${input.purpose}`,
+      '#x': `x_${input.purpose}`,
+      '#r': `r_${input.purpose}`,
+      ...(grant ? { '#g': `g_${input.purpose}`, '#gx': `gx_${input.purpose}` } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':now': input.now,
+      ':link': input.linkHash,
+      ...(grant ? { ':grant': grant.hash, ':gexp': grant.expiresAt } : {}),
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+  const mark = {
+    // The durable mark: later sends for this purpose replace the verification, not this.
+    Put: {
+      TableName: table.tableName,
+      Item: {
+        pk: key.pk,
+        sk: `VERIFIED#${input.purpose}`,
+        verifiedAt: input.now,
+        ttl: seconds(input.now) + VERIFIED_RETENTION_SECONDS,
+      },
+    },
+  };
+  const ttl = seconds(input.now) + input.retentionSeconds;
+  for (const update of [growTtl(confirm, ttl), confirm]) {
+    try {
+      await table.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, mark] }));
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error, 2);
+      if (!reasons) throw dynamoFault(error);
+      const [address] = reasons;
+      // Refused only because the item already lives longer? Then confirm without touching its ttl.
+      const ttlOnly = update !== confirm && address && refusedForTtl(address.item, ttl);
+      if (!ttlOnly) return false;
+    }
   }
+  return false;
 }
 
 export interface RedeemGrantInput {

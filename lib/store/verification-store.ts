@@ -5,10 +5,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef, Table } from './address-item.ts';
-import { type AdmitSendInput, admitSend, withdrawSend } from './admission.ts';
+import { type AdmitSendInput, admitSend, type CounterSpec, settleSend, withdrawSend } from './admission.ts';
 import { type ConsumeCodeInput, consumeCode } from './checks.ts';
 import { endExternal, getAddressItem, getLookup } from './external-ids.ts';
 import { type ConsumeLinkInput, consumeLink, type RedeemGrantInput, redeemGrant } from './links.ts';
+import { type ReplayKey, spendCounter, spendReplayKey } from './spend.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type {
@@ -36,6 +37,21 @@ export class VerificationStore {
   /** See {@link withdrawSend}: a failed delivery leaves no usable code and gives the send slot back. */
   withdrawSend(input: AdmitSendInput) {
     return withdrawSend(this.table, input);
+  }
+
+  /** See {@link settleSend}: a delivered send's idempotency record answers replays from now on. */
+  settleSend(input: AdmitSendInput) {
+    return settleSend(this.table, input);
+  }
+
+  /** See {@link spendCounter}: one from a counter outside a send (e.g. an account-existence answer). */
+  spendCounter(counter: CounterSpec, now: number) {
+    return spendCounter(this.table, counter, now);
+  }
+
+  /** See {@link spendReplayKey}: a signed request's nonce used up outside a send. */
+  spendReplayKey(replayKey: ReplayKey, now: number) {
+    return spendReplayKey(this.table, replayKey, now);
   }
 
   /** See {@link consumeCode}: one guess, evaluated and counted in one conditional write. */
