@@ -87,6 +87,7 @@ export const LOCAL_ROUTES: LocalRoute[] = [
   { method: 'GET', path: '/_local/', handle: servePage('index.html', 'text/html') },
   { method: 'GET', path: '/_local/outbox.js', handle: servePage('outbox.js', 'text/javascript') },
   { method: 'GET', path: '/_local/outbox.css', handle: servePage('outbox.css', 'text/css') },
+  { method: 'GET', path: '/_local/favicon.svg', handle: servePage('favicon.svg', 'image/svg+xml') },
   {
     method: 'GET',
     path: '/_local/outbox',
@@ -105,6 +106,20 @@ export const LOCAL_ROUTES: LocalRoute[] = [
       sendJson(response, 200, {
         events: localEvents.list({ tenant, type: url.searchParams.get('type') ?? undefined }),
       });
+    },
+  },
+  {
+    // The committed OpenAPI document (npm run openapi), byte for byte; read per request, so a regenerated one shows.
+    method: 'GET',
+    path: '/_local/openapi.json',
+    handle({ response }) {
+      const document = readFileSync(resolve(PAGE_DIR, '../../../docs/openapi.json'));
+      response.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'access-control-allow-origin': '*',
+      });
+      response.end(document);
     },
   },
   {

@@ -14,8 +14,9 @@ export interface OutboxMessage {
 
 /**
  * Keeps every message in memory (newest first on read) and, unless quiet, prints one line per
- * message with the code visible. This is the only place a code is ever visible, and it exists
- * only in the local runtime.
+ * message with the code visible. It stands in for the recipient's inbox, so codes are visible on
+ * purpose — on the console, in `GET /_local/outbox` and on the `/_local/` page — and it exists only
+ * in the local runtime; the structured logs never carry a code.
  */
 export class Outbox implements Mailer, Texter {
   private readonly messages: OutboxMessage[] = [];
@@ -36,6 +37,7 @@ export class Outbox implements Mailer, Texter {
     return this.messages.filter((message) => !wanted || message.to.toLowerCase() === wanted).reverse();
   }
 
+  /** Forgets every message (`DELETE /_local/outbox`, the page's Clear button). */
   clear(): void {
     this.messages.length = 0;
   }
