@@ -71,4 +71,27 @@ describe('DynamoDB round trips per request', () => {
     );
     expect(await counted(send)).toEqual(['TransactWriteItemsCommand']);
   });
+
+  it('a Twilio send is one transaction (its sid written with the code) and an approving check one update', async () => {
+    const twilio = (path: string, form: Record<string, string>) =>
+      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
+        body: new URLSearchParams(form).toString(),
+        headers: {
+          authorization: `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+    // Warm the tenant cache for the account alias, as a warm container would be.
+    await twilio('/VerificationCheck', { To: 'warm-twilio@example.com', Code: '123456' });
+
+    const sent = await counted(() =>
+      twilio('/Verifications', { To: 'count3@example.com', Channel: 'email' }),
+    );
+    expect(sent).toEqual(['TransactWriteItemsCommand']);
+    const code = service.lastCode('count3@example.com');
+    const approved = await counted(() =>
+      twilio('/VerificationCheck', { To: 'count3@example.com', Code: code }),
+    );
+    expect(approved).toEqual(['UpdateItemCommand']);
+  });
 });

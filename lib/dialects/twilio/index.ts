@@ -107,6 +107,11 @@ export function formOf(request: HttpRequest): Record<string, string> {
   return body as Record<string, string>;
 }
 
+/** An optional parameter: absent when missing or blank, as form libraries send unset fields. */
+function optional(form: Record<string, string>, name: string): string | undefined {
+  return form[name]?.trim() || undefined;
+}
+
 function required(form: Record<string, string>, name: string, max = 320): string {
   const value = form[name]?.trim();
   if (!value) throw new InputError(60200, [`Missing required parameter ${name} in the post body`]);
@@ -148,20 +153,21 @@ export function parseCreate(
   if (channelName !== 'sms' && channelName !== 'email') throw invalid('Channel', 'must be sms or email');
   const channel: Channel = channelName;
   const address = addressFor(channel, to);
-  const friendlyName = form.CustomFriendlyName?.trim();
-  if (friendlyName !== undefined && (friendlyName.length === 0 || friendlyName.length > 30)) {
-    throw invalid('CustomFriendlyName', 'must be 1 to 30 characters');
+  const friendlyName = optional(form, 'CustomFriendlyName');
+  if (friendlyName !== undefined && friendlyName.length > 30) {
+    throw invalid('CustomFriendlyName', 'must be at most 30 characters');
   }
-  const code = form.CustomCode?.trim();
+  const code = optional(form, 'CustomCode');
   if (code !== undefined) {
     if (!service.customCodeEnabled)
       throw invalid('CustomCode', 'custom codes are not enabled for this service');
     if (!/^\d{4,10}$/.test(code)) throw invalid('CustomCode', 'must be 4 to 10 digits');
   }
-  if (form.ChannelConfiguration !== undefined && !isJsonObject(form.ChannelConfiguration)) {
+  const channelConfiguration = optional(form, 'ChannelConfiguration');
+  if (channelConfiguration !== undefined && !isJsonObject(channelConfiguration)) {
     throw invalid('ChannelConfiguration', 'must be a JSON object');
   }
-  const deviceIp = form.DeviceIp?.trim();
+  const deviceIp = optional(form, 'DeviceIp');
   return {
     // The service decides the code's length and the name the message shows; the tenant everything else.
     tenant: {
@@ -197,12 +203,12 @@ export function parseCheck(
   const form = formOf(request);
   const code = required(form, 'Code', 20);
   if (!/^\d{4,10}$/.test(code)) throw invalid('Code', 'must be 4 to 10 digits');
-  const sid = form.VerificationSid?.trim();
+  const sid = optional(form, 'VerificationSid');
   if (sid) {
     if (!SID.verification.test(sid)) throw new InputError(20404);
     return { code, sid };
   }
-  const to = form.To?.trim();
+  const to = optional(form, 'To');
   if (!to) throw new InputError(60200, ['Either a `To` or a `VerificationSid` must be specified']);
   if (to.length > 320) throw invalid('To', 'too long');
   const channel = channelOfTo(to);

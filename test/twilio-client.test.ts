@@ -1,0 +1,416 @@
+// The Twilio Verify v2 dialect driven by the official `twilio` npm client: its custom httpClient only rewrites
+// https://verify.twilio.com to the local runtime, so every request and every parse is the client's own.
+import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceClock } from '../lib/runtime.ts';
+import { createDocumentClient } from '../lib/store/client.ts';
+import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import type { TenantsFile } from '../lib/tenants/schema.ts';
+import { startService, type TestService } from './helpers/service.ts';
+import { scalars, scanAll } from './helpers/table.ts';
+
+const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
+const TOKEN = 'demo-twilio-auth-token';
+const SERVICE = 'VA0123456789abcdef0123456789abcdef';
+const OTHER_SERVICE = 'VA00000000000000000000000000000002';
+/** A service of the demo tenant added for this file: custom codes allowed, 4 digits. */
+const CUSTOM_SERVICE = 'VA0000000000000000000000000000c0de';
+
+/** The documented way to point the client elsewhere: a custom httpClient; only the host changes. */
+class LocalHttpClient extends twilio.RequestClient {
+  constructor(private readonly base: string) {
+    super();
+  }
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    return super.request<TData>({
+      ...opts,
+      uri: opts.uri.replace(/^https:\/\/verify\.twilio\.com/, this.base),
+    });
+  }
+}
+
+let service: TestService;
+let client: twilio.Twilio;
+const verify = (sid = SERVICE) => client.verify.v2.services(sid);
+
+beforeAll(async () => {
+  const tenants: TenantsFile = await loadTenantsFile(DEMO_TENANTS_FILE);
+  const demo = tenants.tenants.find((tenant) => tenant.id === 'demo');
+  demo?.twilio?.services.push({
+    sid: CUSTOM_SERVICE,
+    friendlyName: 'Custom Codes',
+    codeLength: 4,
+    customCodeEnabled: true,
+  });
+  service = await startService({ tenants });
+  client = twilio(ACCOUNT, TOKEN, { httpClient: new LocalHttpClient(service.url) });
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+let phone = 100;
+/** A fresh US mobile number per test (cooldowns are per address). */
+const nextPhone = () => `+120255501${String(++phone).padStart(2, '0').slice(-2)}`;
+const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
+
+async function restError(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(twilio.RestException);
+  return error as InstanceType<typeof twilio.RestException>;
+}
+
+describe('Twilio Verify v2 through the official client', () => {
+  it('creates an SMS verification the client parses in full, and approves its code', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    expect(created.sid).toMatch(/^VE[0-9a-f]{32}$/);
+    expect(created).toMatchObject({
+      serviceSid: SERVICE,
+      accountSid: ACCOUNT,
+      to,
+      channel: 'sms',
+      status: 'pending',
+      valid: false,
+      amount: null,
+      payee: null,
+      sna: null,
+    });
+    expect(created.dateCreated).toBeInstanceOf(Date);
+    expect(created.dateUpdated).toBeInstanceOf(Date);
+    expect(Math.abs(created.dateCreated.getTime() - Date.now())).toBeLessThan(120_000);
+    expect(created.sendCodeAttempts).toEqual([
+      { attempt_sid: expect.stringMatching(/^VL[0-9a-f]{32}$/), channel: 'sms', time: expect.any(String) },
+    ]);
+    expect(created.url).toBe(`${service.url}/v2/Services/${SERVICE}/Verifications/${created.sid}`);
+
+    const [sms] = service.messages(to);
+    expect(sms?.text).toContain('Codegate Demo');
+    const code = service.lastCode(to);
+    expect(code).toMatch(/^\d{6}$/);
+    const check = await verify().verificationChecks.create({ to, code });
+    expect(check).toMatchObject({ sid: created.sid, status: 'approved', valid: true, to, channel: 'sms' });
+    expect(check.dateCreated).toBeInstanceOf(Date);
+    expect(check.snaAttemptsErrorCodes).toEqual([]);
+  });
+
+  it('creates an email verification and approves it by VerificationSid', async () => {
+    const to = 'twilio-mail@example.com';
+    const created = await verify().verifications.create({ to, channel: 'email' });
+    expect(created).toMatchObject({ channel: 'email', to, status: 'pending' });
+    const [mail] = service.messages(to);
+    expect(mail?.subject).toContain('Codegate Demo');
+    const check = await verify().verificationChecks.create({
+      verificationSid: created.sid,
+      code: service.lastCode(to),
+    });
+    expect(check).toMatchObject({ sid: created.sid, status: 'approved', valid: true, to, channel: 'email' });
+    expect((await verify().verifications(created.sid).fetch()).status).toBe('approved');
+  });
+
+  it('answers a wrong code with pending, and still approves the right one afterwards', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const code = service.lastCode(to);
+    const wrong = await verify().verificationChecks.create({ to, code: wrongCode(code) });
+    expect(wrong).toMatchObject({ sid: created.sid, status: 'pending', valid: false });
+    expect((await verify().verificationChecks.create({ to, code })).status).toBe('approved');
+  });
+
+  it('after five wrong codes: 60202 from the client, status max_attempts_reached, the right code refused', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const code = service.lastCode(to);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      expect((await verify().verificationChecks.create({ to, code: wrongCode(code) })).status).toBe(
+        'pending',
+      );
+    }
+    const fifth = await restError(verify().verificationChecks.create({ to, code: wrongCode(code) }));
+    expect(fifth).toMatchObject({
+      code: 60202,
+      status: 429,
+      moreInfo: 'https://www.twilio.com/docs/errors/60202',
+    });
+    expect((await verify().verifications(created.sid).fetch()).status).toBe('max_attempts_reached');
+    expect((await restError(verify().verificationChecks.create({ to, code }))).code).toBe(60202);
+  });
+
+  it('fetches a verification by sid with its current status, and 20404 for an unknown sid', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const fetched = await verify().verifications(created.sid).fetch();
+    expect(fetched).toMatchObject({
+      sid: created.sid,
+      to,
+      channel: 'sms',
+      status: 'pending',
+      serviceSid: SERVICE,
+    });
+    expect(fetched.sendCodeAttempts).toHaveLength(1);
+    const unknown = await restError(
+      verify()
+        .verifications(`VE${'0'.repeat(32)}`)
+        .fetch(),
+    );
+    expect(unknown).toMatchObject({ code: 20404, status: 404 });
+  });
+
+  it('keeps the sid across a resend while pending, appends the attempt, and only the newest code works', async () => {
+    const to = nextPhone();
+    const first = await verify().verifications.create({ to, channel: 'sms' });
+    const oldCode = service.lastCode(to);
+    advanceClock(61_000); // past the tenant's cooldown
+    const again = await verify().verifications.create({ to, channel: 'sms' });
+    expect(again.sid).toBe(first.sid);
+    expect(again.sendCodeAttempts).toHaveLength(2);
+    expect(again.dateCreated.getTime()).toBe(first.dateCreated.getTime());
+    const newCode = service.lastCode(to);
+    if (newCode !== oldCode) {
+      expect((await verify().verificationChecks.create({ to, code: oldCode })).status).toBe('pending');
+    }
+    const approved = await verify().verificationChecks.create({ verificationSid: first.sid, code: newCode });
+    expect(approved.status).toBe('approved');
+    expect((await verify().verifications(first.sid).fetch()).sendCodeAttempts).toHaveLength(2);
+  });
+
+  it('a new verification after an approved one gets a new sid', async () => {
+    const to = nextPhone();
+    const first = await verify().verifications.create({ to, channel: 'sms' });
+    await verify().verificationChecks.create({ to, code: service.lastCode(to) });
+    advanceClock(61_000);
+    const second = await verify().verifications.create({ to, channel: 'sms' });
+    expect(second.sid).not.toBe(first.sid);
+    expect(second.sendCodeAttempts).toHaveLength(1);
+  });
+
+  it('refuses a second send inside the cooldown with 60203', async () => {
+    const to = nextPhone();
+    await verify().verifications.create({ to, channel: 'sms' });
+    const refused = await restError(verify().verifications.create({ to, channel: 'sms' }));
+    expect(refused).toMatchObject({ code: 60203, status: 429 });
+  });
+
+  it('cancels a pending verification: status canceled, its code no longer checks (20404)', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const canceled = await verify().verifications(created.sid).update({ status: 'canceled' });
+    expect(canceled).toMatchObject({ sid: created.sid, status: 'canceled', valid: false });
+    const check = await restError(verify().verificationChecks.create({ to, code: service.lastCode(to) }));
+    expect(check).toMatchObject({ code: 20404, status: 404 });
+    expect((await verify().verifications(created.sid).fetch()).status).toBe('canceled');
+    expect((await restError(verify().verifications(created.sid).update({ status: 'canceled' }))).code).toBe(
+      20404,
+    );
+  });
+
+  it('approves a pending verification by status update', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const approved = await verify().verifications(created.sid).update({ status: 'approved' });
+    expect(approved).toMatchObject({ status: 'approved', valid: true });
+    expect(
+      (await restError(verify().verificationChecks.create({ to, code: service.lastCode(to) }))).code,
+    ).toBe(20404);
+  });
+
+  it("answers 20404 for another account's service, and for its verifications", async () => {
+    const refused = await restError(
+      verify(OTHER_SERVICE).verifications.create({ to: nextPhone(), channel: 'sms' }),
+    );
+    expect(refused).toMatchObject({ code: 20404, status: 404 });
+    const other = twilio('AC00000000000000000000000000000002', 'other-twilio-auth-token', {
+      httpClient: new LocalHttpClient(service.url),
+    });
+    const mine = await verify().verifications.create({ to: nextPhone(), channel: 'sms' });
+    const theirs = await restError(other.verify.v2.services(OTHER_SERVICE).verifications(mine.sid).fetch());
+    expect(theirs).toMatchObject({ code: 20404, status: 404 });
+  });
+
+  it('answers 20003 (401) for a wrong auth token or an unknown account', async () => {
+    for (const [account, token] of [
+      [ACCOUNT, 'not-the-token'],
+      ['AC99999999999999999999999999999999', TOKEN],
+    ] as const) {
+      const wrong = twilio(account, token, { httpClient: new LocalHttpClient(service.url) });
+      const refused = await restError(
+        wrong.verify.v2.services(SERVICE).verifications.create({ to: nextPhone(), channel: 'sms' }),
+      );
+      expect(refused).toMatchObject({
+        code: 20003,
+        status: 401,
+        moreInfo: 'https://www.twilio.com/docs/errors/20003',
+      });
+    }
+  });
+
+  it('answers 60205 for a landline, 60200 for an invalid number, and 60605 for a country not allowed', async () => {
+    const landline = await restError(verify().verifications.create({ to: '+442071838750', channel: 'sms' }));
+    expect(landline).toMatchObject({ code: 60205, status: 400 });
+    const invalid = await restError(verify().verifications.create({ to: '+1000', channel: 'sms' }));
+    expect(invalid).toMatchObject({ code: 60200, status: 400 });
+    const other = twilio('AC00000000000000000000000000000002', 'other-twilio-auth-token', {
+      httpClient: new LocalHttpClient(service.url),
+    });
+    const blocked = await restError(
+      other.verify.v2.services(OTHER_SERVICE).verifications.create({ to: '+8613800138000', channel: 'sms' }),
+    );
+    expect(blocked).toMatchObject({ code: 60605, status: 403 });
+    expect(service.messages('+442071838750')).toHaveLength(0);
+  });
+
+  it('answers 60200 naming the channel for call, whatsapp, sna and auto', async () => {
+    for (const channel of ['call', 'whatsapp', 'sna', 'auto']) {
+      const refused = await restError(verify().verifications.create({ to: nextPhone(), channel }));
+      expect(refused.code).toBe(60200);
+      expect(refused.status).toBe(400);
+      expect(refused.message).toContain(`${channel} is not offered`);
+    }
+  });
+
+  it('uses a custom code only where the service allows it, and the service code length otherwise', async () => {
+    const refused = await restError(
+      verify().verifications.create({ to: nextPhone(), channel: 'sms', customCode: '4321' }),
+    );
+    expect(refused.code).toBe(60200);
+
+    const to = nextPhone();
+    await verify(CUSTOM_SERVICE).verifications.create({ to, channel: 'sms', customFriendlyName: 'Acme' });
+    expect(service.lastCode(to)).toMatch(/^\d{4}$/);
+    expect(service.messages(to)[0]?.text).toContain('Acme');
+
+    const custom = nextPhone();
+    await verify(CUSTOM_SERVICE).verifications.create({ to: custom, channel: 'sms', customCode: '867530' });
+    expect(service.lastCode(custom)).toBe('867530');
+    const check = await verify(CUSTOM_SERVICE).verificationChecks.create({ to: custom, code: '867530' });
+    expect(check.status).toBe('approved');
+  });
+
+  it('is one engine: a Twilio code checks through the native API, and a native code through Twilio', async () => {
+    const native = (path: string, json: unknown) =>
+      service.request('POST', path, { json, headers: { authorization: 'Bearer demo-api-key' } });
+
+    const viaTwilio = 'cross-one@example.com';
+    await verify().verifications.create({ to: viaTwilio, channel: 'email' });
+    const checked = await native('/v1/verifications/check', {
+      channel: 'email',
+      to: viaTwilio,
+      purpose: 'general',
+      code: service.lastCode(viaTwilio),
+    });
+    expect(checked.body).toEqual({ valid: true, status: 'approved' });
+
+    const viaNative = 'cross-two@example.com';
+    const sent = await native('/v1/verifications', { channel: 'email', to: viaNative, purpose: 'general' });
+    expect(sent.status).toBe(201);
+    const check = await verify().verificationChecks.create({
+      to: viaNative,
+      code: service.lastCode(viaNative),
+    });
+    expect(check).toMatchObject({ status: 'approved', valid: true });
+    expect(check.sid).toMatch(/^VE[0-9a-f]{32}$/);
+  });
+});
+
+describe('Twilio verifications under concurrency', () => {
+  it('a right code approves exactly once under 20 concurrent checks by sid and by To', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const code = service.lastCode(to);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        verify()
+          .verificationChecks.create(i % 2 ? { verificationSid: created.sid, code } : { to, code })
+          .then(
+            (check) => check.status,
+            (error: InstanceType<typeof twilio.RestException>) => error.code,
+          ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === 'approved')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'approved').every((outcome) => outcome === 20404)).toBe(
+      true,
+    );
+  });
+
+  it('concurrent resends of a pending verification all keep its sid', async () => {
+    const to = nextPhone();
+    const first = await verify().verifications.create({ to, channel: 'sms' });
+    advanceClock(61_000);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        verify()
+          .verifications.create({ to, channel: 'sms' })
+          .then(
+            (resent) => resent.sid,
+            (error: InstanceType<typeof twilio.RestException>) => error.code,
+          ),
+      ),
+    );
+    // The cooldown lets exactly one through; that one kept the sid, the rest were refused.
+    expect(results.filter((result) => result === first.sid)).toHaveLength(1);
+    expect(results.filter((result) => result !== first.sid).every((result) => result === 60203)).toBe(true);
+  });
+});
+
+describe('Twilio verifications at rest', () => {
+  it('the table holds no address and no code in clear, though a check by sid finds the address again', async () => {
+    const to = 'at-rest@example.com';
+    const created = await verify().verifications.create({ to, channel: 'email' });
+    const code = service.lastCode(to);
+    const db = createDocumentClient(service.endpoint);
+    const items = await scanAll(db, service.tableName);
+    db.destroy();
+    expect(items.some((item) => String(item.pk).includes(created.sid))).toBe(true);
+    const values = items.flatMap(scalars).join('\n');
+    expect(values).not.toContain(to);
+    expect(values).not.toMatch(new RegExp(`\\b${code}\\b`));
+    const check = await verify().verificationChecks.create({ verificationSid: created.sid, code });
+    expect(check).toMatchObject({ status: 'approved', to });
+  });
+});
+
+describe('Twilio wire details over raw HTTP', () => {
+  const basic = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+  it("errors are Twilio's JSON: exactly code, message, more_info and status, as application/json", async () => {
+    const response = await service.request('POST', `/v2/Services/${SERVICE}/Verifications`, {
+      body: form({ To: nextPhone(), Channel: 'fax' }),
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Object.keys(response.body).sort()).toEqual(['code', 'message', 'more_info', 'status']);
+    expect(response.body).toMatchObject({
+      code: 60200,
+      status: 400,
+      more_info: 'https://www.twilio.com/docs/errors/60200',
+    });
+  });
+
+  it('writes timestamps to the second with Z, and ignores unknown parameters', async () => {
+    const response = await service.request('POST', `/v2/Services/${SERVICE}/Verifications`, {
+      body: form({ To: nextPhone(), Channel: 'sms', Tags: '{"a":1}', SomethingNew: 'x', Locale: 'fr' }),
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.date_created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(response.body.send_code_attempts[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('answers 401 with WWW-Authenticate when no credentials are sent', async () => {
+    const response = await service.request(
+      'GET',
+      `/v2/Services/${SERVICE}/Verifications/VE${'1'.repeat(32)}`,
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('Basic');
+    expect(response.body.code).toBe(20003);
+  });
+});
