@@ -103,4 +103,25 @@ describe('lifecycle events at /_local/events', () => {
     expect(leaks(JSON.stringify(events), token)).toBe(false);
     expect(JSON.stringify(events)).not.toContain('events.three@example.com');
   });
+
+  it('a bounce from the mailbox simulator produces address.suppressed for the tenant that mailed it', async () => {
+    const sent = await service.request('POST', '/v1/verifications', {
+      json: { channel: 'email', to: 'bounce@simulator.amazonses.com', purpose: 'register' },
+      headers: headers(),
+    });
+    expect(sent.status).toBe(201);
+    const events = await eventsFor('b***@simulator.amazonses.com', ['address.suppressed']);
+    const suppressed = events.filter((event) => event.detail.type === 'address.suppressed');
+    expect(suppressed.map((event) => event.detail)).toEqual([
+      {
+        type: 'address.suppressed',
+        tenant: 'demo',
+        channel: 'email',
+        to: 'b***@simulator.amazonses.com',
+        reason: 'bounce',
+        occurredAt: expect.any(String),
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('bounce@simulator.amazonses.com');
+  });
 });

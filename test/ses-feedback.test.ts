@@ -177,7 +177,7 @@ describe('SES feedback consumer', () => {
   it('a classic identity notification (notificationType) is read like a published event', async () => {
     const classic = {
       notificationType: 'Bounce',
-      ...bounce('Permanent', 'NoEmail', ['classic@example.com']).detail,
+      ...(bounce('Permanent', 'NoEmail', ['classic@example.com']).detail as Record<string, unknown>),
     };
     delete (classic as { eventType?: string }).eventType;
     expect(await consumeSesNotification(ports, classic)).toEqual({ suppressed: 1 });
