@@ -70,19 +70,24 @@ export async function authenticate(request: HttpRequest, tenants: TenantRegistry
 }
 
 const address = z.string().trim().min(3).max(320);
-const sendSchema = z.strictObject({
+// The request schemas are exported for the OpenAPI document (lib/openapi/, npm run openapi).
+export const sendSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   to: address,
   purpose: z.enum(PURPOSES),
   locale: z.enum(LOCALES).optional(),
 });
-const findSchema = z.strictObject({ channel: z.enum(CHANNELS), to: address, purpose: z.enum(PURPOSES) });
-const redeemSchema = z.strictObject({
+export const findSchema = z.strictObject({
+  channel: z.enum(CHANNELS),
+  to: address,
+  purpose: z.enum(PURPOSES),
+});
+export const redeemSchema = z.strictObject({
   to: address,
   purpose: z.enum(PURPOSES),
   token: z.string().trim().min(20).max(100),
 });
-const checkSchema = z.strictObject({
+export const checkSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   to: address,
   purpose: z.enum(PURPOSES),
@@ -100,11 +105,14 @@ function parseBody<T>(request: HttpRequest, schema: z.ZodType<T>): T {
   return result.data;
 }
 
+/** The `Idempotency-Key` header: 1–128 printable ASCII characters, no spaces. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
 /** `POST /v1/verifications` → a send command (with the optional Idempotency-Key). */
 export function parseSend(request: HttpRequest, tenant: Tenant): SendCommand {
   const body = parseBody(request, sendSchema);
   const key = request.headers['idempotency-key'];
-  if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new InputError('invalid_request', ['Invalid Idempotency-Key header.']);
   }
   return {
