@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/browser/**/*.browser.ts'],
     globalSetup: ['test/setup/dynamodb-local.ts'],
-    setupFiles: ['test/setup/log-guard.ts'],
+    setupFiles: ['test/setup/rpc-patience.ts', 'test/setup/log-guard.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 1, minForks: 1 } },

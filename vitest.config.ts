@@ -1,10 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// The main process talks to DynamoDB Local too (global setup): no SDK Node-version notice there either.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/dynamodb-local.ts'],
-    setupFiles: ['test/setup/log-guard.ts'],
+    // rpc-patience: a worker kept busy for a minute (cdk synth on a loaded machine) must not fail the
+    // run with "Timeout calling onTaskUpdate" — see the file for why vitest 3.2 needs it.
+    setupFiles: ['test/setup/rpc-patience.ts', 'test/setup/log-guard.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
