@@ -54,15 +54,18 @@ const status: OperationSpec = {
   },
 };
 
+const FIND_PARAMETERS = {
+  channel: 'The channel the code was sent by.',
+  to: 'The address. Percent-encode it: a bare `+` in a query string reads as a space (`%2B8613800138000`).',
+  purpose: 'The purpose the code was sent for.',
+} satisfies Record<keyof typeof findSchema.shape, string>;
+
 // The query parameters are the fields of the dialect's find schema, each pointing at its schema.
 const findParameters: ParameterSpec[] = Object.entries(findSchema.shape).map(([name, field]) => ({
   name,
   in: 'query',
   required: !field.safeParse(undefined).success,
-  description:
-    name === 'to'
-      ? 'Percent-encode it: a bare `+` in a query string reads as a space (`%2B8613800138000`).'
-      : '',
+  description: FIND_PARAMETERS[name as keyof typeof FIND_PARAMETERS],
   schema: { $ref: `#/components/schemas/NativeFindQuery/properties/${name}` },
 }));
 

@@ -110,17 +110,25 @@ export function operation(spec: OperationSpec): Json {
       if (value !== undefined) parameter.examples[key] = { summary: example.summary, value };
     }
   }
+  const mediaType = (examples: Json) => ({
+    schema: ref(spec.body?.schema ?? ''),
+    ...(Object.keys(examples).length ? { examples } : {}),
+  });
   const content: Json = {};
-  if (spec.body) content['application/json'] = { schema: ref(spec.body.schema), examples: bodyExamples };
-  if (spec.body?.form) {
-    content['application/x-www-form-urlencoded'] = { schema: ref(spec.body.schema), examples: formExamples };
-  }
+  if (spec.body) content['application/json'] = mediaType(bodyExamples);
+  if (spec.body?.form) content['application/x-www-form-urlencoded'] = mediaType(formExamples);
   return {
     operationId: spec.operationId,
     summary: spec.summary,
     description: spec.description,
     tags: spec.tags,
-    ...(parameters.length ? { parameters } : {}),
+    ...(parameters.length
+      ? {
+          parameters: parameters.map(({ examples, ...parameter }) =>
+            Object.keys(examples).length ? { ...parameter, examples } : parameter,
+          ),
+        }
+      : {}),
     ...(spec.body ? { requestBody: { required: true, description: spec.body.description, content } } : {}),
     responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
   };

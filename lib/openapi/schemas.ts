@@ -143,6 +143,8 @@ function convert(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Re
     // zod spells its date-time check out as a long pattern too; `format` says the same to a reader.
     override: ({ jsonSchema }) => {
       if (jsonSchema.format === 'date-time') delete jsonSchema.pattern;
+      // z.int() bounds itself to safe integers; no client needs telling.
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
     },
   });
   const result: Record<string, JsonSchema> = {};
