@@ -146,13 +146,17 @@ describe('seed 002 sendPhoneSmsCode: the happy path', () => {
     expect(json.body.code).toBe(200);
     expect(service.messages(e164(jsonPhone))).toHaveLength(1);
 
+    // A form body is what a cross-site page can post without a preflight: refused before any check.
     const formPhone = cnNumber();
     const form = await service.request('POST', PATH, {
       body: new URLSearchParams(signed({ phone: formPhone, internationalCode: '+86' })).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': freshIp() },
     });
-    expect(form.body.code).toBe(200);
-    expect(service.messages(e164(formPhone))).toHaveLength(1);
+    expect(form.body).toMatchObject({
+      code: 50005,
+      extMsg: 'request body is malformed, too large or not JSON',
+    });
+    expect(service.messages(e164(formPhone))).toHaveLength(0);
   });
 
   it('serves a tenant without enterprise SMS settings with its own sender settings (tenant other, US)', async () => {
@@ -341,11 +345,24 @@ describe('seed 002: phones, tenants and limits', () => {
 
   it('refuses a number in a country the tenant does not allow with 403 before any delivery', async () => {
     const response = await send(signed({ phone: '15123456789', internationalCode: '49' }));
-    expect(response.body).toMatchObject({ code: 403, msg: 'SMS to this country or region is not allowed' });
+    expect(response.body).toMatchObject({
+      code: 403,
+      msg: 'Forbidden',
+      extMsg: 'SMS to this country or region is not allowed',
+    });
     expect(service.messages('+4915123456789')).toHaveLength(0);
   });
 
-  it('refuses a second send to the same number within 60 s with 5058, without consuming its nonce', async () => {
+  it('a captured request cannot be replayed to another country: internationalCode is unsigned, the nonce is used at first sight', async () => {
+    // 15123456789 is a German mobile under 49 and a Chinese one under 86.
+    const captured = signed({ phone: '15123456789', internationalCode: '49' });
+    expect((await send(captured)).body.code).toBe(403);
+    const rerouted = await send({ ...captured, internationalCode: '86' });
+    expect(rerouted.body).toMatchObject({ code: 5032, extMsg: 'random was already used' });
+    expect(service.messages('+8615123456789')).toHaveLength(0);
+  });
+
+  it('refuses a second send to the same number within 60 s with 5058, and its nonce is used up all the same', async () => {
     const phone = cnNumber();
     expect((await send(signed({ phone }))).body.code).toBe(200);
     const second = signed({ phone, codeType: '2' });
@@ -354,9 +371,10 @@ describe('seed 002: phones, tenants and limits', () => {
     expect(refused.body.extMsg).toMatch(/^retry after \d+ s$/);
     expect(service.messages(e164(phone))).toHaveLength(1);
 
-    // The cancelled transaction left the nonce unused: once the cooldown passes, the same request is accepted.
+    // A correctly signed request uses its nonce up on first sight: after the cooldown it is a replay.
     advanceClock(61_000);
-    expect((await send(second)).body.code).toBe(200);
+    expect((await send(second)).body).toMatchObject({ code: 5032, extMsg: 'random was already used' });
+    expect((await send(signed({ phone, codeType: '2' }))).body.code).toBe(200);
     expect(service.messages(e164(phone))).toHaveLength(2);
   });
 
@@ -449,7 +467,7 @@ describe('seed 002: enterprise SMS settings', () => {
     ['C.TEST.SIGOFF.1', 'sigoff', 5123],
     ['C.TEST.NOIDS.1', 'noids', 5117],
   ])(
-    'a correctly signed request on %s (%s) answers %i with no SMS and an unused nonce',
+    'a correctly signed request on %s (%s) answers %i with no SMS, and its nonce is used up',
     async (domain, id, code) => {
       const phone = cnNumber();
       const random = freshRandom();
@@ -458,7 +476,7 @@ describe('seed 002: enterprise SMS settings', () => {
       );
       expect(response.body.code).toBe(code);
       expect(service.messages(e164(phone))).toHaveLength(0);
-      expect(await nonceStored(id, random)).toBe(false);
+      expect(await nonceStored(id, random)).toBe(true);
     },
   );
 });

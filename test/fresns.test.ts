@@ -705,14 +705,14 @@ describe('limits are Fresns’s own', () => {
     const request: HttpRequest = {
       method: 'POST',
       path: '/api/v2/common/send-verify-code',
-      headers: { host: 'localhost' },
+      headers: { host: 'localhost', 'content-type': 'application/json' },
       query: {},
       pathParameters: {},
       body: { type: 'email', useType: 5, templateId: 1, account: 'pinned@example.com' },
       clientIp: '192.0.2.1',
       requestId: 'r-1',
     };
-    const command = await parseSendVerifyCode(request, registry);
+    const command = await parseSendVerifyCode(request, registry, async () => undefined);
     expect(command.tenant.limits.cooldownSeconds).toBe(60);
     expect(command.tenant.limits.perAddress).toEqual({ limit: 5, windowSeconds: 600 });
     expect(command.tenant.limits.perIp).toEqual(demo.limits.perIp);

@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'idempotency_conflict'
   | 'not_found'
   | 'suppressed'
+  | 'cross_site'
   | 'busy';
 
 /** Which limit refused a send; dialects that distinguish them can. */
@@ -88,6 +89,16 @@ export class IdempotencyConflictError extends DomainError {
 export class AddressSuppressedError extends DomainError {
   constructor() {
     super('suppressed', 'address is suppressed');
+  }
+}
+
+/**
+ * A browser request from an origin the tenant does not allow (or marked `Sec-Fetch-Site: cross-site`):
+ * nothing is sent, so no web page can make its visitors' browsers send codes.
+ */
+export class CrossSiteRequestError extends DomainError {
+  constructor() {
+    super('cross_site', 'browser request from an origin the tenant does not allow');
   }
 }
 

@@ -8,6 +8,7 @@ import { DomainError, InputError } from '../domain/errors.ts';
 import { logger } from '../log.ts';
 import { observeFailure } from '../observe.ts';
 import { getRuntime, type Runtime } from '../runtime.ts';
+import { browserAdmission } from './browser.ts';
 import { type HttpRequest, type HttpResponse, toHttpRequest } from './request.ts';
 
 /** A dialect's renderer for failures: its own code for input errors and domain errors, busy for the rest. */
@@ -43,6 +44,10 @@ export function endpoint(dialect: ErrorRenderer, handle: Handle) {
     .handler(async (event) => {
       const request = toHttpRequest(event);
       logger.appendKeys({ requestId: request.requestId, route: event.routeKey });
-      return handle(request, await getRuntime());
+      const runtime = await getRuntime();
+      // Every POST (sends, confirmations, checks) answers only browsers on origins its tenant allows:
+      // each tenant lookup of the request applies the rule, whichever dialect names the tenant.
+      if (request.method === 'GET') return handle(request, runtime);
+      return handle(request, { ...runtime, tenants: runtime.tenants.admitting(browserAdmission(request)) });
     });
 }

@@ -47,6 +47,17 @@ function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string
   }
 }
 
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Whether the request declares a JSON body (`application/json`, `application/…+json`). A browser
+ * page can send form, multipart and text/plain bodies to any site without a CORS preflight; JSON it
+ * cannot, so endpoints that only read JSON are out of reach of cross-site forms and simple fetches.
+ */
+export function declaresJson(request: HttpRequest): boolean {
+  return JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '');
+}
+
 /** Normalizes an HTTP API v2 event. Duplicate query keys keep the first value. */
 export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string> = {};

@@ -31,7 +31,7 @@ export function aliasesOf(tenant: Tenant): [AliasKind, string][] {
 }
 
 interface CacheEntry<T> {
-  value: T | undefined;
+  value: Promise<T | undefined>;
   until: number;
 }
 
@@ -89,22 +89,24 @@ export class TenantRegistry {
     this.cache.clear();
   }
 
-  /** One item read through the cache: `TENANT#{key}` mapped by `read`, or undefined when absent. */
-  private async cached<T extends string | Tenant>(
+  /**
+   * One item read through the cache: `TENANT#{key}` mapped by `read`, or undefined when absent. The
+   * cache holds the read itself, so concurrent cold requests for one key share a single GetItem.
+   */
+  private cached<T extends string | Tenant>(
     key: string,
     read: (item: Record<string, unknown>) => unknown,
   ): Promise<T | undefined> {
     const hit = this.cache.get(key);
-    if (hit && hit.until > this.now()) return hit.value as T | undefined;
-    let item: Record<string, unknown> | undefined;
-    try {
-      ({ Item: item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `TENANT#${key}`, sk: 'TENANT' } }),
-      ));
-    } catch (error) {
-      throw dynamoFault(error);
-    }
-    const value = item ? (read(item) as T) : undefined;
+    if (hit && hit.until > this.now()) return hit.value as Promise<T | undefined>;
+    const value = this.db
+      .send(new GetCommand({ TableName: this.tableName, Key: { pk: `TENANT#${key}`, sk: 'TENANT' } }))
+      .then(({ Item }) => (Item ? (read(Item) as T) : undefined))
+      .catch((error: unknown) => {
+        // A failed read is not remembered: the next request asks DynamoDB again.
+        if (this.cache.get(key)?.value === value) this.cache.delete(key);
+        throw dynamoFault(error);
+      });
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(key, { value, until: this.now() + this.ttlMs });
     return value;

@@ -25,7 +25,7 @@ const webUrl = z
 const webOrigin = z
   .string()
   .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i, 'must be an origin like https://app.example.com (no path)')
-  .transform((value) => value.toLowerCase());
+  .transform((value) => new URL(value).origin);
 
 /** A user account known to the tenant (for the dialects that ask whether an account exists). */
 export const accountSchema = z.strictObject({

@@ -5,8 +5,9 @@ import type { Purpose } from '../../domain/vocabulary.ts';
 /** Every body `code` the Acceleronix endpoints emit, with its `msg`. HTTP is always 200. */
 export const MESSAGES = {
   200: 'OK',
-  // Chosen by Codegate: Acceleronix's SaaS-level "Forbidden", for SMS to a country the tenant does not allow.
-  403: 'SMS to this country or region is not allowed',
+  // Acceleronix's SaaS-level "Forbidden": SMS to a country the tenant does not allow, or a browser request
+  // from an origin it does not allow (chosen by Codegate); `extMsg` says which.
+  403: 'Forbidden',
   5013: 'User domain format incorrect',
   5015: 'User domain does not exist',
   5019: 'Phone number format incorrect',
@@ -41,7 +42,7 @@ export type AcceleronixCode = keyof typeof MESSAGES;
 
 /** Every code `POST /v2/mail/enduserapi/v2/sendEmail` (seed 000) can answer with. */
 export const SEND_EMAIL_CODES: readonly AcceleronixCode[] = [
-  200, 5026, 5040, 50005, 5023, 5013, 5015, 5104, 5058, 5059, 50000,
+  200, 5026, 5040, 50005, 5023, 5013, 5015, 5104, 403, 5058, 5059, 50000,
 ];
 
 /** Every code `POST /v2/sms/enduserapi/v2/sendPhoneSmsCode` (seed 002) can answer with. */
@@ -84,6 +85,8 @@ export const DOMAIN_CODES: Record<DomainErrorKind, AcceleronixCode> = {
   delivery_failed: 5059,
   // A suppressed address is one SES will not deliver to: the family's "sending exception".
   suppressed: 5059,
+  // A browser request from an origin the tenant does not allow: the SaaS-level "Forbidden".
+  cross_site: 403,
   idempotency_conflict: 50005,
   not_found: 50005,
   busy: 50000,

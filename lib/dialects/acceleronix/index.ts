@@ -3,22 +3,30 @@ import { parseEmail } from '../../address.ts';
 import { DomainError, InputError } from '../../domain/errors.ts';
 import { matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { declaresJson, fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { type AcceleronixCode, DOMAIN_CODES, EMAIL_TYPES, MESSAGES } from './codes.ts';
 
 /** The envelope: HTTP 200 always; success is body code 200 with `data: {}`. */
-export function envelope(code: AcceleronixCode): HttpResponse {
-  return json(200, { code, msg: MESSAGES[code], extMsg: '', data: code === 200 ? {} : null });
+export function envelope(code: AcceleronixCode, extMsg = ''): HttpResponse {
+  return json(200, { code, msg: MESSAGES[code], extMsg, data: code === 200 ? {} : null });
 }
+
+/** Fixed `extMsg` texts for the refusals that share the SaaS-level 403. */
+export const FORBIDDEN_EXT = {
+  country: 'SMS to this country or region is not allowed',
+  origin: 'browser requests from this origin are not allowed',
+} as const;
 
 export const acceleronix = {
   renderError(error: unknown): HttpResponse {
     if (error instanceof InputError && typeof error.code === 'number' && error.code in MESSAGES) {
       return envelope(error.code as AcceleronixCode);
     }
-    if (error instanceof DomainError) return envelope(DOMAIN_CODES[error.kind]);
+    if (error instanceof DomainError) {
+      return envelope(DOMAIN_CODES[error.kind], error.kind === 'cross_site' ? FORBIDDEN_EXT.origin : '');
+    }
     return envelope(50000);
   },
 };
@@ -36,9 +44,18 @@ export async function tenantOf(fields: Record<string, string>, tenants: TenantRe
   return tenant;
 }
 
-/** Rejects oversized or unparseable bodies with the parameter-check code before anything else. */
+/**
+ * Whether the request carries a body type a cross-site page can send without a CORS preflight (form,
+ * multipart, text/plain). The seeds say `application/json` while documenting every field as a query
+ * parameter, so a request may come with no body at all or a JSON one — never with those.
+ */
+export function simpleBody(request: HttpRequest): boolean {
+  return request.headers['content-type'] !== undefined && !declaresJson(request);
+}
+
+/** Rejects browser-simple, oversized or unparseable bodies with the parameter-check code before anything else. */
 function fieldsOrReject(request: HttpRequest) {
-  if (request.bodyProblem) throw new InputError(50005);
+  if (request.bodyProblem || simpleBody(request)) throw new InputError(50005);
   return fieldsOf(request);
 }
 

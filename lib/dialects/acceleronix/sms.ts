@@ -9,7 +9,7 @@ import { replayKey, verifySignedRequest } from '../../signature.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { type AcceleronixCode, CODE_TYPES, DOMAIN_CODES, MESSAGES } from './codes.ts';
-import { tenantOf } from './index.ts';
+import { FORBIDDEN_EXT, simpleBody, tenantOf } from './index.ts';
 
 /** `ts` may differ from the server clock by this much either way (the seed's 10 minutes). */
 export const SIGNATURE_WINDOW_MS = 10 * 60 * 1000;
@@ -29,7 +29,7 @@ const FORMATS = {
 
 /** Fixed `extMsg` texts: they name a parameter or a rule, never echo input. */
 const EXT = {
-  body: 'request body is malformed or too large',
+  body: 'request body is malformed, too large or not JSON',
   codeType: 'codeType must be one of 1-5',
   random: 'random must be 16 letters or digits',
   ts: 'ts must be a 13-digit millisecond timestamp',
@@ -49,6 +49,8 @@ export function smsEnvelope(code: AcceleronixCode, extMsg = ''): HttpResponse {
 
 function extOf(error: DomainError): string {
   if (error.kind === 'replayed') return EXT.replayed;
+  if (error.kind === 'country_not_allowed') return FORBIDDEN_EXT.country;
+  if (error.kind === 'cross_site') return FORBIDDEN_EXT.origin;
   if (error.kind === 'budget_exhausted') return EXT.budget;
   if (error.kind === 'rate_limited') {
     return `retry after ${error.retryAfterSeconds} s`;
@@ -114,19 +116,27 @@ function signedField(fields: Record<string, string>, name: 'codeType' | 'random'
   return value;
 }
 
+/** A correctly signed seed-002 request: its send command, or the enterprise-SMS code that refuses it. */
+export interface SignedSmsSend {
+  command: SendCommand & { replayKey: { key: string; until: number } };
+  /** The seed's code when the tenant's enterprise SMS settings refuse this send. */
+  problem?: AcceleronixCode;
+}
+
 /**
  * Seed 002: `codeType`, `internationalCode`, `phone`, `random`, `signature`, `ts`, `userDomain` → an SMS
  * send command. Order: every format check (no I/O), then the tenant (the only read, to learn its secret),
- * then the clock window and signature, then the enterprise SMS settings. Nothing here writes: the
- * replay key travels in the command and is consumed by the engine's send transaction, together with the
- * limits and the new code, so a refused request consumes neither nonce nor budget.
+ * then the clock window and signature, then the enterprise SMS settings. Nothing here writes. Once the
+ * signature is correct the nonce must be used up whatever follows (`internationalCode` is not signed, so
+ * a captured request must not be replayable to another country): the replay key travels in the command,
+ * the send transaction takes it, and the handler takes it on its own when anything refuses the send.
  */
 export async function parseSendSms(
   request: HttpRequest,
   tenants: TenantRegistry,
   now: number = Date.now(),
-): Promise<SendCommand> {
-  if (request.bodyProblem) throw new InputError(50005, [EXT.body]);
+): Promise<SignedSmsSend> {
+  if (request.bodyProblem || simpleBody(request)) throw new InputError(50005, [EXT.body]);
   const fields = fieldsOf(request);
 
   const phone = fields.phone ?? '';
@@ -160,16 +170,16 @@ export async function parseSendSms(
     throw new InputError(5032, [EXT[refusal]]);
   }
 
-  const problem = enterpriseSmsProblem(tenant);
-  if (problem) throw new InputError(problem);
-
   return {
-    tenant: withEnterpriseSender(tenant),
-    channel: 'sms',
-    to: number.e164,
-    purpose,
-    locale: matchLocale(request.headers['accept-language']),
-    clientIp: request.clientIp,
-    replayKey: replayKey(tenant.id, random, now, SIGNATURE_WINDOW_MS),
+    command: {
+      tenant: withEnterpriseSender(tenant),
+      channel: 'sms',
+      to: number.e164,
+      purpose,
+      locale: matchLocale(request.headers['accept-language']),
+      clientIp: request.clientIp,
+      replayKey: replayKey(tenant.id, random, now, SIGNATURE_WINDOW_MS),
+    },
+    problem: enterpriseSmsProblem(tenant),
   };
 }

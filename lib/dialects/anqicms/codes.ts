@@ -26,6 +26,11 @@ export const MESSAGES = {
     en: 'Failed to send the email, please try again later',
   },
   busy: { code: -1, 'zh-CN': '系统繁忙，请稍后再试', en: 'System busy, please try again later' },
+  origin_not_allowed: {
+    code: -1,
+    'zh-CN': '不允许来自该来源的请求',
+    en: 'Requests from this origin are not allowed',
+  },
 } as const satisfies Record<string, { code: 0 | -1 } & Record<Locale, string>>;
 
 export type MessageId = keyof typeof MESSAGES;
@@ -48,6 +53,7 @@ export const DOMAIN_MESSAGES: Record<DomainErrorKind, MessageId> = {
   invalid_address: 'invalid_parameter',
   delivery_failed: 'send_failed',
   suppressed: 'send_failed',
+  cross_site: 'origin_not_allowed',
   idempotency_conflict: 'invalid_parameter',
   not_found: 'invalid_token',
   busy: 'busy',

@@ -3,7 +3,7 @@ import { parseEmail } from '../../address.ts';
 import { DomainError, InputError } from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { declaresJson, fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { findAccountByEmail } from '../../tenants/accounts.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
@@ -73,12 +73,10 @@ export async function tenantOf(request: HttpRequest, tenants: TenantRegistry): P
 }
 
 /** The send body, checked before anything tenant-specific: a well-formed email and a short `state`. */
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-
 export function parseSendFields(request: HttpRequest): { email: string; state: string } {
   // JSON only, as AnqiCMS reads it: a form or text/plain POST is what any web page can make a visitor's
   // browser send without a CORS preflight, which would turn every visitor into a mail relay.
-  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) throw new InputError('invalid_parameter');
+  if (!declaresJson(request)) throw new InputError('invalid_parameter');
   if (request.bodyProblem) throw new InputError('invalid_parameter');
   const fields = fieldsOf(request);
   const email = parseEmail(fields.email ?? '');
@@ -106,12 +104,20 @@ export function linkUrl(tenant: Tenant, email: string, state: string): (token: s
 
 /**
  * `POST /api/verify/email` `{email, state}` → a 30-minute code-and-link mail. `verify` and `reset` go
- * only to registered accounts.
+ * only to registered accounts; "User does not exist" costs the client's per-IP send limit (`charge`).
  */
-export async function parseSend(request: HttpRequest, tenants: TenantRegistry): Promise<SendCommand> {
+export async function parseSend(
+  request: HttpRequest,
+  tenants: TenantRegistry,
+  charge: (tenant: Tenant) => Promise<void>,
+): Promise<SendCommand> {
   const { email, state } = parseSendFields(request);
   const tenant = await tenantOf(request, tenants);
-  if (ACCOUNT_STATES.has(state) && !findAccountByEmail(tenant, email)) throw new InputError('user_not_found');
+  if (ACCOUNT_STATES.has(state) && !findAccountByEmail(tenant, email)) {
+    // It tells a stranger the account does not exist: charged to the client's send limit.
+    await charge(tenant);
+    throw new InputError('user_not_found');
+  }
   return {
     tenant,
     channel: 'email',

@@ -4,7 +4,7 @@ import { parseEmail, parsePhone } from '../../address.ts';
 import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
 import { type Channel, type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { declaresJson, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { verifySession } from '../../session.ts';
 import { findAccountByEmail, findAccountById, findAccountByPhone } from '../../tenants/accounts.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
@@ -79,11 +79,15 @@ function requiredInteger(value: unknown): number {
   return number;
 }
 
-/** The JSON object body; 30000 for broken, oversized or non-object bodies, 30001 for none at all. */
+/**
+ * The JSON object body; 30000 for broken, oversized, non-object or non-JSON bodies (the seed says
+ * `application/json`: a form or text/plain body is what a cross-site page can post), 30001 for none.
+ */
 function bodyOf(request: HttpRequest): Record<string, unknown> {
   if (request.bodyProblem) throw new InputError(30000);
   const { body } = request;
   if (body === undefined) throw new InputError(30001);
+  if (!declaresJson(request)) throw new InputError(30000);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InputError(30000);
   return body as Record<string, unknown>;
 }
@@ -174,6 +178,12 @@ async function loggedInAccount(tenant: Tenant, request: HttpRequest): Promise<Ac
   return account;
 }
 
+/**
+ * Charges an answer that reveals whether an account exists to the client's per-IP send limit (the
+ * engine's `chargeAccountAnswer`); throws the limit's refusal (33201) once it is spent.
+ */
+export type AccountAnswerCharge = (tenant: Tenant) => Promise<void>;
+
 /** The directory's account holding this address, if any. */
 function holderOf(tenant: Tenant, channel: Channel, address: string): Account | undefined {
   return channel === 'email' ? findAccountByEmail(tenant, address) : findAccountByPhone(tenant, address);
@@ -185,7 +195,12 @@ function holderOf(tenant: Tenant, channel: Channel, address: string): Account | 
  * one of its own yet (34401/34402); 4 logged in, the account's own address whatever was named
  * (34302/34303 when it has none); 5 the named address as it is.
  */
-async function destinationOf(tenant: Tenant, input: SendVerifyCodeInput, request: HttpRequest) {
+async function destinationOf(
+  tenant: Tenant,
+  input: SendVerifyCodeInput,
+  request: HttpRequest,
+  charge: AccountAnswerCharge,
+) {
   const { channel, useType, target } = input;
   const inUse = channel === 'email' ? 34205 : 34206;
   if (useType === USE_TYPES.identity) {
@@ -196,8 +211,13 @@ async function destinationOf(tenant: Tenant, input: SendVerifyCodeInput, request
   }
   // Only useType 4 may come without a target; the parser guarantees one otherwise.
   if (!target) throw new InputError(30001);
-  if (useType === USE_TYPES.newAccount && holderOf(tenant, channel, target.to)) throw new InputError(inUse);
+  // Answers that tell a stranger whether an account exists are charged to the client's send limit.
+  if (useType === USE_TYPES.newAccount && holderOf(tenant, channel, target.to)) {
+    await charge(tenant);
+    throw new InputError(inUse);
+  }
   if (useType === USE_TYPES.existingAccount && !holderOf(tenant, channel, target.to)) {
+    await charge(tenant);
     throw new InputError(34301);
   }
   if (useType === USE_TYPES.fillIn) {
@@ -219,6 +239,7 @@ async function destinationOf(tenant: Tenant, input: SendVerifyCodeInput, request
 export async function parseSendVerifyCode(
   request: HttpRequest,
   tenants: TenantRegistry,
+  charge: AccountAnswerCharge,
 ): Promise<SendCommand> {
   const input = parseSendVerifyCodeBody(request);
   const tenant = await tenantOf(request, tenants);
@@ -233,7 +254,7 @@ export async function parseSendVerifyCode(
   ) {
     throw new InputError(34103);
   }
-  const to = await destinationOf(tenant, input, request);
+  const to = await destinationOf(tenant, input, request, charge);
   return {
     tenant: withFresnsLimits(tenant),
     channel: input.channel,

@@ -19,6 +19,7 @@ export const ERRORS = {
   idempotency_conflict: [409, 'The idempotency key was used with a different request.'],
   replayed: [409, 'This request was already processed.'],
   address_suppressed: [422, 'The address bounced or complained; nothing is sent to it.'],
+  origin_not_allowed: [403, 'Browser requests from this origin are not allowed for this tenant.'],
   rate_limited: [429, 'Too many requests; retry later.'],
   budget_exhausted: [429, 'The SMS budget for today is spent.'],
   delivery_failed: [503, 'The message could not be delivered; no code was issued.'],
@@ -37,6 +38,7 @@ const KIND_CODES: Record<DomainErrorKind, NativeErrorCode> = {
   idempotency_conflict: 'idempotency_conflict',
   not_found: 'not_found',
   suppressed: 'address_suppressed',
+  cross_site: 'origin_not_allowed',
   busy: 'unavailable',
 };
 
