@@ -217,6 +217,28 @@ describe('the documented examples against the local runtime', () => {
     },
   );
 
+  it('holds to what its prose says beyond the examples: JSON whatever the type, trimming, query rules', async () => {
+    const plain = await fetch(`${service.url}/v1/verifications/check`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: JSON.stringify({
+        channel: 'email',
+        to: '  nobody@example.com ',
+        purpose: 'login',
+        code: '123456',
+      }),
+    });
+    expect(await plain.json()).toEqual({ valid: false, status: 'not_found' });
+
+    const find = (search: string) => fetch(`${service.url}/v1/verifications?${search}`, { headers: auth });
+    const unknown = await find('channel=email&to=nobody%40example.com&purpose=login&page=2');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('"page"');
+    expect((await find('channel=email&channel=fax&to=nobody%40example.com&purpose=login')).status).toBe(404);
+    expect((await find('channel=email&to=not-an-address&purpose=login')).status).toBe(404);
+    expect((await find('channel=fax&channel=email&to=nobody%40example.com&purpose=login')).status).toBe(400);
+  });
+
   it('GET /_local/openapi.json serves the committed document byte for byte', async () => {
     const response = await fetch(`${service.url}/_local/openapi.json`);
     expect(response.status).toBe(200);

@@ -11,7 +11,9 @@ const check: OperationSpec = {
   description:
     'One guess at the latest code sent to the address for the purpose (through any dialect). A right ' +
     "code verifies once; wrong guesses count towards the tenant's `maxAttempts`. The answer is 200 " +
-    'either way: `valid` says whether it matched.',
+    'either way: `valid` says whether it matched. A `code` that is not 4–10 digits is no guess: it ' +
+    'answers `pending` and counts nothing. A `to` that is not an address of the channel answers ' +
+    '`not_found`, not 400.',
   tags: ['native'],
   parameters: [ORIGIN_HEADER],
   body: {
@@ -37,6 +39,12 @@ const check: OperationSpec = {
       status: 200,
       body: { channel: 'email', to: 'nobody@example.com', purpose: 'login', code: '123456' },
       response: { valid: false, status: 'not_found' },
+    },
+    not_digits: {
+      summary: 'A code that cannot be one: no guess is counted',
+      status: 200,
+      body: { channel: 'email', to: 'kim@example.com', purpose: 'login', code: 'abc' },
+      response: { valid: false, status: 'pending' },
     },
     invalid_request: {
       summary: 'No code',

@@ -77,7 +77,8 @@ const find: OperationSpec = {
   description:
     'For callers that never saw the id (e.g. apps whose users confirm a mailed link): the latest ' +
     'verification for the address and purpose, and when a link last confirmed it. Unknown query ' +
-    'parameters are refused (400), like unknown body fields; a repeated parameter counts once (the first).',
+    'parameters are refused (400), like unknown body fields; a repeated parameter counts once (the ' +
+    'first); a `to` that is not an address of the channel answers 404.',
   tags: ['native'],
   parameters: findParameters,
   success: { 200: { description: 'What is known about the address.', schema: 'NativeFindResponse' } },

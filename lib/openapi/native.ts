@@ -20,7 +20,8 @@ export const ORIGIN = {
 };
 export const BODY_PROBLEMS =
   'malformed JSON, a body over 16 KB, a missing field, a value out of its schema, or an unknown field ' +
-  '(the schemas are strict; the message names the field).';
+  '(the schemas are strict; the message names the field). String fields are trimmed before their ' +
+  'length is checked.';
 
 export const ORIGIN_HEADER: ParameterSpec = {
   name: 'Origin',
