@@ -24,7 +24,8 @@ const MAX_ID_LENGTH = 128;
 /** A claim as the string a header would carry: strings as they are, integers in decimal; else undefined. */
 function claimText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  // Number.isSafeInteger is false for anything that is not a number.
+  if (Number.isSafeInteger(value)) return String(value);
   return undefined;
 }
 

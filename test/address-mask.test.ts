@@ -84,6 +84,8 @@ describe('parsePhoneIn', () => {
     expect(parsePhoneIn('2071838750', 'GB')).toBeUndefined(); // London landline
     expect(parsePhoneIn('4155550123', 'ZZ')).toBeUndefined();
     expect(parsePhoneIn('4155550123', undefined)).toBeUndefined();
+    // GB's international prefix and too few digits after it: libphonenumber parses nothing at all.
+    expect(parsePhoneIn('0011', 'GB')).toBeUndefined();
   });
 });
 

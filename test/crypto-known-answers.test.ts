@@ -55,7 +55,9 @@ describe('sha256Hex', () => {
 describe('random values', () => {
   it('codes take only whole lengths from 4 to 10', () => {
     for (const length of [4, 5, 9, 10]) expect(randomCode(length)).toMatch(new RegExp(`^\\d{${length}}$`));
-    for (const length of [3, 11, 4.5, Number.NaN]) expect(() => randomCode(length)).toThrow(RangeError);
+    for (const length of [3, 11, 4.5, Number.NaN]) {
+      expect(() => randomCode(length)).toThrow(new RangeError('code length must be 4-10'));
+    }
   });
 
   it('hex and token values have the asked number of random bytes in their encoding', () => {

@@ -512,3 +512,61 @@ describe('per-device limit', () => {
     await engine.sendCode({ tenant, channel: 'sms', to: phone(), purpose: 'login' });
   });
 });
+
+describe('verifications named by an external id (the engine wiring the Twilio dialect uses)', () => {
+  it('send under an id, read it back unsealed, check by id, and end another by id', async () => {
+    const to = fresh();
+    const id = `VE${serial}${'0'.repeat(20)}`;
+    const external = { id, attemptId: `VL${serial}`, fields: { service: 'VA1' } };
+    const { sent, external: view } = await engine.sendCodeWithId({
+      tenant: demo,
+      channel: 'email',
+      to,
+      purpose: 'general',
+      external,
+    });
+    expect(view).toMatchObject({ id, attempts: [{ id: external.attemptId, at: now }] });
+    expect(await engine.getByExternalId(demo, id, { service: 'VA1' })).toMatchObject({
+      id,
+      channel: 'email',
+      purpose: 'general',
+      to,
+      fields: { service: 'VA1' },
+      state: 'pending',
+      expiresAt: sent.expiresAt,
+    });
+    await expect(engine.getByExternalId(demo, id, { service: 'VA2' })).rejects.toBeInstanceOf(NotFoundError);
+    const code = codeIn(mailer.sent[0]?.message);
+    expect(await engine.checkByExternalId(demo, id, code)).toMatchObject({
+      valid: true,
+      status: 'approved',
+      verification: { to, channel: 'email' },
+    });
+
+    const other = fresh();
+    const otherId = `VE${serial}${'1'.repeat(20)}`;
+    await engine.sendCodeWithId({
+      tenant: demo,
+      channel: 'email',
+      to: other,
+      purpose: 'general',
+      external: { id: otherId, attemptId: `VL${serial}x`, fields: {} },
+    });
+    expect(await engine.endByExternalId(demo, otherId, 'canceled')).toMatchObject({
+      id: otherId,
+      state: 'canceled',
+    });
+    const otherCode = codeIn(mailer.sent[1]?.message);
+    expect(
+      (
+        await engine.checkCodeNamed({
+          tenant: demo,
+          channel: 'email',
+          to: other,
+          purpose: 'general',
+          code: otherCode,
+        })
+      ).valid,
+    ).toBe(false);
+  });
+});

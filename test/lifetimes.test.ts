@@ -154,6 +154,7 @@ describe('stored lifetimes', () => {
       `CTR#ip#${tenant.id}#${keyed(`ip|${tenant.id}|203.0.113.9`)}#`,
       `CTR#dev#${tenant.id}#${keyed(`device|${tenant.id}|device-1`)}#`,
       `CTR#sms#${tenant.id}#`,
+      `IDEM#${tenant.id}#${keyed(`idem|idem-${serial}`)}`,
     ]) {
       expect(
         counters.some((pk) => pk.startsWith(prefix)),
