@@ -13,7 +13,14 @@ beforeAll(async () => {
   dynamo = await startDynamoDbLocal({ sharedDb: false });
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_ENDPOINT: dynamo.endpoint };
   // A user's shell: no region set, nothing the in-process harness sets.
-  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'TABLE_NAME', 'DELIVERY', 'PEPPER', 'TENANTS_FILE']) {
+  for (const name of [
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'TABLE_NAME',
+    'DELIVERY',
+    'PEPPER',
+    'TENANTS_FILE',
+  ]) {
     delete env[name];
   }
   child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {

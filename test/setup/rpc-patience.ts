@@ -11,8 +11,9 @@ type Call = ((...args: unknown[]) => Promise<unknown>) & { asEvent?: unknown };
 const TIMED_OUT = 'Timeout calling "onTaskUpdate"';
 const state = (globalThis as { __vitest_worker__?: { rpc: object } }).__vitest_worker__;
 // (The RPC object answers any property name with a call, so "already patched" is kept aside.)
-const patched: WeakSet<object> = ((globalThis as { __rpcPatience?: WeakSet<object> }).__rpcPatience ??=
-  new WeakSet());
+const holder = globalThis as { __rpcPatience?: WeakSet<object> };
+holder.__rpcPatience ??= new WeakSet();
+const patched = holder.__rpcPatience;
 
 if (state && !patched.has(state.rpc)) {
   const patient = new Proxy(state.rpc, {
