@@ -30,7 +30,8 @@ const send: OperationSpec = {
       required: false,
       description:
         'Makes the send safe to retry: the same key with the same body within a day answers the first ' +
-        'response again and sends nothing; with another body, 409 `idempotency_conflict`.',
+        'response again and sends nothing (429 with `Retry-After` while the first is still delivering; ' +
+        'after a 503 `delivery_failed` the key is free again); with another body, 409 `idempotency_conflict`.',
       schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
     },
     ORIGIN_HEADER,
@@ -55,7 +56,9 @@ const send: OperationSpec = {
     409: { idempotency_conflict: 'the `Idempotency-Key` was used with a different body.' },
     422: { address_suppressed: 'the address bounced or complained (the suppression list); nothing is sent.' },
     429: {
-      rate_limited: 'the address cooldown or window, or the per-IP limit.',
+      rate_limited:
+        'the address cooldown or window, the per-IP limit, or a replayed `Idempotency-Key` whose first ' +
+        'send is still delivering.',
       budget_exhausted: "the tenant's daily SMS budget is spent; retry after the next UTC midnight.",
     },
     503: {
