@@ -1,10 +1,11 @@
 // Infra: the CDK app — one env-agnostic Codegate stack, checked by cdk-nag's AWS Solutions pack at synth.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CodegateStack } from './stack.ts';
+import { CodegateStack, stackNameOf } from './stack.ts';
 
 const app = new App();
-new CodegateStack(app, 'Codegate', {
+// `-c stackName=codegate-staging` deploys another copy beside the first: nothing has a fixed physical name.
+new CodegateStack(app, stackNameOf(app), {
   description: 'Codegate: serverless verification codes (five wire-compatible dialects and a native API)',
 });
 // cdk-nag 3 runs as a synthesis validation plugin: any unacknowledged finding fails `cdk synth`.

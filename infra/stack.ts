@@ -2,27 +2,28 @@
 import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
+  DomainName,
   HttpApi,
   HttpMethod,
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { ROUTES, type Route } from '../lib/routes.ts';
+import { DEFAULT_THROTTLE, ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
 import { Feedback } from './feedback.ts';
+import { DEFAULT_SMS_BUDGET_USD, Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** The SES identity used when no `sesIdentity` context is given; deploys, but cannot send. */
 export const PLACEHOLDER_SES_IDENTITY = 'example.com';
-
-/** Default stage throttling: a ceiling for the whole API; per-tenant limits live in the engine. */
-export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** Turns a route's function name into a construct id: `native-send` → `NativeSend`. */
 const constructId = (route: Route): string =>
@@ -38,6 +39,46 @@ function sesIdentities(scope: Construct): string[] {
     .filter((identity) => identity !== '');
 }
 
+/** The stack name (and construct id) when no `stackName` context is given. */
+export const DEFAULT_STACK_NAME = 'Codegate';
+
+/** `stackName` context: a CloudFormation stack name, so several copies can live in one account. */
+export function stackNameOf(scope: Construct): string {
+  const name = contextString(scope, 'stackName') ?? DEFAULT_STACK_NAME;
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name))
+    throw new Error(
+      `stackName must be a CloudFormation stack name (letters, digits, hyphens), got "${name}"`,
+    );
+  return name;
+}
+
+/** A context value as a string, or undefined when absent or blank. */
+function contextString(scope: Construct, key: string): string | undefined {
+  const raw: unknown = scope.node.tryGetContext(key);
+  if (raw === undefined || raw === null || String(raw).trim() === '') return undefined;
+  return String(raw).trim();
+}
+
+/** `smsMonthlyBudgetUsd` context: a positive number of US dollars (SNS's default limit when absent). */
+function smsBudget(scope: Construct): number {
+  const raw = contextString(scope, 'smsMonthlyBudgetUsd');
+  if (raw === undefined) return DEFAULT_SMS_BUDGET_USD;
+  const budget = Number(raw);
+  if (!Number.isFinite(budget) || budget <= 0)
+    throw new Error(`smsMonthlyBudgetUsd must be a positive number of US dollars, got "${raw}"`);
+  return budget;
+}
+
+/** `domainName` + `certificateArn` context: both or neither. */
+function customDomain(scope: Construct): { domainName: string; certificateArn: string } | undefined {
+  const domainName = contextString(scope, 'domainName');
+  const certificateArn = contextString(scope, 'certificateArn');
+  if (!domainName && !certificateArn) return undefined;
+  if (!domainName || !certificateArn)
+    throw new Error('give domainName and certificateArn together (an ACM certificate in the stack region)');
+  return { domainName, certificateArn };
+}
+
 /**
  * Codegate's stack. Env-agnostic (no lookups), so `cdk synth` works offline with no account; no
  * physical names are hard-coded, so several copies can live in one account.
@@ -46,6 +87,12 @@ export class CodegateStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  /** The pepper secret; constructs added later (infra/feedback.ts) grant their functions from it. */
+  readonly pepper: Secret;
+  /** The SES configuration set every send names; event destinations attach to it. */
+  readonly mailConfiguration: ConfigurationSet;
+  /** Alarm topic, dashboard and facade: add alarms with `monitoring.facade` or `monitoring.notify`. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -57,8 +104,10 @@ export class CodegateStack extends Stack {
       timeToLiveAttribute: TABLE.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
-      // Tenants and live verifications must survive a mistaken `cdk destroy`.
+      // Tenants and live verifications must survive a mistaken `cdk destroy` (RETAIN) and a
+      // mistaken delete of the table itself (deletion protection).
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
       // Lifecycle events are derived from the item changes (infra/feedback.ts, lib/events/).
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
@@ -75,11 +124,14 @@ export class CodegateStack extends Stack {
         'The pepper keys the HMACs of live codes, link tokens, address and device keys stored in the table; an automatic rotation would silently invalidate every outstanding code and reset every rate-limit window. Only the functions can read it; operators rotate it deliberately in a quiet window (docs/deploy.md).',
     });
 
+    this.pepper = pepper;
+
     const mailConfiguration = new ConfigurationSet(this, 'MailConfiguration', {
       reputationMetrics: true,
       // SES's own list too: a bounce or complaint stops mail even before our consumer has run.
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    this.mailConfiguration = mailConfiguration;
     const identities = sesIdentities(this);
     if (identities.includes(PLACEHOLDER_SES_IDENTITY)) {
       Annotations.of(this).addWarningV2(
@@ -93,10 +145,22 @@ export class CodegateStack extends Stack {
       description: 'Codegate: wire-compatible verification-code dialects and the native API',
       createDefaultStage: false,
     });
+    const domain = customDomain(this);
+    const domainName = domain
+      ? new DomainName(this, 'Domain', {
+          domainName: domain.domainName,
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+        })
+      : undefined;
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: API_THROTTLE,
+      // HTTP API stage throttles apply to each route on its own, never to the API as a whole: this is
+      // every route's default ceiling; routes that declare a `throttle` get theirs below.
+      throttle: DEFAULT_THROTTLE,
+      // Per-route CloudWatch metrics (the Route dimension) for the per-route 5xx and latency alarms.
+      detailedMetricsEnabled: true,
+      ...(domainName ? { domainMapping: { domainName } } : {}),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Route key, not path or query: query strings can carry addresses and codes (they never reach the logs).
@@ -117,6 +181,8 @@ export class CodegateStack extends Stack {
     });
 
     const functions = new Map<string, ServiceFunction>();
+    const routeSettings: Record<string, unknown> = {};
+    const cfnStage = stage.node.defaultChild as CfnStage;
     for (const route of ROUTES) {
       const id = constructId(route);
       const service = new ServiceFunction(this, id, {
@@ -149,16 +215,51 @@ export class CodegateStack extends Stack {
         reason:
           'Every Codegate dialect authenticates its callers itself, as the wire-compatible API it mimics does (API key, userDomain/clientId with HMAC signature, or tenant host), and answers failures in its own envelope; a gateway authorizer would reject with a foreign error shape and break wire compatibility.',
       });
+      if (route.throttle) {
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: route.throttle.rateLimit,
+          ThrottlingBurstLimit: route.throttle.burstLimit,
+          DetailedMetricsEnabled: true,
+        };
+        // Route settings name route keys, which must exist before the stage that names them.
+        cfnStage.node.addDependency(cfnRoute);
+      }
       functions.set(route.name, service);
     }
     this.functions = functions;
-    const feedback = new Feedback(this, 'Feedback', { table: this.table, pepper, configurationSet: mailConfiguration });
+    cfnStage.routeSettings = routeSettings;
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      routes: ROUTES,
+      functions,
+      table: this.table,
+      smsMonthlyBudgetUsd: smsBudget(this),
+      alarmEmail: contextString(this, 'alarmEmail'),
+    });
+    // Issue 10's feedback loops (infra/feedback.ts) attach here with one line, using the table, the
+    // pepper, mailConfiguration and monitoring above.
+    const feedback = new Feedback(this, 'Feedback', {
+      table: this.table,
+      pepper,
+      configurationSet: mailConfiguration,
+    });
     new CfnOutput(this, 'EventBusName', {
       value: feedback.bus.eventBusName,
       description: 'Lifecycle events (docs/events.md): put your rules on this bus',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Codegate API' });
+    if (domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: domainName.regionalDomainName,
+        description: `Point ${domain?.domainName} here (CNAME or alias record)`,
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic (subscribe with -c alarmEmail=… or add a subscription)',
+    });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
       description: 'The DynamoDB table (load tenants into it with npm run tenants:load)',

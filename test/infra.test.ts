@@ -9,13 +9,30 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
-import { PROJECT_ROOT } from '../infra/service-function.ts';
-import { API_THROTTLE, CodegateStack, PLACEHOLDER_SES_IDENTITY } from '../infra/stack.ts';
-import { ROUTES, type Route } from '../lib/routes.ts';
+import {
+  APPROVAL_COLLAPSE,
+  CODEGATE_METRICS,
+  DEFAULT_SMS_BUDGET_USD,
+  REFUSAL_ALARMS,
+  SMS_BUDGET_ALARM_SHARE,
+} from '../infra/monitoring.ts';
+import { PROJECT_ROOT, SNS_ANY_ARN } from '../infra/service-function.ts';
+import { CodegateStack, DEFAULT_STACK_NAME, PLACEHOLDER_SES_IDENTITY, stackNameOf } from '../infra/stack.ts';
+import { observeFailure } from '../lib/observe.ts';
+import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { capturedOutput } from './setup/log-guard.ts';
 
 const SLOW = 300_000;
 const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
+/** Every optional context at once, so one synth (bundling included) covers them all, cdk-nag too. */
+const CONTEXT = {
+  sesIdentity: IDENTITIES.join(','),
+  alarmEmail: 'ops@example.com',
+  smsMonthlyBudgetUsd: '250',
+  domainName: 'verify.example.com',
+  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+};
 
 type Json = Record<string, any>;
 interface Statement {
@@ -76,7 +93,7 @@ beforeAll(async () => {
   app = new App({
     outdir,
     context: {
-      sesIdentity: IDENTITIES.join(','),
+      ...CONTEXT,
       'aws:cdk:enable-asset-metadata': true,
       'aws:cdk:enable-path-metadata': true,
     },
@@ -96,8 +113,8 @@ afterAll(() => {
 describe('functions and routes', () => {
   it('has exactly one Lambda function per route and no helper functions', () => {
     // No log-retention or other custom-resource helper exists (log groups are declared directly),
-    // so every AWS::Lambda::Function in the template is a route's function.
-    // Plus the feedback loops' two (infra/feedback.ts, tested in test/infra-feedback.test.ts).
+    // so every AWS::Lambda::Function in the template is a route's function or one of the feedback
+    // loops' two (infra/feedback.ts, tested in test/infra-feedback.test.ts).
     template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + Object.keys(FEEDBACK_GRANTS).length);
     expect(stack.functions.size).toBe(ROUTES.length);
     expect(new Set(ROUTES.map((route) => route.name)).size).toBe(ROUTES.length);
@@ -140,16 +157,17 @@ describe('functions and routes', () => {
     );
   });
 
-  it('is an HTTP API whose $default stage auto-deploys, throttles and writes access logs', () => {
+  it('is an HTTP API whose $default stage auto-deploys, throttles every route and writes access logs', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties.StageName).toBe('$default');
     expect(stage?.Properties.AutoDeploy).toBe(true);
-    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: API_THROTTLE.rateLimit,
-      ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      DetailedMetricsEnabled: true,
     });
     const { DestinationArn, Format } = stage?.Properties.AccessLogSettings ?? {};
     expect(DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
@@ -157,6 +175,39 @@ describe('functions and routes', () => {
     // Query strings and raw paths can carry addresses; only the route key is logged.
     expect(Format).toContain('$context.requestId');
     expect(Format).not.toMatch(/\$context\.(path|querystring)|\$request/);
+  });
+
+  it('throttles each send route and the captcha route below the default, as the route table declares', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings: Record<string, Json> = stage?.Properties.RouteSettings ?? {};
+    const expected = Object.fromEntries(
+      ROUTES.filter((route) => route.throttle).map((route) => [
+        `${route.method} ${route.path}`,
+        {
+          ThrottlingRateLimit: route.throttle?.rateLimit,
+          ThrottlingBurstLimit: route.throttle?.burstLimit,
+          DetailedMetricsEnabled: true,
+        },
+      ]),
+    );
+    expect(settings).toEqual(expected);
+    const sends = ROUTES.filter((route) => route.access.mail || route.access.sms);
+    expect(sends.length).toBeGreaterThan(0);
+    for (const route of sends) {
+      const throttle = settings[`${route.method} ${route.path}`];
+      expect(throttle?.ThrottlingRateLimit, route.name).toBeLessThanOrEqual(SEND_THROTTLE.rateLimit);
+      expect(throttle?.ThrottlingRateLimit).toBeLessThan(DEFAULT_THROTTLE.rateLimit);
+    }
+    expect(settings['GET /api/v2/sdk/captcha']).toMatchObject({
+      ThrottlingRateLimit: CAPTCHA_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: CAPTCHA_THROTTLE.burstLimit,
+    });
+    // Route settings may only name routes that exist when the stage is deployed.
+    const routeIds = Object.entries(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => route.Properties.RouteKey in settings)
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(Object.keys(settings).length);
+    for (const id of routeIds) expect(stage?.DependsOn).toContain(id);
   });
 
   it('outputs the API URL and the table name', () => {
@@ -168,13 +219,14 @@ describe('functions and routes', () => {
 });
 
 describe('the table', () => {
-  it('is on-demand, keyed from TABLE, with TTL, PITR, AWS-managed encryption and retained', () => {
+  it('is on-demand, keyed from TABLE, with TTL, PITR, AWS-managed encryption, retained and deletion-protected', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.UpdateReplacePolicy).toBe('Retain');
     const p = table?.Properties;
     expect(p.TableName).toBeUndefined();
+    expect(p.DeletionProtectionEnabled).toBe(true);
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
     expect(p.KeySchema).toEqual([
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
@@ -225,21 +277,20 @@ describe('least privilege', () => {
   it.each(ROUTES)('$method $path may do exactly what its route declares', (route) => {
     const statements = statementsOf(route);
     for (const statement of statements) {
-      expect(statement.Effect).toBe('Allow');
+      // The only Deny is the one that keeps sns:Publish off topics (checked below).
+      expect(statement.Effect === 'Allow' || actionsOf(statement).join() === 'sns:Publish').toBe(true);
       for (const action of actionsOf(statement)) expect(action).not.toContain('*');
     }
+    const allowed = statements.filter((s) => s.Effect === 'Allow');
     const byService = (prefix: string) =>
-      statements.filter((s) => actionsOf(s).some((action) => action.startsWith(prefix)));
+      allowed.filter((s) => actionsOf(s).some((action) => action.startsWith(prefix)));
 
     const dynamo = byService('dynamodb:');
     expect(dynamo.flatMap(actionsOf).sort()).toEqual([...route.access.table].sort());
     for (const statement of dynamo) expect(resourcesOf(statement)).toEqual([tableArn()]);
 
     const secrets = byService('secretsmanager:');
-    expect(secrets.flatMap(actionsOf).sort()).toEqual([
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
-    ]);
+    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
     for (const statement of secrets) expect(resourcesOf(statement)).toEqual([{ Ref: pepperId() }]);
 
     const logs = byService('logs:');
@@ -250,7 +301,7 @@ describe('least privilege', () => {
 
     const mail = byService('ses:');
     if (route.access.mail) {
-      expect(mail.flatMap(actionsOf).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(mail.flatMap(actionsOf)).toEqual(['ses:SendEmail']);
       const granted = JSON.stringify(mail.flatMap(resourcesOf));
       for (const identity of IDENTITIES) expect(granted).toContain(`:identity/${identity}`);
       expect(granted).toContain(':configuration-set/');
@@ -261,22 +312,56 @@ describe('least privilege', () => {
     }
 
     const sms = byService('sns:');
+    const denied = statements.filter((s) => s.Effect === 'Deny');
     if (route.access.sms) {
       expect(sms.flatMap(actionsOf)).toEqual(['sns:Publish']);
+      expect(denied).toEqual([{ Effect: 'Deny', Action: 'sns:Publish', Resource: SNS_ANY_ARN }]);
     } else {
       expect(sms).toEqual([]);
+      expect(denied).toEqual([]);
     }
 
     const known = ['dynamodb:', 'secretsmanager:', 'logs:', 'ses:', 'sns:'];
-    const other = statements.flatMap(actionsOf).filter((a) => !known.some((prefix) => a.startsWith(prefix)));
+    const other = allowed.flatMap(actionsOf).filter((a) => !known.some((prefix) => a.startsWith(prefix)));
     expect(other).toEqual([]);
   });
 
-  it('grants no table-wide read or delete that no route declares', () => {
-    const declared = new Set(ROUTES.flatMap((route) => route.access.table));
-    const granted = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf),
+  it('allows sns:Publish to phone numbers only: every Allow on "*" comes with a Deny on every SNS ARN', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const withPublish = policies.filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).some((s) =>
+        actionsOf(s).includes('sns:Publish'),
+      ),
     );
+    expect(withPublish).toHaveLength(ROUTES.filter((route) => route.access.sms).length);
+    for (const policy of withPublish) {
+      const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+      const publish = statements.filter((s) => actionsOf(s).includes('sns:Publish'));
+      // Allowed only on "*" (SMS has no ARN), never on a topic or endpoint ARN …
+      for (const allow of publish.filter((s) => s.Effect === 'Allow'))
+        expect(resourcesOf(allow)).toEqual(['*']);
+      // … and an explicit Deny (which beats any Allow) on every SNS ARN in any region and account.
+      expect(publish.filter((s) => s.Effect === 'Deny').flatMap(resourcesOf)).toEqual(['arn:aws:sns:*:*:*']);
+    }
+  });
+
+  it('grants no table-wide read or delete that no route or feedback function declares', () => {
+    const declared = new Set<string>([
+      ...ROUTES.flatMap((route) => route.access.table),
+      ...Object.values(FEEDBACK_GRANTS).flat(),
+    ]);
+    // The lifecycle-events pipe reads the table's stream (infra/feedback.ts): stream actions only.
+    const streamRead = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const onStream = (statement: Statement) => JSON.stringify(statement.Resource).includes('"StreamArn"');
+    for (const statement of statements.filter(onStream))
+      for (const action of actionsOf(statement)) expect(streamRead).toContain(action);
+    const granted = statements
+      .filter((statement) => !onStream(statement))
+      .flatMap(actionsOf)
+      .filter((action) => action !== 'dynamodb:ListStreams');
     for (const action of granted.filter((a) => a.startsWith('dynamodb:')))
       expect(declared.has(action as never)).toBe(true);
     for (const action of ['dynamodb:*', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem']) {
@@ -372,7 +457,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     const acknowledge = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
     let raised: Set<string>;
     try {
-      const bare = new App({ context: { sesIdentity: IDENTITIES.join(','), 'aws:cdk:bundling-stacks': [] } });
+      const bare = new App({ context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
       new CodegateStack(bare, 'Codegate');
       const report = new AwsSolutionsChecks().validateScope(bare);
       raised = new Set(
@@ -392,10 +477,202 @@ describe('cdk-nag (AwsSolutions)', () => {
   });
 });
 
-describe('context', () => {
+describe('alarms and the dashboard', () => {
+  const alarms = () =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Json);
+  const alarmNamed = (pattern: RegExp) => {
+    const found = alarms().filter((alarm) => pattern.test(String(alarm.AlarmName)));
+    expect(found, String(pattern)).not.toHaveLength(0);
+    return found;
+  };
+  /** The metrics an alarm reads, each with its statistic (the library always writes `Metrics`). */
+  const metricsOf = (alarm: Json): Json[] =>
+    alarm.MetricName
+      ? [{ ...alarm, Stat: alarm.ExtendedStatistic ?? alarm.Statistic }]
+      : (alarm.Metrics ?? []).flatMap((m: Json) =>
+          m.MetricStat ? [{ ...m.MetricStat.Metric, Stat: m.MetricStat.Stat }] : [],
+        );
+  /** The one metric of a single-metric alarm. */
+  const metricOf = (alarm: Json | undefined): Json => {
+    const metrics = metricsOf(alarm ?? {});
+    expect(metrics).toHaveLength(1);
+    return metrics[0] ?? {};
+  };
+  const topicId = () => Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+  it('has one alarm topic, SSL-only, that every alarm notifies, and one email subscription from alarmEmail', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: CONTEXT.alarmEmail,
+      TopicArn: { Ref: topicId() },
+    });
+    expect(alarms().length).toBeGreaterThan(ROUTES.length * 4);
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions, String(alarm.AlarmName)).toEqual([{ Ref: topicId() }]);
+      expect(String(alarm.AlarmName).startsWith(`${stack.stackName}-`)).toBe(true);
+    }
+  });
+
+  it('has exactly one dashboard, named after the stack', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboard?.Properties.DashboardName).toBe(stack.stackName);
+  });
+
+  it.each(ROUTES)(
+    '$name: errors and throttles of its function; 5xx and p99 latency of its route',
+    (route) => {
+      for (const kind of ['Fault', 'Throttled']) {
+        const [alarm] = alarmNamed(new RegExp(`-${route.name}-${kind}-Count-`));
+        expect(metricsOf(alarm ?? {}).some((m) => m.Namespace === 'AWS/Lambda')).toBe(true);
+      }
+      for (const [kind, metricName] of [
+        ['5xx', '5xx'],
+        ['p99', 'Latency'],
+      ]) {
+        const metric = metricOf(alarmNamed(new RegExp(`-${route.name}-${kind}-`))[0]);
+        expect(metric).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: metricName });
+        expect(metric.Dimensions).toEqual(
+          expect.arrayContaining([{ Name: 'Route', Value: `${route.method} ${route.path}` }]),
+        );
+        expect(metric.Stat).toBe(kind === 'p99' ? 'p99' : 'Sum');
+      }
+    },
+  );
+
+  it('alarms on DynamoDB read and write throttles and system errors of the table', () => {
+    for (const pattern of [/-Read-Throttled-Events-/, /-Write-Throttled-Events-/, /-SystemError-Count-/]) {
+      const [alarm] = alarmNamed(pattern);
+      expect(JSON.stringify(alarm)).toContain('AWS/DynamoDB');
+    }
+  });
+
+  it('alarms on SES bounce and complaint rates well below the 5% / 0.1% review thresholds', () => {
+    const [bounce] = alarmNamed(/-ses-bounce-rate-/);
+    const [complaint] = alarmNamed(/-ses-complaint-rate-/);
+    expect(metricOf(bounce)).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate' });
+    expect(metricOf(complaint)).toMatchObject({
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+    });
+    expect(bounce?.Threshold).toBeLessThanOrEqual(0.05 / 2);
+    expect(complaint?.Threshold).toBeLessThanOrEqual(0.001 / 2);
+  });
+
+  it('alarms on SMS spend against the smsMonthlyBudgetUsd context and on SMS delivery failures', () => {
+    const [spend] = alarmNamed(/-sms-spend-/);
+    expect(metricOf(spend)).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'SMSMonthToDateSpentUSD' });
+    expect(spend?.Threshold).toBe(Number(CONTEXT.smsMonthlyBudgetUsd) * SMS_BUDGET_ALARM_SHARE);
+    const [failures] = alarmNamed(/-sms-failure-rate-/);
+    const names = metricsOf(failures ?? {}).map((m) => m.MetricName);
+    expect(names.sort()).toEqual(['NumberOfNotificationsDelivered', 'NumberOfNotificationsFailed']);
+  });
+
+  it("alarms on Codegate's own metrics: delivery failures, busy answers, refusals by reason, SMS approval collapse", () => {
+    for (const channel of ['email', 'sms']) {
+      const metric = metricOf(alarmNamed(new RegExp(`-delivery-failed-${channel}-`))[0]);
+      expect(metric).toMatchObject({ Namespace: CODEGATE_METRICS.namespace, MetricName: 'DeliveryFailed' });
+      expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'channel', Value: channel }]));
+    }
+    expect(metricOf(alarmNamed(/-busy-/)[0])).toMatchObject({ MetricName: 'Busy' });
+    for (const reason of Object.keys(REFUSAL_ALARMS)) {
+      const metric = metricOf(alarmNamed(new RegExp(`-refused-${reason.replaceAll('_', '-')}-`))[0]);
+      expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'reason', Value: reason }]));
+    }
+    // Metric math: approvals per send, only once enough SMS went out; a collapse is SMS pumping.
+    const [collapse] = alarmNamed(/-sms-approval-collapse-/);
+    expect(collapse?.ComparisonOperator).toBe('LessThanThreshold');
+    expect(collapse?.Threshold).toBe(APPROVAL_COLLAPSE.floor);
+    const expression = ((collapse?.Metrics ?? []) as Json[]).find((m) => m.Expression)?.Expression;
+    expect(expression).toMatch(/approved \/ sent/);
+    const names = metricsOf(collapse ?? {}).map((m) => m.MetricName);
+    expect(names.sort()).toEqual(['CodeApproved', 'CodeSent']);
+  });
+
+  it('watches the EMF metrics under the namespace and dimensions lib/observe.ts really publishes', () => {
+    const from = capturedOutput().length;
+    observeFailure('busy');
+    observeFailure('rate_limited');
+    const docs = capturedOutput()
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map((line) => JSON.parse(line));
+    expect(docs).toHaveLength(2);
+    for (const doc of docs) {
+      expect(doc._aws.CloudWatchMetrics[0].Namespace).toBe(CODEGATE_METRICS.namespace);
+      expect(doc.service).toBe(CODEGATE_METRICS.service);
+    }
+    const busy = metricOf(alarmNamed(/-busy-/)[0]);
+    expect(busy.Dimensions).toEqual([{ Name: 'service', Value: CODEGATE_METRICS.service }]);
+    expect(docs[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
+    expect(docs[1]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'reason']]);
+  });
+});
+
+describe('deploy context', () => {
+  let bare: CodegateStack;
+  const bareTemplate = () => Template.fromStack(bare);
+  beforeAll(() => {
+    bare = new CodegateStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Codegate');
+  });
+
+  it('maps the API to domainName with certificateArn, and outputs the target for DNS', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: CONTEXT.domainName,
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: CONTEXT.certificateArn })],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { Stage: Match.anyValue() });
+    template.hasOutput('CustomDomainTarget', {});
+    expect(bareTemplate().findResources('AWS::ApiGatewayV2::DomainName')).toEqual({});
+    expect(
+      () =>
+        new CodegateStack(
+          new App({ context: { domainName: 'x.example.com', 'aws:cdk:bundling-stacks': [] } }),
+          'Codegate',
+        ),
+    ).toThrow(/domainName and certificateArn together/);
+  });
+
+  it('subscribes no address without alarmEmail, and budgets SMS at the SNS default without smsMonthlyBudgetUsd', () => {
+    bareTemplate().resourceCountIs('AWS::SNS::Subscription', 0);
+    bareTemplate().resourceCountIs('AWS::SNS::Topic', 1);
+    const spend = Object.values(bareTemplate().findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
+      String(alarm.Properties.AlarmName).includes('-sms-spend-'),
+    );
+    expect(spend?.Properties.Threshold).toBe(DEFAULT_SMS_BUDGET_USD * SMS_BUDGET_ALARM_SHARE);
+    expect(
+      () =>
+        new CodegateStack(
+          new App({ context: { smsMonthlyBudgetUsd: 'lots', 'aws:cdk:bundling-stacks': [] } }),
+          'Codegate',
+        ),
+    ).toThrow(/smsMonthlyBudgetUsd/);
+  });
+
+  it('names the stack from the stackName context (Codegate by default) and refuses invalid names', () => {
+    expect(stackNameOf(new App())).toBe(DEFAULT_STACK_NAME);
+    expect(stackNameOf(new App({ context: { stackName: 'codegate-eu' } }))).toBe('codegate-eu');
+    expect(() => stackNameOf(new App({ context: { stackName: 'no spaces' } }))).toThrow(/stackName/);
+    const copy = new CodegateStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'codegate-eu');
+    const names = Object.values(Template.fromStack(copy).findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => String(alarm.Properties.AlarmName),
+    );
+    // Alarm and dashboard names are the only physical names, and they carry the stack name.
+    expect(names.every((name) => name.startsWith('codegate-eu-'))).toBe(true);
+  });
+
   it('falls back to the placeholder SES identity with a visible warning', () => {
-    const bare = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const placeholder = new CodegateStack(bare, 'Codegate');
+    const placeholder = bare;
     const warnings = Annotations.fromStack(placeholder).findWarning(
       '*',
       Match.stringLikeRegexp('sesIdentity'),
@@ -409,12 +686,13 @@ describe('context', () => {
 
 describe('cdk CLI', () => {
   it(
-    '`npx cdk synth` succeeds offline with no AWS account',
+    '`npx cdk synth -c stackName=…` succeeds offline with no AWS account and names the stack',
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'codegate-cli-'));
       try {
         const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-          const child = spawn('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], {
+          const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stackName=codegate-staging'];
+          const child = spawn('npx', [...args, '--output', out], {
             cwd: PROJECT_ROOT,
             env: {
               // No AWS credentials or profile: synth must not need an account.
@@ -435,12 +713,13 @@ describe('cdk CLI', () => {
         });
         expect(code, output).toBe(0);
         const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
-        expect(templates).toEqual(['Codegate.template.json']);
-        const synthesized = JSON.parse(readFileSync(join(out, 'Codegate.template.json'), 'utf8'));
+        // -c stackName names the stack (and its template): a second copy beside `Codegate`.
+        expect(templates).toEqual(['codegate-staging.template.json']);
+        const synthesized = JSON.parse(readFileSync(join(out, 'codegate-staging.template.json'), 'utf8'));
         const functions = Object.values(synthesized.Resources as Record<string, Json>).filter(
           (r) => r.Type === 'AWS::Lambda::Function',
         );
-        expect(functions).toHaveLength(ROUTES.length);
+        expect(functions).toHaveLength(ROUTES.length + Object.keys(FEEDBACK_GRANTS).length);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
