@@ -342,6 +342,10 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
   'native-send': () => {
     const to = shared('native-send');
     const replay = { ...nativeSend(to), headers: { ...API_KEY, 'idempotency-key': `grants-${seq}` } };
+    const retried = {
+      ...nativeSend(shared('native-retry')),
+      headers: { ...API_KEY, 'idempotency-key': `grants-retry-${seq}` },
+    };
     return [
       { outcome: 'success', request: () => replay, expect: { status: 201 } },
       { outcome: 'success', request: () => replay, expect: { status: 201 } },
@@ -360,6 +364,16 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         },
         expect: { status: 503 },
       },
+      // A failed delivery withdraws the idempotency record (DeleteItem): the retry sends a new code.
+      {
+        outcome: 'failure',
+        request: (ctx) => {
+          ctx.failNextDelivery();
+          return retried;
+        },
+        expect: { status: 503 },
+      },
+      { outcome: 'success', request: () => retried, expect: { status: 201 } },
     ];
   },
   'native-check': () => {
