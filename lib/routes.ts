@@ -77,7 +77,8 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v1/verifications',
     name: 'native-send',
-    access: { table: SEND_ONCE, mail: true, sms: true },
+    // DeleteItem: a failed delivery withdraws the idempotency record with the code (lib/store/idempotency.ts).
+    access: { table: [...SEND_ONCE, 'dynamodb:DeleteItem'], mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
   { method: 'POST', path: '/v1/verifications/check', name: 'native-check', access: { table: CHECK } },
