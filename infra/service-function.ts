@@ -17,7 +17,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Every SNS resource ARN (topics, platform applications and endpoints) in any region and account. */
 export const SNS_ANY_ARN = 'arn:aws:sns:*:*:*';
 
-/** The Node.js runtime every function runs on (SPEC §2). */
+/** The Node.js runtime every function runs on (what the suites run against). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 
 /**
@@ -109,11 +109,11 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    // Node.js 22 is what SPEC §2 fixes and what the suites run against; cdk-nag wants the newest family.
+    // Node.js 22 is the runtime the code and the suites target; cdk-nag wants the newest family.
     Validations.of(this.function.node.defaultChild ?? this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'SPEC §2 pins the Node.js 22 runtime (the version the code and tests target); moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
+        'The functions are pinned to the Node.js 22 runtime (the version the code and tests target); moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
     });
   }
 

@@ -1,4 +1,4 @@
-// Address normalization (SPEC §3): emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js (mobile metadata).
+// Address normalization: emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js (mobile metadata).
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import * as z from 'zod';
 

@@ -1,4 +1,4 @@
-// Masking for logs and API responses: no full address ever leaves through either (SPEC §7).
+// Masking for logs and API responses: no full address ever leaves through either.
 
 /** `alice@example.com` → `a***@example.com`. */
 export function maskEmail(email: string): string {

@@ -1,4 +1,4 @@
-// Message templates per purpose and locale (SPEC §3), with tenant overrides as data.
+// Message templates per purpose and locale, with tenant overrides as data.
 import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
 
 /** What the code is for, as the message says it. */

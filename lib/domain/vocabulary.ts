@@ -1,4 +1,4 @@
-// Shared vocabulary (below the engine, store, delivery and tenants): channels, purposes and locales (SPEC §3).
+// Shared vocabulary (below the engine, store, delivery and tenants): channels, purposes and locales.
 
 /** Every purpose the native check API understands; the index is part of verification ids, so only append. */
 export const PURPOSES = [

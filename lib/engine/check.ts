@@ -1,4 +1,4 @@
-// Use case: checking a code (SPEC §3) — one conditional write decides, so a code verifies once and at most
+// Use case: checking a code — one conditional write decides, so a code verifies once and at most
 // maxAttempts guesses are evaluated.
 import { safeEqual } from '../crypto.ts';
 import { DomainError } from '../domain/errors.ts';

@@ -1,4 +1,4 @@
-// Use case: the one verification engine behind every front door (SPEC §3). Dialects build commands; the
+// Use case: the one verification engine behind every front door. Dialects build commands; the
 // engine applies the rules and talks to its ports. Each use case lives beside this file.
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { Tenant } from '../tenants/schema.ts';

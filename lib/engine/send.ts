@@ -1,4 +1,4 @@
-// Use case: issuing a code (SPEC §3) — admission under every limit in one conditional write, then delivery.
+// Use case: issuing a code — admission under every limit in one conditional write, then delivery.
 import { keyedHash, randomCode, randomHex, randomToken } from '../crypto.ts';
 import { renderTemplate } from '../delivery/templates.ts';
 import type { OutgoingMessage, SenderSettings } from '../delivery/types.ts';

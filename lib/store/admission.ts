@@ -158,7 +158,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
         await new Promise((resolve) => setTimeout(resolve, randomInt(10, 60 * (attempt + 1))));
         continue;
       }
-      // Still contended after the retries: answer "too frequent, retry in a second", never a 5xx (SPEC §3).
+      // Still contended after the retries: answer "too frequent, retry in a second", never a 5xx.
       if (refused === 'retry') throw new RateLimitedError('address', 1);
       if ('replayed' in refused) return refused;
       throw refused;

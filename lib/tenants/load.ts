@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { type TenantsFile, tenantsFileSchema } from './schema.ts';
 
-/** The demo tenants of SPEC §4, served by `npm start` with no configuration. */
+/** The demo tenants (`config/tenants.demo.json`, listed in the README), served by `npm start` with no configuration. */
 export const DEMO_TENANTS_FILE = fileURLToPath(new URL('../../config/tenants.demo.json', import.meta.url));
 
 /** Parses tenants from JSON text; throws an Error listing every problem. */

@@ -10,7 +10,7 @@ import { sha256Hex } from '../crypto.ts';
 import { dynamoFault } from '../store/client.ts';
 import { type Tenant, tenantSchema } from './schema.ts';
 
-/** The ways a dialect names its tenant (SPEC §4). */
+/** The ways a dialect names its tenant. */
 export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey' | 'twilioAccount';
 
 /** The key of a tenant's config item (kind `id`) or of one of its alias items. */
@@ -39,7 +39,7 @@ interface CacheEntry<T> {
 export type TenantAdmission = (tenant: Tenant) => void;
 
 /**
- * Looks tenants up by alias. A warm container answers from memory for `ttlMs` (SPEC §4: about a
+ * Looks tenants up by alias. A warm container answers from memory for `ttlMs` (about a
  * minute), unknown aliases included, so a removed or disabled tenant stops answering within that time.
  */
 export class TenantRegistry {

@@ -78,7 +78,7 @@ export const enterpriseSmsSchema = z.strictObject({
 
 export type EnterpriseSms = z.infer<typeof enterpriseSmsSchema>;
 
-/** One tenant (app). Defaults are the service's defaults from SPEC §3. */
+/** One tenant (app). Defaults are the service's defaults (docs/architecture.md). */
 export const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
   appName: z.string().min(1),

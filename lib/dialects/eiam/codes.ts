@@ -78,7 +78,7 @@ export function isEiamCode(code: unknown): code is EiamCode {
   return typeof code === 'string' && Object.hasOwn(ERRORS, code);
 }
 
-/** Email `type` → purpose (SPEC §6.3). */
+/** Email `type` → purpose (docs/dialects/eiam.md). */
 export const EMAIL_TYPES: ReadonlyMap<string, Purpose> = new Map([
   ['LOGIN_EMS', 'login'],
   ['REGISTER_EMS', 'register'],
@@ -89,7 +89,7 @@ export const EMAIL_TYPES: ReadonlyMap<string, Purpose> = new Map([
   ['UPDATE_EMAIL_EMS', 'update_contact'],
 ]);
 
-/** SMS `type` → purpose (SPEC §6.3). */
+/** SMS `type` → purpose (docs/dialects/eiam.md). */
 export const SMS_TYPES: ReadonlyMap<string, Purpose> = new Map([
   ['LOGIN_SMS', 'login'],
   ['REGISTER_SMS', 'register'],

@@ -33,7 +33,7 @@ export type FresnsCode = keyof typeof MESSAGES;
 /** The templateIds Fresns defines (`verifycode1`…`verifycode8`). */
 export const TEMPLATE_IDS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
-/** templateId → purpose (SPEC §6.2); a code verifies only for its template's purpose. */
+/** templateId → purpose (docs/dialects/fresns.md); a code verifies only for its template's purpose. */
 export const TEMPLATE_PURPOSES: Record<number, Purpose> = {
   1: 'general',
   2: 'register',

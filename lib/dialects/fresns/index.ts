@@ -106,7 +106,7 @@ function callingCodeOf(value: unknown): string {
 }
 
 /**
- * Validates the body (SPEC §6.2, Fresns v2 rules) field by field in the documented order — `type`,
+ * Validates the body (Fresns v2 rules; docs/dialects/fresns.md) field by field in the documented order — `type`,
  * `useType`, `templateId`, `account`, `countryCode` — and throws the first failure: 30001 missing,
  * 30000 mistyped or out of its enum, 34101 / 34102 / 34103 for a malformed email, phone or calling
  * code. For useType 4 `account` and `countryCode` are ignored entirely, as the seed says.

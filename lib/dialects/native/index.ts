@@ -1,4 +1,4 @@
-// Native dialect (SPEC §5): bearer-key JSON API for sending and checking codes, errors as {error:{code,message}}.
+// Native dialect (docs/dialects/native.md): bearer-key JSON API for sending and checking codes, errors as {error:{code,message}}.
 import * as z from 'zod';
 import { sha256Hex } from '../../crypto.ts';
 import { DomainError, type DomainErrorKind, InputError } from '../../domain/errors.ts';
