@@ -3,6 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyedHash } from '../lib/crypto.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
+import { cnNumbers, PATH as SEED_002_PATH, signed } from './helpers/acceleronix-sms.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { scanAll } from './helpers/table.ts';
 
@@ -110,5 +111,63 @@ describe('under concurrency', () => {
     );
     expect(counter.Item?.c).toBe(1000);
     db.destroy();
+  });
+});
+
+// Bursts: a burst's losers are refused by the limit they lost to, never answered "busy" (SPEC §3: no 5xx for
+// contention). Generous timeouts, no timing assertions: these run on a loaded 2-core machine.
+describe('bursts get no 5xx', () => {
+  it('200 concurrent native sends to one address: one accepted, one message, every other answer rate_limited', {
+    timeout: 180_000,
+  }, async () => {
+    const to = 'native-burst@example.com';
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        service.request('POST', '/v1/verifications', {
+          headers: { ...AUTH, 'x-forwarded-for': `198.18.${i >> 8}.${i & 255}` },
+          json: { channel: 'email', to, purpose: 'login' },
+        }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    const refused = responses.filter((response) => response.status === 429);
+    expect(refused).toHaveLength(199);
+    expect(refused.every((response) => response.body.error.code === 'rate_limited')).toBe(true);
+    expect(service.messages(to)).toHaveLength(1);
+  });
+
+  it('200 concurrent checks of one right code: one approval, no 5xx, every other answer already_used', {
+    timeout: 180_000,
+  }, async () => {
+    const to = 'check-burst@example.com';
+    expect((await sendEmail(to, '198.51.100.202')).body.code).toBe(200);
+    const code = service.lastCode(to);
+    const responses = await Promise.all(Array.from({ length: 200 }, () => check(to, code)));
+    expect(responses.filter((response) => response.status >= 500)).toEqual([]);
+    expect(responses.filter((response) => response.body.valid === true)).toHaveLength(1);
+    expect(responses.filter((response) => response.body.status === 'already_used')).toHaveLength(199);
+  });
+
+  it('100 concurrent replays of one signed seed-002 request: one SMS, every other answer a refusal code', {
+    timeout: 180_000,
+  }, async () => {
+    const phone = cnNumbers('1391')();
+    const request = signed({ phone });
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        service.request('POST', SEED_002_PATH, {
+          query: request,
+          headers: { 'x-forwarded-for': '10.77.0.1' },
+        }),
+      ),
+    );
+    expect(responses.filter((response) => response.status >= 500)).toEqual([]);
+    const codes = responses.map((response) => response.body.code);
+    expect(codes.filter((value) => value === 200)).toHaveLength(1);
+    // 5032: the nonce was already used; 5058: the number's cooldown. Never 50000 ("busy").
+    expect(codes.filter((value) => value !== 200 && value !== 5032 && value !== 5058)).toEqual([]);
+    expect(service.messages(`+86${phone}`)).toHaveLength(1);
   });
 });

@@ -36,6 +36,14 @@ import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.t
 import { replayPut } from './spend.ts';
 import { suppressionCheck } from './suppressions.ts';
 
+/**
+ * How long a send keeps retrying a transaction cancelled only by a conflict on a shared counter, from its
+ * first attempt: well inside the function's 10 s timeout, even with one slow last attempt after it.
+ */
+export const RETRY_BUDGET_MS = 2_000;
+/** The longest pause between two such retries (jittered, growing from 20 ms). */
+const RETRY_MAX_WAIT_MS = 250;
+
 export type { IdempotentReplay } from './idempotency.ts';
 export type { CounterSpec } from './limits.ts';
 
@@ -137,6 +145,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('suppression');
   }
 
+  const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
       await write(table, items);
@@ -153,13 +162,18 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
       }
       if (suppressedIn(reasons, scopes)) throw new AddressSuppressedError();
       const refused = refusal(input, reasons, scopes);
-      if (refused === 'retry' && attempt < 5) {
-        // Only shared counters conflicted: the whole transaction was cancelled, so a retry is safe.
-        await new Promise((resolve) => setTimeout(resolve, randomInt(10, 60 * (attempt + 1))));
-        continue;
+      if (refused === 'retry') {
+        // Only shared counters (per-IP, per-device, budget) conflicted: the whole transaction was
+        // cancelled, so a retry is safe. Retries stop at a time budget, not a count: a burst makes each
+        // retry slower, and a fixed count of them let contended requests run into the client timeout.
+        const wait = randomInt(5, Math.min(RETRY_MAX_WAIT_MS, 20 * 2 ** attempt) + 6);
+        if (performance.now() - started + wait < RETRY_BUDGET_MS) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
+        // Still contended: answer "too frequent, retry in a second", never a 5xx.
+        throw new RateLimitedError('address', 1);
       }
-      // Still contended after the retries: answer "too frequent, retry in a second", never a 5xx.
-      if (refused === 'retry') throw new RateLimitedError('address', 1);
       if ('replayed' in refused) return refused;
       throw refused;
     }

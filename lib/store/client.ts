@@ -11,6 +11,9 @@ import { DATABASE_CLIENT } from '../aws-clients.ts';
 import { BusyError } from '../domain/errors.ts';
 import { createTableInput, TABLE } from './table.ts';
 
+/** Concurrent connections to a local DynamoDB: more than the local runtime's bursts (tests send 200 at once). */
+const LOCAL_MAX_SOCKETS = 1_000;
+
 /** Builds a document client; `endpoint` points at DynamoDB Local or any other DynamoDB. */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient(
@@ -18,7 +21,16 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
       ? {
           // DynamoDB Local (a JVM on a small machine) is slower than DynamoDB: allow it more per attempt.
           maxAttempts: DATABASE_CLIENT.maxAttempts,
-          requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+          requestHandler: {
+            connectionTimeout: 2_000,
+            requestTimeout: 10_000,
+            throwOnRequestTimeout: true,
+            // Locally every handler shares this one client (on Lambda a container serves one request at a
+            // time). The SDK's default agent holds 50 sockets; a burst of 200 requests queued for them,
+            // and a request still waiting for a socket when `connectionTimeout` passed failed as a
+            // TimeoutError ("busy"), then retried into the same queue. One socket per concurrent request.
+            httpAgent: { keepAlive: true, maxSockets: LOCAL_MAX_SOCKETS },
+          },
           endpoint,
           region: process.env.AWS_REGION ?? 'local',
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
