@@ -194,6 +194,20 @@ describe('docs stand alone', () => {
   });
 });
 
+describe('the summaries name every dialect', () => {
+  it("package.json's description and the README's opening name each folder of lib/dialects", () => {
+    const dialects = readdirSync(join(ROOT, 'lib/dialects')).filter((name) => name !== 'native');
+    expect(dialects.length).toBeGreaterThanOrEqual(5);
+    const description = String(JSON.parse(read('package.json')).description).toLowerCase();
+    const opening = read('README.md').split('## Quick start')[0]?.toLowerCase() ?? '';
+    for (const dialect of dialects) {
+      expect(description, dialect).toContain(dialect);
+      expect(opening, dialect).toContain(dialect);
+    }
+    expect(description).toContain('native api');
+  });
+});
+
 describe('the checks themselves', () => {
   it('catch the references they are for, and pass ordinary text', () => {
     expect(outsideReferences('see SPEC §4')).toHaveLength(2);
