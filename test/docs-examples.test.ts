@@ -247,6 +247,8 @@ beforeAll(async () => {
   ]) {
     delete env[name];
   }
+  // Nor what an outer `npm test` passes down (`npm_config_loglevel=silent` would hide npm's banner).
+  for (const name of Object.keys(env)) if (name.startsWith('npm_')) delete env[name];
   child = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
