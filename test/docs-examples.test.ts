@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PortInUseError } from '../infra/local/server.ts';
 import { parseTenants } from '../lib/tenants/load.ts';
 
 const run = promisify(execFile);
@@ -343,6 +344,12 @@ describe('README', () => {
     expect(printed.startsWith(expected), `${printed}\n≠\n${expected}`).toBe(true);
     // No notice about Node versions, no stack trace: a quiet start.
     expect(stderr).toBe('');
+  });
+
+  it('the port message it quotes is the one a taken port gives', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const quoted = /a port in use stops the start with\s+`([^`]+)`/.exec(readme)?.[1];
+    expect(quoted).toBe(new PortInUseError(3000).message);
   });
 
   it('the walkthrough prints what it shows, and the console prints the outbox line it quotes', async () => {
