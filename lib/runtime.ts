@@ -65,14 +65,19 @@ async function withMailboxSimulator(
   clock: { now(): number },
 ): Promise<Mailer> {
   if (config.DELIVERY !== 'outbox') return mailer;
-  const simulator = await import('./suppression/simulator.ts');
-  const { consumeSesNotification } = await import('./suppression/consumer.ts');
-  const { logFeedback } = await import('./suppression/runtime.ts');
-  const { SuppressionStore } = await import('./store/suppressions.ts');
-  const ports = { store: new SuppressionStore(db, config.TABLE_NAME), pepper, clock, log: logFeedback };
-  return simulator.withMailboxSimulator(mailer, (event) => consumeSesNotification(ports, event), {
-    onError: (error) => logger.error('mailbox simulator notification failed', { error }),
-  });
+  // Bundles fix CODEGATE_MAIL at build time and always deliver through AWS: esbuild drops this block, and
+  // with it the local stand-in and the full zod its SES notification parser loads, from every function.
+  if (process.env.CODEGATE_MAIL === undefined) {
+    const simulator = await import('./suppression/simulator.ts');
+    const { consumeSesNotification } = await import('./suppression/consumer.ts');
+    const { logFeedback } = await import('./suppression/runtime.ts');
+    const { SuppressionStore } = await import('./store/suppressions.ts');
+    const ports = { store: new SuppressionStore(db, config.TABLE_NAME), pepper, clock, log: logFeedback };
+    return simulator.withMailboxSimulator(mailer, (event) => consumeSesNotification(ports, event), {
+      onError: (error) => logger.error('mailbox simulator notification failed', { error }),
+    });
+  }
+  return mailer;
 }
 
 async function texterFor(config: Config): Promise<Texter> {
@@ -133,4 +138,9 @@ let clockOffsetMs = 0;
 /** Test hook: moves the engine's clock (for windows and expiry) without waiting. Local runtime only. */
 export function advanceClock(ms: number): void {
   clockOffsetMs += ms;
+}
+
+/** Test hook: the engine's clock as the local runtime sees it (after any `advanceClock`). */
+export function localNow(): number {
+  return Date.now() + clockOffsetMs;
 }

@@ -166,6 +166,10 @@ export async function serveRoutes(options: LocalServerOptions): Promise<{ server
       else response.end();
     }
   });
+  // An idle keep-alive connection must be dropped by the client (fetch: 4 s) before the server closes it
+  // (Node's default: 5 s); otherwise a request sent on a closing socket dies with ECONNRESET under load.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
