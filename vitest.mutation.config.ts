@@ -12,6 +12,8 @@ export default defineConfig({
       'test/address-mask.test.ts',
       'test/engine.test.ts',
       'test/engine-edges.test.ts',
+      // lib/engine/external.ts at the engine: lookup lifetime and sealing, resend retries, stale ids.
+      'test/engine-external.test.ts',
       'test/lifetimes.test.ts',
       'test/concurrency.test.ts',
       'test/round-trips.test.ts',

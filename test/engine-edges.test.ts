@@ -570,3 +570,37 @@ describe('verifications named by an external id (the engine wiring the Twilio di
     ).toBe(false);
   });
 });
+
+describe('what a refused request still spends (the engine wiring the dialects use)', () => {
+  it("an account-existence answer spends the client IP's send limit, shared with sends", async () => {
+    const tenant: Tenant = {
+      ...demo,
+      id: `edge-ip-${serial}-${Date.now()}`,
+      limits: { ...demo.limits, perIp: { limit: 2, windowSeconds: 3600 } },
+    };
+    const clientIp = `198.51.100.${serial % 250}`;
+    await engine.chargeAccountAnswer(tenant, clientIp);
+    // Without a client IP there is nothing to charge, however often.
+    for (let i = 0; i < 3; i++) await engine.chargeAccountAnswer(tenant, undefined);
+    await engine.sendCode({ tenant, channel: 'email', to: fresh(), purpose: 'login', clientIp });
+    await expect(engine.chargeAccountAnswer(tenant, clientIp)).rejects.toMatchObject({
+      kind: 'rate_limited',
+      scope: 'ip',
+    });
+    await expect(
+      engine.sendCode({ tenant, channel: 'email', to: fresh(), purpose: 'login', clientIp }),
+    ).rejects.toMatchObject({ kind: 'rate_limited', scope: 'ip' });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it("a signed request's nonce spent after a refusal cannot carry a send later", async () => {
+    const replayKey = { key: `edge-nonce-${serial}-${Date.now()}`, until: now + 300_000 };
+    await engine.spendReplayKey(replayKey);
+    // Spending it again (a replay of the refused request) is harmless.
+    await engine.spendReplayKey(replayKey);
+    await expect(
+      engine.sendCode({ tenant: demo, channel: 'email', to: fresh(), purpose: 'login', replayKey }),
+    ).rejects.toMatchObject({ kind: 'replayed' });
+    expect(mailer.sent).toHaveLength(0);
+  });
+});
