@@ -4,7 +4,7 @@
 // documented placeholders change: the base URL (the test's service listens on a free port, not 3000), the
 // code read from the outbox, and the port DynamoDB Local happens to get. Blocks that cannot run here (they
 // need AWS) are listed by name in EXAMPLES and say so in their doc; any other new block fails until listed.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortInUseError } from '../infra/local/server.ts';
 import { parseTenants } from '../lib/tenants/load.ts';
+import { type LocalProcess, startLocalProcess, stopLocalProcess, userEnv } from './helpers/local-process.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -228,54 +229,18 @@ async function expectDocumented(step: Step, values: Record<string, string> = {})
 // ---------------------------------------------------------------------------------------------------------
 // `npm start`, as the README runs it (on a free port instead of 3000)
 
-let child: ChildProcess;
-let startOutput = '';
-let stderr = '';
+let started: LocalProcess;
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
-  // A newcomer's shell: none of the variables the test harness sets for in-process services.
-  for (const name of [
-    'DYNAMODB_ENDPOINT',
-    'TENANTS_FILE',
-    'TABLE_NAME',
-    'DELIVERY',
-    'OUTBOX_PRINT',
-    'PEPPER',
-    'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
-    'AWS_REGION',
-    'TRUST_PROXY',
-  ]) {
-    delete env[name];
-  }
-  // Nor what an outer `npm test` passes down (`npm_config_loglevel=silent` would hide npm's banner).
-  for (const name of Object.keys(env)) if (name.startsWith('npm_')) delete env[name];
-  child = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+  started = await startLocalProcess('npm', ['start'], {
+    cwd: ROOT,
+    env: userEnv('0'),
+    readyWithinMs: 90_000,
   });
-  base = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${startOutput}${stderr}`)), 90_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      startOutput += chunk.toString();
-      const match = /^Codegate listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(startOutput);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited ${code}: ${startOutput}${stderr}`)));
-  });
+  base = started.url;
 }, 120_000);
 
-afterAll(async () => {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}, 20_000);
+afterAll(() => stopLocalProcess(started?.child), 20_000);
 
 const outboxCode = async (to: string): Promise<string> => {
   const response = await fetch(`${base}/_local/outbox?to=${encodeURIComponent(to)}`);
@@ -332,7 +297,7 @@ describe('README', () => {
   it('npm start prints what the quick start shows: DynamoDB Local’s endpoint, the local outbox, the address', () => {
     const shown = block('README.md › > codegate@0.1.0 start');
     const dynamodb = /^DynamoDB Local \(embedded[^)]*\): (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
-      startOutput,
+      started.stdout(),
     )?.[1];
     expect(dynamodb).toBeDefined();
     // The placeholders: 3000 is the port the test did not ask for, DynamoDB Local's port differs each start.
@@ -340,10 +305,10 @@ describe('README', () => {
       .replaceAll(DOCUMENTED_BASE, base)
       .replace(/(DynamoDB Local \(embedded[^)]*\): )http:\/\/127\.0\.0\.1:\d+/, `$1${dynamodb}`);
     // npm starts with an empty line; the README's block starts at npm's banner.
-    const printed = startOutput.replace(/^\n+/, '');
+    const printed = started.stdout().replace(/^\n+/, '');
     expect(printed.startsWith(expected), `${printed}\n≠\n${expected}`).toBe(true);
     // No notice about Node versions, no stack trace: a quiet start.
-    expect(stderr).toBe('');
+    expect(started.stderr()).toBe('');
   });
 
   it('the port message it quotes is the one a taken port gives', () => {
@@ -376,7 +341,8 @@ describe('README', () => {
     const quoted = /`(\[outbox\][^`]*)`/.exec(readme)?.[1];
     expect(quoted).toBeDefined();
     const shownCode = /is (\d{6})\./.exec(quoted ?? '')?.[1] ?? '';
-    const line = startOutput
+    const line = started
+      .stdout()
       .split('\n')
       .find((printedLine) => printedLine.startsWith('[outbox] email to alice'));
     expect(line).toMatch(documentedPattern(quoted ?? '', { [shownCode]: code }));

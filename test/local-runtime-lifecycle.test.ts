@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startLocalProcess, userEnv } from './helpers/local-process.ts';
 import { descendants, gone } from './helpers/processes.ts';
 
 type Role = 'npm' | 'tsx' | 'node' | 'guard' | 'java';
@@ -17,21 +18,6 @@ const ROLES: [Exclude<Role, 'npm'>, RegExp][] = [
   ['java', /^\S*java .*DynamoDBLocal\.jar/],
 ];
 
-function userEnv(port: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port };
-  for (const name of [
-    'DYNAMODB_ENDPOINT',
-    'TENANTS_FILE',
-    'TABLE_NAME',
-    'DELIVERY',
-    'OUTBOX_PRINT',
-    'PEPPER',
-  ]) {
-    delete env[name];
-  }
-  return env;
-}
-
 interface Started {
   npm: ChildProcess;
   url: string;
@@ -41,33 +27,15 @@ interface Started {
 
 /** `npm start` in its own process group (as a shell job), once it prints its ready line. */
 async function npmStart(): Promise<Started> {
-  const npm = spawn('npm', ['start'], {
-    env: userEnv('0'),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  npm.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
-    npm.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^Codegate listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    npm.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  // Its own process group (as a shell job), so a test can signal the whole chain or one member.
+  const started = await startLocalProcess('npm', ['start'], { env: userEnv('0'), detached: true });
+  const npm = started.child;
   const pids = new Map<Role, number>([['npm', npm.pid ?? 0]]);
   for (const entry of descendants(npm.pid ?? 0)) {
     const role = ROLES.find(([, pattern]) => pattern.test(entry.args))?.[0];
     if (role && !pids.has(role)) pids.set(role, entry.pid);
   }
-  return { npm, url, output: () => output, pids };
+  return { npm, url: started.url, output: started.output, pids };
 }
 
 const answers = (url: string) =>

@@ -1,61 +1,30 @@
 // DYNAMODB_ENDPOINT at a DynamoDB Local started as the official image starts it (no -sharedDb: one
 // database per access key and region): the table must be created where the handlers look for it.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { type LocalProcess, startLocalProcess, stopLocalProcess, userEnv } from './helpers/local-process.ts';
 
 let dynamo: DynamoDbLocal;
-let child: ChildProcess;
+let started: LocalProcess;
 let url = '';
-let output = '';
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal({ sharedDb: false });
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_ENDPOINT: dynamo.endpoint };
   // A user's shell: no region set, nothing the in-process harness sets.
-  for (const name of [
-    'AWS_REGION',
-    'AWS_DEFAULT_REGION',
-    'TABLE_NAME',
-    'DELIVERY',
-    'PEPPER',
-    'TENANTS_FILE',
-  ]) {
-    delete env[name];
-  }
-  child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  started = await startLocalProcess(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    env: userEnv('0', { DYNAMODB_ENDPOINT: dynamo.endpoint }),
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^Codegate listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  url = started.url;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopLocalProcess(started?.child);
   await dynamo?.stop();
 });
 
 describe('npm start against a DynamoDB Local without -sharedDb', () => {
   it('names the outside endpoint and serves the walkthrough: send, read the outbox, check', async () => {
-    expect(output).toContain(`DynamoDB: ${dynamo.endpoint} (DYNAMODB_ENDPOINT)`);
+    expect(started.output()).toContain(`DynamoDB: ${dynamo.endpoint} (DYNAMODB_ENDPOINT)`);
     const native = (path: string, body: unknown) =>
       fetch(`${url}${path}`, {
         method: 'POST',

@@ -1,46 +1,19 @@
 // The local runtime as a user runs it: what the console says, the README walkthrough, a clean stop.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalProcess, startLocalProcess, userEnv } from './helpers/local-process.ts';
 import { descendants, gone } from './helpers/processes.ts';
 
+let started: LocalProcess;
 let child: ChildProcess;
 let url = '';
-let output = '';
 
 beforeAll(async () => {
-  // A user's environment: none of the variables the test harness sets for in-process services.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
-  for (const name of [
-    'DYNAMODB_ENDPOINT',
-    'TENANTS_FILE',
-    'TABLE_NAME',
-    'DELIVERY',
-    'OUTBOX_PRINT',
-    'PEPPER',
-    'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
-    'AWS_REGION',
-  ]) {
-    delete env[name];
-  }
-  child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  started = await startLocalProcess(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    env: userEnv('0'),
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^Codegate listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  child = started.child;
+  url = started.url;
 });
 
 afterAll(() => {
@@ -61,7 +34,7 @@ describe('npm start', () => {
     const code = /\b(\d{6})\b/.exec(outbox.messages[0]?.text ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     // Local only: each outbox message is printed on one line, code visible.
-    expect(output).toContain(`[outbox] email to alice@example.com (demo/register)`);
+    expect(started.output()).toContain(`[outbox] email to alice@example.com (demo/register)`);
 
     const check = () =>
       fetch(`${url}/v1/verifications/check`, {
@@ -75,12 +48,14 @@ describe('npm start', () => {
 
   it('says it is the local outbox, where its DynamoDB is, and prints no SDK Node-version notice', () => {
     const endpoint = /^DynamoDB Local \(embedded, in memory[^)]*\): (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
-      output,
+      started.output(),
     )?.[1];
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(output).toMatch(/^Local outbox: mail and SMS are not sent.*codes are visible here on purpose/m);
-    expect(output).toContain(`${url}/_local/`);
-    expect(output).not.toContain('NodeVersionSupportWarning');
+    expect(started.output()).toMatch(
+      /^Local outbox: mail and SMS are not sent.*codes are visible here on purpose/m,
+    );
+    expect(started.output()).toContain(`${url}/_local/`);
+    expect(started.output()).not.toContain('NodeVersionSupportWarning');
   });
 
   it('answers a malformed percent-escape in the path with 400 JSON, not 500', async () => {
