@@ -8,7 +8,6 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
 import { DeliveryFailedError, NotFoundError } from '../lib/domain/errors.ts';
 import { createEngine, type Engine, type EnginePorts } from '../lib/engine/engine.ts';
-import { externalAdmission } from '../lib/engine/external.ts';
 import { ExternalIdPendingError } from '../lib/store/external-ids.ts';
 import { type AdmitSendInput, VerificationStore } from '../lib/store/verification-store.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
@@ -309,22 +308,5 @@ describe('stored items this version would not write', () => {
     // A lookup without one reads as the epoch rather than failing.
     await update(lookupKey(id), 'REMOVE createdAt');
     expect(await engine.getByExternalId(tenant, id)).toMatchObject({ createdAt: 0, updatedAt: 0 });
-  });
-});
-
-describe('externalAdmission', () => {
-  it('writes nothing for a send that carries no external id', async () => {
-    const to = fresh();
-    const ref = { tenantId: tenant.id, channel: 'email' as const, addrKey: 'unused' };
-    expect(
-      externalAdmission(
-        ports,
-        { tenant, channel: 'email', to, purpose: 'general' },
-        ref,
-        to,
-        now,
-        now + 600_000,
-      ),
-    ).toBeUndefined();
   });
 });

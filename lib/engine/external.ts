@@ -2,29 +2,18 @@
 // resends while the verification is pending, and leads back to it for fetch, check, cancel and approve.
 // Sends stay one transaction: the id is written beside the code and its lookup item in the same write;
 // only a resend to a pending verification costs a second try (the first is refused, naming the id).
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { NotFoundError } from '../domain/errors.ts';
 import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { ExternalIdPendingError, type ExternalState, externalState } from '../store/external-ids.ts';
-import type { AddressRef, ExternalAdmission, ExternalView } from '../store/verification-store.ts';
+import type { AddressRef, ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { type CheckCommand, type CheckResult, checkCodeNamed } from './check.ts';
+import { type ExternalSend, unseal } from './external-admission.ts';
 import type { EnginePorts } from './ports.ts';
 import { type SendCommand, type SendResult, sendCode } from './send.ts';
 
+export type { ExternalSend } from './external-admission.ts';
 export type { ExternalState, ExternalView };
-
-/** What a dialect asks of a send that carries its own id. */
-export interface ExternalSend {
-  /** The id to issue if no verification is pending for the address. */
-  id: string;
-  /** This send attempt's own id. */
-  attemptId: string;
-  /** The dialect's fields kept with the id (service and account sids), returned by {@link getByExternalId}. */
-  fields: Record<string, string>;
-  /** Set by {@link sendCodeWithId}: the pending verification whose id this send keeps. */
-  pending?: ExternalView;
-}
 
 /** A verification found by its external id. */
 export interface ExternalVerification {
@@ -39,58 +28,6 @@ export interface ExternalVerification {
   updatedAt: number;
   expiresAt: number;
   attempts: { id: string; at: number }[];
-}
-
-// The lookup item holds the address sealed with AES-256-GCM under a key derived from the pepper and
-// bound to the id, so a table dump shows no address while a check by id can still rebuild the code hash.
-const sealKey = (pepper: Buffer) => createHmac('sha256', pepper).update('seal|external-address').digest();
-
-function seal(pepper: Buffer, id: string, address: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', sealKey(pepper), iv).setAAD(Buffer.from(id));
-  const body = Buffer.concat([cipher.update(address, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-}
-
-function unseal(pepper: Buffer, id: string, sealed: string): string {
-  const raw = Buffer.from(sealed, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', sealKey(pepper), raw.subarray(0, 12)).setAAD(
-    Buffer.from(id),
-  );
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
-
-/** What the send transaction writes for the external id (called by {@link sendCode}). */
-export function externalAdmission(
-  ports: EnginePorts,
-  command: SendCommand,
-  ref: AddressRef,
-  deliverTo: string,
-  now: number,
-  expiresAt: number,
-): ExternalAdmission | undefined {
-  const external = command.external;
-  if (!external) return undefined;
-  const pending = external.pending;
-  return {
-    id: pending?.id ?? external.id,
-    reuse: pending !== undefined,
-    attempt: { id: external.attemptId, at: now },
-    createdAt: now,
-    maxAttempts: command.tenant.codes.maxAttempts,
-    lookup: pending
-      ? undefined
-      : {
-          addrKey: ref.addrKey,
-          channel: command.channel,
-          purpose: command.purpose,
-          fields: external.fields,
-          sealed: seal(ports.pepper, external.id, deliverTo),
-          createdAt: now,
-        },
-    lookupTtl: Math.ceil(expiresAt / 1000) + 86_400,
-  };
 }
 
 /**

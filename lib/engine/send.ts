@@ -8,7 +8,7 @@ import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { type ExternalSend, externalAdmission } from './external.ts';
+import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
@@ -131,7 +131,17 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
       until: now + 24 * 3600 * 1000,
     },
     external:
-      command.external && externalAdmission(ports, command, ref, address.deliverTo, now, result.expiresAt),
+      command.external &&
+      externalAdmission(command.external, {
+        pepper,
+        channel,
+        purpose,
+        maxAttempts: tenant.codes.maxAttempts,
+        ref,
+        deliverTo: address.deliverTo,
+        now,
+        expiresAt: result.expiresAt,
+      }),
   };
   const replay = await store.admitSend(admission);
   if (replay) return JSON.parse(replay.response) as SendResult;
