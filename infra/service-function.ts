@@ -27,6 +27,17 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __codegateCreateRequire } from 'node:module'; const require = __codegateCreateRequire(import.meta.url);";
 
+/**
+ * Module replacements in every bundle (lib/bundle/): the SDK's default credential chain becomes Lambda's
+ * environment credentials only, which leaves the other providers and their STS/SSO clients out; event-stream
+ * support, which no operation Codegate calls uses, becomes a stub. `scripts/cold-start.ts` and
+ * `test/bundles.test.ts` build with the same.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': `${PROJECT_ROOT}lib/bundle/credentials.ts`,
+  '@smithy/core/event-streams': `${PROJECT_ROOT}lib/bundle/event-streams.ts`,
+};
+
 export interface ServiceFunctionProps {
   /** File under `functions/` without `.ts` (a route's `name`). */
   name: string;
@@ -104,6 +115,7 @@ export class ServiceFunction extends Construct {
           'process.env.CODEGATE_SMS': JSON.stringify(String(props.providers.sms)),
           'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
         },
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },
