@@ -2,6 +2,8 @@
 import { type CaptchaService, createCaptchaService } from './captcha/service.ts';
 import { type Config, readConfig } from './config.ts';
 import { Outbox } from './delivery/outbox.ts';
+import { SesMailer } from './delivery/ses-mailer.ts';
+import { SnsTexter } from './delivery/sns-texter.ts';
 import type { Mailer, Texter } from './delivery/types.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
@@ -33,7 +35,9 @@ export let documentClient: ReturnType<typeof createDocumentClient> | undefined;
  * Providers are loaded per function. The stack bundles each function with `process.env.CODEGATE_MAIL`,
  * `CODEGATE_SMS` and `CODEGATE_CAPTCHA_IMAGES` defined from its route's `access`, so esbuild folds
  * these checks and drops the clients a function never uses (a status lookup carries no SES or SNS
- * client). Unset — the local runtime and the tests — everything is available.
+ * client). Unset — the local runtime and the tests — everything is available. The SES and SNS clients
+ * are imported statically: a dynamically imported module is bundled with every export of what it
+ * imports (each client's aggregated class, all its commands, paginators and waiters — 50 KB more).
  */
 
 /** Stands in for a provider this function was built without; the engine withdraws the code. */
@@ -46,10 +50,7 @@ function missing(what: string): Mailer & Texter {
 
 async function mailerFor(config: Config): Promise<Mailer> {
   if (config.DELIVERY === 'outbox') return outbox;
-  if (process.env.CODEGATE_MAIL !== 'false') {
-    const { SesMailer } = await import('./delivery/ses-mailer.ts');
-    return new SesMailer(undefined, config.SES_CONFIGURATION_SET);
-  }
+  if (process.env.CODEGATE_MAIL !== 'false') return new SesMailer(undefined, config.SES_CONFIGURATION_SET);
   return missing('mail');
 }
 
@@ -83,7 +84,6 @@ async function withMailboxSimulator(
 async function texterFor(config: Config): Promise<Texter> {
   if (config.DELIVERY === 'outbox') return outbox;
   if (process.env.CODEGATE_SMS !== 'false') {
-    const { SnsTexter } = await import('./delivery/sns-texter.ts');
     return new SnsTexter();
   }
   return missing('SMS');

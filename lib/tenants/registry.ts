@@ -8,7 +8,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../crypto.ts';
 import { dynamoFault } from '../store/client.ts';
-import { type Tenant, tenantSchema } from './schema.ts';
+import type { Tenant } from './schema.ts';
 
 /** The ways a dialect names its tenant. */
 export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey' | 'twilioAccount';
@@ -39,8 +39,11 @@ interface CacheEntry<T> {
 export type TenantAdmission = (tenant: Tenant) => void;
 
 /**
- * Looks tenants up by alias. A warm container answers from memory for `ttlMs` (about a
- * minute), unknown aliases included, so a removed or disabled tenant stops answering within that time.
+ * Looks tenants up by alias. A config item is read as stored: tenants are validated when they are written
+ * (the sync takes tenants parsed with the full schema, defaults filled in and origins normalized), so no
+ * function loads the schema library to parse them again on its first request. A warm container answers
+ * from memory for `ttlMs` (about a minute), unknown aliases included, so a removed or disabled tenant
+ * stops answering within that time.
  */
 export class TenantRegistry {
   constructor(
@@ -66,7 +69,7 @@ export class TenantRegistry {
     const tenantId = kind === 'id' ? value : await this.cached(`${kind}#${value}`, (item) => item.tenantId);
     const tenant =
       typeof tenantId === 'string'
-        ? await this.cached(`id#${tenantId}`, (item) => tenantSchema.parse(JSON.parse(String(item.config))))
+        ? await this.cached(`id#${tenantId}`, (item) => JSON.parse(String(item.config)) as Tenant)
         : undefined;
     if (typeof tenant !== 'object') return undefined;
     if (!tenant.disabled) this.admit?.(tenant);

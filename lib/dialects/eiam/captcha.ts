@@ -1,6 +1,6 @@
 // EIAM dialect (seed 003), the captcha half: parse a verify attempt, render a challenge and a verify outcome
 // in AJ-Captcha's field names. Headers, body rules and envelopes are shared with the sends (./index.ts).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { IssueResult, VerifyResult } from '../../captcha/service.ts';
 import { InputError } from '../../domain/errors.ts';
 import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
