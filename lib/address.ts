@@ -1,13 +1,34 @@
 // Address normalization: emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js (mobile metadata).
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
-import * as z from 'zod';
 
-const emailSchema = z.email();
+import { brotliDecompressSync } from 'node:zlib';
+import {
+  type CountryCode,
+  isSupportedCountry,
+  type MetadataJson,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/core';
+import { regexes } from 'zod/v4/core';
+import packed from './phone-metadata.json';
 
-/** A trimmed email if it is well formed (and at most 254 chars), else undefined. */
+let metadata: MetadataJson | undefined;
+
+/**
+ * The phone metadata every phone parse uses: libphonenumber-js's mobile metadata without the number
+ * formats nothing here uses, shipped compressed (scripts/phone-metadata.ts) and inflated on the first
+ * phone number a container parses — a request that names no phone never pays for it.
+ */
+export function phoneMetadata(): MetadataJson {
+  metadata ??= JSON.parse(brotliDecompressSync(Buffer.from(packed.brotliBase64, 'base64')).toString('utf8'));
+  return metadata as MetadataJson;
+}
+
+/**
+ * A trimmed email if it is well formed (and at most 254 chars), else undefined. Well formed is zod's
+ * `z.email()` pattern, used directly: every function parses emails, and the pattern is all that needs.
+ */
 export function parseEmail(raw: string): string | undefined {
   const email = raw.trim();
-  if (email.length > 254 || !emailSchema.safeParse(email).success) return undefined;
+  if (email.length > 254 || !regexes.email.test(email)) return undefined;
   return email;
 }
 
@@ -33,7 +54,7 @@ export function parsePhone(phone: string, callingCode?: string): ParsedPhone | u
   if (digits !== undefined && !/^\d{1,4}$/.test(digits)) return undefined;
   const text = digits === undefined ? phone.trim() : `+${digits}${phone.trim()}`;
   if (!/^\+\d{6,17}$/.test(text)) return undefined;
-  const parsed = parsePhoneNumberFromString(text);
+  const parsed = parsePhoneNumberFromString(text, phoneMetadata());
   if (!parsed?.isValid()) return undefined;
   return { e164: parsed.number, country: parsed.country };
 }
@@ -44,7 +65,8 @@ export function parsePhone(phone: string, callingCode?: string): ParsedPhone | u
  */
 export function parsePhoneIn(raw: string, country: string | undefined): ParsedPhone | undefined {
   if (raw.startsWith('+')) return parsePhone(raw);
-  if (!/^\d{4,17}$/.test(raw) || !country || !isSupportedCountry(country)) return undefined;
-  const parsed = parsePhoneNumberFromString(raw, country as CountryCode);
+  if (!/^\d{4,17}$/.test(raw) || !country || !isSupportedCountry(country as CountryCode, phoneMetadata()))
+    return undefined;
+  const parsed = parsePhoneNumberFromString(raw, country as CountryCode, phoneMetadata());
   return parsed?.isValid() ? parsePhone(parsed.number) : undefined;
 }

@@ -1,6 +1,6 @@
 // Fresns dialect (seed 001): parse send-verify-code into an engine command; render `{code, message, data}`.
-import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/mobile';
-import { parseEmail, parsePhone } from '../../address.ts';
+import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/core';
+import { parseEmail, parsePhone, phoneMetadata } from '../../address.ts';
 import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
 import { type Channel, type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
@@ -43,8 +43,14 @@ export const fresns = {
   },
 };
 
-/** Every geographic country calling code libphonenumber knows ("86", "1", "44", …). */
-const CALLING_CODES = new Set<string>(getCountries().map((country) => getCountryCallingCode(country)));
+let callingCodes: Set<string> | undefined;
+
+/** Every geographic country calling code libphonenumber knows ("86", "1", "44", …); built on first use. */
+function knownCallingCodes(): Set<string> {
+  const metadata = phoneMetadata();
+  callingCodes ??= new Set(getCountries(metadata).map((country) => getCountryCallingCode(country, metadata)));
+  return callingCodes;
+}
 
 /** `useType` 1–5: new account, existing account, fill in, identity, direct. */
 export type UseType = (typeof USE_TYPES)[keyof typeof USE_TYPES];
@@ -101,7 +107,7 @@ function callingCodeOf(value: unknown): string {
     digits = value.trim().replace(/^\+/, '');
   }
   if (digits === undefined) throw new InputError(30000);
-  if (!CALLING_CODES.has(digits)) throw new InputError(34103);
+  if (!knownCallingCodes().has(digits)) throw new InputError(34103);
   return digits;
 }
 

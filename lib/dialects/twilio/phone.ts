@@ -1,6 +1,6 @@
 // Twilio dialect: telling a landline (60205) from a number that is not valid at all (60200).
-import metadata from 'libphonenumber-js/metadata.mobile.json';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import { phoneMetadata } from '../../address.ts';
 
 /**
  * Whether an E.164 number is a real number of its country but not a mobile one. The mobile metadata
@@ -10,7 +10,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
  */
 export function isLandline(e164: string): boolean {
   if (!/^\+\d{6,17}$/.test(e164)) return false;
-  const parsed = parsePhoneNumberFromString(e164);
+  const metadata = phoneMetadata();
+  const parsed = parsePhoneNumberFromString(e164, metadata);
   if (!parsed || parsed.isValid()) return false;
   const countries = metadata.country_calling_codes[parsed.countryCallingCode] ?? [];
   return countries.some((country) => {
