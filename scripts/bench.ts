@@ -23,9 +23,13 @@ async function main() {
   try {
     await getRuntime();
     const calls = { n: 0 };
+    // The item counts of the send transactions, recorded: the raw baseline writes as many.
+    const sendItems = new Set<number>();
     documentClient?.middlewareStack.add(
-      (next) => async (args) => {
+      (next, context) => async (args) => {
         calls.n++;
+        const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
+        if (context.commandName === 'TransactWriteItemsCommand' && items) sendItems.add(items.length);
         return next(args);
       },
       { step: 'initialize', name: 'benchCount' },
@@ -43,6 +47,7 @@ async function main() {
     process.stdout.write(
       `Codegate bench: ${N} requests per row, concurrency ${CONCURRENCY}, DynamoDB Local\n\n`,
     );
+    sendItems.clear();
     const send = await measure(
       'native send (email)',
       N,
@@ -52,6 +57,8 @@ async function main() {
         ),
       calls,
     );
+    if (sendItems.size !== 1) throw new Error(`native sends wrote transactions of ${[...sendItems]} items`);
+    const [sendItemCount = 0] = sendItems;
     const codes = new Map(
       outbox.list().map((message) => [message.to, message.text.match(/\b(\d{6})\b/)?.[1] ?? '']),
     );
@@ -106,7 +113,7 @@ async function main() {
           .then(() => undefined),
       calls,
     );
-    compareWithRaw(await rawBaselines(service), send, check);
+    compareWithRaw(await rawBaselines(service, sendItemCount), send, check);
     printMemory(await residentMemory(service, process.env.PEPPER ?? ''));
   } finally {
     await service.stop();

@@ -1,8 +1,9 @@
 // `npm run bench` (warm section): what Codegate adds over the raw DynamoDB operation it wraps. A native send
-// is compared with a raw transaction of the same item count, an approving check with a raw conditional
-// update — each plus one trivial HTTP round trip through the local runtime.
+// is compared with a raw transaction of the same item count (bench.ts records the count the sends wrote:
+// the address item, the per-IP counter and the suppression ConditionCheck), an approving check with a raw
+// conditional update — each plus one trivial HTTP round trip through the local runtime.
 import { randomBytes } from 'node:crypto';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { measure, N } from './measure.ts';
 
@@ -10,25 +11,50 @@ import { measure, N } from './measure.ts';
 const MAX_RATIO = 1.3;
 
 export interface RawBaselines {
-  /** p50 of a two-item conditional transaction (the address item and the per-IP counter of a send). */
+  /** p50 of a conditional transaction as many items as a native send writes. */
   transaction: number;
+  /** Its item count. */
+  items: number;
   /** p50 of one conditional UpdateItem returning the old values (what an approving check is). */
   update: number;
   /** p50 of a request the local runtime answers without touching DynamoDB. */
   http: number;
 }
 
-/** Measures the raw operations against the same DynamoDB the service uses. */
-export async function rawBaselines(service: { url: string; endpoint: string; tableName: string }) {
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Measures the raw operations against the same DynamoDB the service uses. The transaction has `items`
+ * items, shaped like a send's: a conditional update of an address item, conditional counter increments, and
+ * a ConditionCheck that an item is absent (the suppression check) as the last.
+ */
+export async function rawBaselines(
+  service: { url: string; endpoint: string; tableName: string },
+  items: number,
+) {
+  if (items < 2) throw new Error(`a send transaction of ${items} items? expected at least 2`);
   const db = createDocumentClient(service.endpoint);
   const TableName = service.tableName;
   const run = randomBytes(4).toString('hex');
   const none = { n: 0 };
   try {
     const transaction = await measure(
-      'raw: 2-item transaction',
+      `raw: ${items}-item transaction`,
       N,
       async (i) => {
+        const counters = Array.from(
+          { length: items - 2 },
+          (_, c): TransactItem => ({
+            Update: {
+              TableName,
+              Key: { pk: `RAWCTR#${run}#${c}#${i % 64}`, sk: 'CTR' },
+              UpdateExpression: 'ADD c :one SET #ttl = :ttl',
+              ConditionExpression: 'attribute_not_exists(c) OR c < :limit',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':one': 1, ':limit': 1_000_000, ':ttl': 2_000_000_000 },
+            },
+          }),
+        );
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -50,14 +76,12 @@ export async function rawBaselines(service: { url: string; endpoint: string; tab
                   },
                 },
               },
+              ...counters,
               {
-                Update: {
+                ConditionCheck: {
                   TableName,
-                  Key: { pk: `RAWCTR#${run}#${i % 64}`, sk: 'CTR' },
-                  UpdateExpression: 'ADD c :one SET #ttl = :ttl',
-                  ConditionExpression: 'attribute_not_exists(c) OR c < :limit',
-                  ExpressionAttributeNames: { '#ttl': 'ttl' },
-                  ExpressionAttributeValues: { ':one': 1, ':limit': 1_000_000, ':ttl': 2_000_000_000 },
+                  Key: { pk: `RAWSUP#${run}#${i}`, sk: 'SUP' },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
             ],
@@ -95,7 +119,7 @@ export async function rawBaselines(service: { url: string; endpoint: string; tab
       },
       none,
     );
-    return { transaction, update, http } satisfies RawBaselines;
+    return { transaction, items, update, http } satisfies RawBaselines;
   } finally {
     db.destroy();
   }
@@ -104,7 +128,7 @@ export async function rawBaselines(service: { url: string; endpoint: string; tab
 /** Prints each Codegate operation's p50 as a ratio of its raw equivalent plus one HTTP round trip. */
 export function compareWithRaw(raw: RawBaselines, send: number, check: number): void {
   const rows = [
-    ['native send', send, raw.transaction + raw.http, 'raw 2-item transaction + HTTP'],
+    ['native send', send, raw.transaction + raw.http, `raw ${raw.items}-item transaction + HTTP`],
     ['approving check', check, raw.update + raw.http, 'raw conditional update + HTTP'],
   ] as const;
   process.stdout.write('\nwarm latency against the raw operation (p50):\n');
