@@ -133,7 +133,10 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** JSON Schema (draft 2020-12, OpenAPI 3.1's dialect) of each schema, by component name. */
-function convert(schemas: Record<string, z.core.$ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+function convert(
+  schemas: Record<string, z.core.$ZodType>,
+  io: 'input' | 'output',
+): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [name, schema] of Object.entries(schemas)) registry.add(schema, { id: name });
   const converted = z.toJSONSchema(registry, {
