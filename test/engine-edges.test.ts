@@ -604,3 +604,41 @@ describe('what a refused request still spends (the engine wiring the dialects us
     expect(mailer.sent).toHaveLength(0);
   });
 });
+
+describe('a provider that throws something other than an Error', () => {
+  it('is a failed delivery whose cause reads "unknown", with nothing left usable', async () => {
+    const throwing = {
+      sendMail: async () => {
+        throw 'refused';
+      },
+      sendSms: async () => {
+        throw 'refused';
+      },
+    };
+    const odd = createEngine({
+      store: new VerificationStore(table.db, table.tableName),
+      mailer: throwing,
+      texter: throwing,
+      clock: { now: () => now },
+      pepper: Buffer.from('edges-pepper-edges-pepper-edges!'),
+      observe: (event) => events.push(event),
+    });
+    const to = fresh();
+    await expect(
+      odd.sendCode({ tenant: demo, channel: 'email', to, purpose: 'login' }),
+    ).rejects.toMatchObject({
+      kind: 'delivery_failed',
+      causeName: 'unknown',
+    });
+    expect(events).toEqual([
+      {
+        type: 'delivery_failed',
+        tenant: demo.id,
+        channel: 'email',
+        purpose: 'login',
+        to: expect.stringMatching(/\*\*\*@example\.com$/),
+        cause: 'unknown',
+      },
+    ]);
+  });
+});
