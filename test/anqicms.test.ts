@@ -261,7 +261,7 @@ describe('seed 004 the link', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(page.headers.get('cache-control')).toBe('no-store');
-      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(page.headers.get('referrer-policy')).toBe('same-origin');
       expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'.*form-action 'self'/);
       html = page.text;
     }

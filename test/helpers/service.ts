@@ -30,11 +30,11 @@ export interface TestService {
 
 /** Starts the local runtime for one test file (TTL off, outbox quiet). */
 export async function startService(
-  options: { tenants?: TenantsFile; delivery?: 'outbox' | 'aws'; trustProxy?: boolean } = {},
+  options: { tenants?: TenantsFile; delivery?: 'outbox' | 'aws'; trustProxy?: boolean; port?: number } = {},
 ): Promise<TestService> {
   const tableName = `codegate-test-${randomBytes(6).toString('hex')}`;
   const service = await startLocal({
-    port: 0,
+    port: options.port ?? 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName,
     tenants: options.tenants ?? (await loadTenantsFile(DEMO_TENANTS_FILE)),

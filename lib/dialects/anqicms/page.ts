@@ -33,7 +33,10 @@ export function pageHeaders(form?: { redirectOrigin?: string }): Record<string, 
   return {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    // same-origin, not no-referrer: the token-bearing URL still never leaves our host, and the page's own
+    // form keeps a real Origin header (no-referrer makes browsers send `Origin: null`, which the origin
+    // guard must refuse: sandboxed frames on any site send it too).
+    'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
@@ -46,7 +49,7 @@ function document(locale: Locale, title: string, content: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
