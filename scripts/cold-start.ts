@@ -16,7 +16,7 @@ import {
 } from '../infra/service-function.ts';
 import { CodegateStack } from '../infra/stack.ts';
 
-const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
 export const MAX_KB = 450;
 const MAX_RATIO = 1.25;
@@ -129,10 +129,13 @@ export async function coldLoad(): Promise<ColdRow[]> {
       const order = names.map((_, i) => names[(i + round) % names.length] as string);
       for (const name of order) times.get(name)?.push(importMs(bundles.get(name) as string));
     }
-    const floor = median(times.get('(floor: DynamoDBClient only)') ?? []);
+    const floor = times.get('(floor: DynamoDBClient only)') ?? [];
     return names.map((name) => {
-      const ms = median(times.get(name) ?? []);
-      return { name, bytes: statSync(bundles.get(name) as string).size, medianMs: ms, ratio: ms / floor };
+      const own = times.get(name) ?? [];
+      // The ratio is the median of each round's ratio to the floor's import in that same round: a busy
+      // machine slows whole rounds, and a ratio within the round cancels most of that.
+      const ratio = median(own.map((ms, round) => ms / (floor[round] ?? Number.NaN)));
+      return { name, bytes: statSync(bundles.get(name) as string).size, medianMs: median(own), ratio };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -143,7 +146,8 @@ export async function coldLoad(): Promise<ColdRow[]> {
 export function printColdLoad(rows: ColdRow[]): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
-    `\ncold load (bundles as cdk synth writes them; median of ${ROUNDS} fresh-process imports, interleaved; ` +
+    `\ncold load (bundles as cdk synth writes them; median of ${ROUNDS} fresh-process imports, interleaved, ` +
+      `and median of each round's ratio to the floor; ` +
       `Node ${process.versions.node}, ${cpus().length} × ${cpu}):\n`,
   );
   for (const row of rows) {

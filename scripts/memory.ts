@@ -35,7 +35,11 @@ for (let i = 0; i < ${INVOCATIONS}; i++) {
     body: JSON.stringify(body), isBase64Encoded: false,
   }, { awsRequestId: 'mem-' + i, functionName: route, getRemainingTimeInMillis: () => 10000 });
   if (response.statusCode >= 500) throw new Error('invocation ' + i + ' answered ' + response.statusCode + ' ' + response.body);
-  if (i === 999 || i === ${INVOCATIONS - 1}) { globalThis.gc(); rss.push(process.memoryUsage().rss / 1048576); }
+  if (i === 999 || i === ${INVOCATIONS - 1}) {
+    globalThis.gc();
+    const { rss: resident, heapUsed } = process.memoryUsage();
+    rss.push(resident / 1048576, heapUsed / 1048576);
+  }
 }
 process.stdout.write(JSON.stringify(rss));
 `;
@@ -59,8 +63,12 @@ async function fakeSes() {
 
 export interface MemoryRow {
   name: string;
+  /** RSS (MB) after 1,000 and 2,000 invocations. */
   at1000: number;
   at2000: number;
+  /** V8 heap in use (MB) at the same points: growth here, not in RSS alone, would be a leak. */
+  heap1000: number;
+  heap2000: number;
 }
 
 /** Measures native send and native check, each in its own fresh process, against the service's table. */
@@ -104,8 +112,8 @@ export async function residentMemory(service: { endpoint: string; tableName: str
           },
         },
       );
-      const [at1000 = 0, at2000 = 0] = JSON.parse(out) as number[];
-      rows.push({ name, at1000, at2000 });
+      const [at1000 = 0, heap1000 = 0, at2000 = 0, heap2000 = 0] = JSON.parse(out) as number[];
+      rows.push({ name, at1000, at2000, heap1000, heap2000 });
     }
     return rows;
   } finally {
@@ -124,7 +132,8 @@ export function printMemory(rows: MemoryRow[]): void {
     const ok = row.at2000 <= MAX_MB && growth <= MAX_GROWTH_MB;
     process.stdout.write(
       `  ${row.name.padEnd(14)} ${row.at1000.toFixed(1).padStart(6)} MB at 1,000  ${row.at2000.toFixed(1).padStart(6)} MB at 2,000` +
-        `  (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB)  ${ok ? 'within' : 'OVER'} ≤ ${MAX_MB} MB and flat (≤ +${MAX_GROWTH_MB} MB)\n`,
+        `  (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB; heap ${row.heap1000.toFixed(1)} → ${row.heap2000.toFixed(1)} MB)` +
+        `  ${ok ? 'within' : 'OVER'} ≤ ${MAX_MB} MB and flat (≤ +${MAX_GROWTH_MB} MB)\n`,
     );
   }
 }
