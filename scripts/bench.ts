@@ -2,10 +2,13 @@
 // bundle size and cold-load time against a floor bundle (scripts/cold-start.ts).
 // Prints results; asserts nothing (benchmarks are measurements, not tests).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
-import { coldLoad, printColdLoad } from './cold-start.ts';
+import { coldLoad, printColdLoad, synthFunctions } from './cold-start.ts';
 import { CONCURRENCY, measure, N } from './measure.ts';
 import { printMemory, residentMemory } from './memory.ts';
 import { compareWithRaw, rawBaselines } from './raw-baseline.ts';
@@ -23,6 +26,16 @@ async function warmUp(total: number, run: (i: number) => Promise<void>) {
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // The functions as `cdk synth` bundles them, for the memory and cold-load sections.
+  const synthDir = mkdtempSync(join(tmpdir(), 'codegate-bench-'));
+  try {
+    await run(synthFunctions(join(synthDir, 'cdk.out')));
+  } finally {
+    rmSync(synthDir, { recursive: true, force: true });
+  }
+}
+
+async function run(functions: ReturnType<typeof synthFunctions>) {
   const service = await startLocal({
     port: 0,
     tenants: await loadTenantsFile(DEMO_TENANTS_FILE),
@@ -136,12 +149,12 @@ async function main() {
       calls,
     );
     compareWithRaw(raw, send, check);
-    printMemory(await residentMemory(service, process.env.PEPPER ?? ''));
+    printMemory(await residentMemory(service, process.env.PEPPER ?? '', functions));
   } finally {
     await service.stop();
   }
   // After the service is down, so its load does not skew the fresh-process imports.
-  printColdLoad(await coldLoad());
+  printColdLoad(await coldLoad(functions));
 }
 
 main().catch((error: unknown) => {

@@ -20,6 +20,7 @@ const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
 export const MAX_KB = 450;
 const MAX_RATIO = 1.25;
+export const FLOOR = '(floor: DynamoDBClient only)';
 
 export interface ColdRow {
   name: string;
@@ -28,33 +29,86 @@ export interface ColdRow {
   ratio: number;
 }
 
+/** One function as the synthesized template deploys it: its bundle and what Lambda starts Node with. */
+export interface DeployedFunction {
+  /** The bundle (`index.mjs`; `index.mjs.map` beside it when synthesized with source maps). */
+  file: string;
+  /** `MemorySize` in MB: the Node.js runtime sizes V8's heap from it (see `lambdaLaunch`). */
+  memorySize: number;
+  /** `NODE_OPTIONS` from the function's environment, as Lambda passes it to Node. */
+  nodeOptions: string;
+}
+
 /**
- * Synthesizes the stack (bundling every function as deployed) and returns each function's bundle path, by
- * route name for the API's functions and by construct path for the others (the feedback loops').
+ * Synthesizes the stack (bundling every function as deployed; with a map beside each bundle when
+ * `sourceMaps`) and returns each function, by route name for the API's functions and by construct path for
+ * the others (the feedback loops').
  */
-export function synthBundles(outdir: string): Map<string, string> {
+export function synthFunctions(
+  outdir: string,
+  options: { sourceMaps?: boolean } = {},
+): Map<string, DeployedFunction> {
   const app = new App({
     outdir,
-    context: { sesIdentity: 'bench.example.org', 'aws:cdk:enable-asset-metadata': true },
+    context: {
+      sesIdentity: 'bench.example.org',
+      'aws:cdk:enable-asset-metadata': true,
+      ...(options.sourceMaps ? { sourceMaps: 'true' } : {}),
+    },
   });
   const stack = new CodegateStack(app, 'Codegate');
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Metadata?: Record<string, string> }>;
+    Resources: Record<
+      string,
+      {
+        Metadata?: Record<string, string>;
+        Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } };
+      }
+    >;
   };
   const names = new Map([...stack.functions].map(([name, service]) => [service, name]));
   const services = stack.node
     .findAll()
     .filter((node): node is ServiceFunction => node instanceof ServiceFunction);
-  const bundles = new Map<string, string>();
+  const functions = new Map<string, DeployedFunction>();
   for (const service of services) {
     const name = names.get(service) ?? service.node.path.replace(`${stack.node.id}/`, '');
-    const id = stack.getLogicalId(service.function.node.defaultChild as CfnResource);
-    const assetPath = template.Resources[id]?.Metadata?.['aws:asset:path'];
-    if (!assetPath) throw new Error(`no asset for ${name}`);
-    bundles.set(name, join(assembly.directory, assetPath, 'index.mjs'));
+    const resource =
+      template.Resources[stack.getLogicalId(service.function.node.defaultChild as CfnResource)];
+    const assetPath = resource?.Metadata?.['aws:asset:path'];
+    const memorySize = resource?.Properties?.MemorySize;
+    if (!assetPath || !memorySize) throw new Error(`no asset or memory size for ${name}`);
+    const nodeOptions = resource.Properties?.Environment?.Variables?.NODE_OPTIONS;
+    functions.set(name, {
+      file: join(assembly.directory, assetPath, 'index.mjs'),
+      memorySize,
+      nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
+    });
   }
-  return bundles;
+  return functions;
+}
+
+/** Each function's bundle path, by the names `synthFunctions` gives. */
+export function synthBundles(outdir: string, options: { sourceMaps?: boolean } = {}): Map<string, string> {
+  return new Map([...synthFunctions(outdir, options)].map(([name, deployed]) => [name, deployed.file]));
+}
+
+/**
+ * How the Lambda Node.js runtime starts a function of this memory size: its bootstrap gives V8 a tenth of
+ * the memory as new space (half of it per semi-space) and the rest as old space, on the command line, and
+ * passes the function's NODE_OPTIONS through the environment (command-line flags win over them).
+ */
+export function lambdaLaunch(deployed: Pick<DeployedFunction, 'memorySize' | 'nodeOptions'>) {
+  const newSpace = Math.floor(deployed.memorySize / 10);
+  return {
+    args: [
+      '--expose-gc',
+      `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+      `--max-old-space-size=${deployed.memorySize - newSpace}`,
+    ],
+    env: deployed.nodeOptions ? { NODE_OPTIONS: deployed.nodeOptions } : {},
+  };
 }
 
 /**
@@ -96,13 +150,17 @@ async function floorBundle(dir: string): Promise<string> {
   return bundleLike(entry, join(dir, 'floor', 'index.mjs'), {}, {});
 }
 
-/** Milliseconds a fresh Node process spends importing (loading and evaluating) one bundle. */
-function importMs(file: string): number {
+/**
+ * Milliseconds a fresh Node process spends importing (loading and evaluating) one bundle, started as Lambda
+ * starts the function (its memory flags and NODE_OPTIONS).
+ */
+function importMs(file: string, launch: ReturnType<typeof lambdaLaunch>): number {
   const script =
     'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t0));';
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
+  const out = execFileSync(process.execPath, [...launch.args, '--input-type=module', '-e', script, file], {
     env: {
       PATH: process.env.PATH,
+      ...launch.env,
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
@@ -116,20 +174,31 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
-/** Measures every function against the floor, interleaved round by round so load drifts hit all alike. */
-export async function coldLoad(): Promise<ColdRow[]> {
+/**
+ * Measures every function against the floor, interleaved round by round so load drifts hit all alike; the
+ * functions synthesized here unless given.
+ */
+export async function coldLoad(given?: ReadonlyMap<string, DeployedFunction>): Promise<ColdRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'codegate-cold-'));
   try {
-    const bundles = synthBundles(join(dir, 'cdk.out'));
-    bundles.set('(floor: DynamoDBClient only)', await floorBundle(dir));
+    const functions = given ?? synthFunctions(join(dir, 'cdk.out'));
+    const launches = new Map([...functions].map(([name, deployed]) => [name, lambdaLaunch(deployed)]));
+    const bundles = new Map([...functions].map(([name, deployed]) => [name, deployed.file]));
+    bundles.set(FLOOR, await floorBundle(dir));
+    // The floor starts like the API's functions: same memory flags, same NODE_OPTIONS.
+    const apiLaunch = launches.get('native-send');
+    if (!apiLaunch) throw new Error('no native-send function');
+    launches.set(FLOOR, apiLaunch);
     const times = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
     const names = [...bundles.keys()];
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate the order each round so no bundle always runs first (or right after the same neighbour).
       const order = names.map((_, i) => names[(i + round) % names.length] as string);
-      for (const name of order) times.get(name)?.push(importMs(bundles.get(name) as string));
+      for (const name of order) {
+        times.get(name)?.push(importMs(bundles.get(name) as string, launches.get(name) ?? apiLaunch));
+      }
     }
-    const floor = times.get('(floor: DynamoDBClient only)') ?? [];
+    const floor = times.get(FLOOR) ?? [];
     return names.map((name) => {
       const own = times.get(name) ?? [];
       // The ratio is the median of each round's ratio to the floor's import in that same round: a busy
@@ -152,7 +221,7 @@ export function printColdLoad(rows: ColdRow[]): void {
   );
   for (const row of rows) {
     const kb = row.bytes / 1000;
-    const floor = row.name.startsWith('(floor');
+    const floor = row.name === FLOOR;
     const verdict = floor ? '' : kb <= MAX_KB && row.ratio <= MAX_RATIO ? 'within budget' : 'OVER BUDGET';
     process.stdout.write(
       `  ${row.name.padEnd(34)} ${kb.toFixed(0).padStart(5)} KB  ${row.medianMs.toFixed(1).padStart(7)} ms  ` +
