@@ -1,20 +1,27 @@
 // Every function's bundle, exactly as `cdk synth` builds it, stays within the cold-start budget of 450 KB
 // minified, and carries none of what Lambda never runs: the SDK's default credential chain, event streams,
-// the full zod, the local mailbox simulator. (Import time is a bench figure, `npm run bench:cold`: no
-// timing assertions here.)
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// the full zod, the local mailbox simulator, a source map. (Import time is a bench figure, `npm run
+// bench:cold`: no timing assertions here.) `npm run stack` maps a deployed function's stack trace back to
+// the sources through a second build with maps: the same code, proven here, and a real trace mapped.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../infra/service-function.ts';
 import { ROUTES } from '../lib/routes.ts';
 import { MAX_KB, synthBundles } from '../scripts/cold-start.ts';
+import { mapPositions, traceOf } from '../scripts/stack.ts';
 
 let dir: string;
 let bundles: Map<string, string>;
+/** The same functions built as `npm run stack` builds them: with a map beside each bundle. */
+let mapped: Map<string, string>;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'codegate-bundles-'));
   bundles = synthBundles(join(dir, 'cdk.out'));
+  mapped = synthBundles(join(dir, 'cdk.maps'), { sourceMaps: true });
 }, 600_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -59,5 +66,57 @@ describe('function bundles', () => {
         name,
       ).toBe(true);
     }
+  });
+});
+
+describe('source maps', () => {
+  it('are not deployed: no map beside any bundle, no sourceMappingURL in it', () => {
+    for (const [name, file] of bundles) {
+      expect(existsSync(`${file}.map`), name).toBe(false);
+      expect(readFileSync(file, 'utf8').includes('sourceMappingURL'), name).toBe(false);
+    }
+  });
+
+  it('come, for `npm run stack`, from a build whose code is byte for byte the deployed code', () => {
+    expect([...mapped.keys()].sort()).toEqual([...bundles.keys()].sort());
+    for (const [name, file] of mapped) {
+      const code = readFileSync(file, 'utf8');
+      expect(code.endsWith('//# sourceMappingURL=index.mjs.map\n'), name).toBe(true);
+      expect(code.replace(/\/\/# sourceMappingURL=index\.mjs\.map\n$/, ''), name).toBe(
+        readFileSync(bundles.get(name) as string, 'utf8'),
+      );
+    }
+  });
+
+  it('map a deployed function’s logged stack trace back to the line that threw', () => {
+    // The deployed native-send bundle, started without TABLE_NAME: its configuration check throws, and
+    // the endpoint logs `request failed` with the error's stack (minified positions).
+    const deployed = bundles.get('native-send') as string;
+    const invoke = `
+      const { handler } = await import(process.argv[1]);
+      await handler({ version: '2.0', rawPath: '/v1/verifications', rawQueryString: '', body: '{}',
+        headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, isBase64Encoded: false,
+        requestContext: { http: { method: 'POST', path: '/v1/verifications', sourceIp: '192.0.2.1' }, requestId: 'r' } },
+        { awsRequestId: 'r', functionName: 'native-send', getRemainingTimeInMillis: () => 1000 });`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', invoke, deployed], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true' },
+      encoding: 'utf8',
+    });
+    const output = `${run.stdout}\n${run.stderr}`;
+    const line = output.split('\n').find((candidate) => candidate.includes('"request failed"'));
+    expect(line, output).toBeDefined();
+    const trace = traceOf(line as string);
+    expect(trace).toMatch(/index\.mjs:\d+:\d+/);
+    // The deployed bundle has no map: mapping goes through the map of the same code built with one.
+    const frames = mapPositions(trace, mapped.get('native-send') as string)
+      .split('\n')
+      .filter((frame) => frame.trimStart().startsWith('at '));
+    expect(frames.some((frame) => /index\.mjs:\d+:\d+/.test(frame))).toBe(false);
+    const top = frames[0]?.match(/\((lib\/[\w/-]+\.ts):(\d+):(\d+)\)$/);
+    expect(top, frames.join('\n')).not.toBeNull();
+    const [, source = '', lineNo = '0'] = top ?? [];
+    const thrower = readFileSync(join(PROJECT_ROOT, source), 'utf8').split('\n')[Number(lineNo) - 1];
+    expect(thrower).toContain('throw new Error(`Codegate configuration is invalid');
+    expect(dirname(source)).toBe('lib');
   });
 });

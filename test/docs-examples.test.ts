@@ -111,6 +111,10 @@ const EXAMPLES: Record<string, Treatment> = {
     run: 'not locally',
     why: 'reads the deployed table and the pepper from Secrets Manager',
   },
+  'docs/deploy.md › # paste the log line (or a plain trace) on standard input, or name a file': {
+    run: 'not locally',
+    why: 'maps a line a deployed function logged (test/bundles.test.ts maps a real trace of a bundled function)',
+  },
   'docs/deploy.md › aws events put-rule --event-bus-name <EventBusName> --name demo-outcomes \\': {
     run: 'not locally',
     why: "puts a rule on the deployed stack's event bus",

@@ -19,8 +19,9 @@ export interface ErrorRenderer {
 type Handle = (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
 
 /**
- * Renders every failure with the dialect's envelope. Unknown errors are logged with the request id
- * (never their inputs) and become the dialect's busy error: no stack, no 5xx from a bug in parsing.
+ * Renders every failure with the dialect's envelope. Unknown errors are logged with the request id and
+ * their stack (never the request's inputs) and become the dialect's busy error: no stack in the answer,
+ * no 5xx from a bug in parsing.
  */
 function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   return {
@@ -29,7 +30,9 @@ function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEve
       if (error instanceof DomainError) observeFailure(error.kind);
       else if (!(error instanceof InputError)) observeFailure('unexpected');
       if (!(error instanceof InputError) && !(error instanceof DomainError && error.kind !== 'busy')) {
-        logger.error('request failed', { errorName: error?.name, errorMessage: error?.message });
+        // Powertools writes the error's name, message, location and stack (minified positions of the
+        // bundle: `npm run stack` maps them back to the sources).
+        logger.error('request failed', error instanceof Error ? error : String(error));
       }
       request.response = dialect.renderError(error, toHttpRequest(request.event));
     },
