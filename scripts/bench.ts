@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { coldLoad, printColdLoad, synthFunctions } from './cold-start.ts';
-import { CONCURRENCY, measure, N } from './measure.ts';
+import { CONCURRENCY, http, measure, N, paired } from './measure.ts';
 import { printMemory, residentMemory } from './memory.ts';
-import { compareWithRaw, rawBaselines } from './raw-baseline.ts';
+import { compareWithRaw, copyItems, replayer } from './raw-baseline.ts';
 
 /** Runs `run` `total` times, CONCURRENCY at once, untimed. */
 async function warmUp(total: number, run: (i: number) => Promise<void>) {
@@ -46,28 +47,40 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
   try {
     await getRuntime();
     const calls = { n: 0 };
-    // The item counts of the send transactions, recorded: the raw baseline writes as many.
-    const sendItems = new Set<number>();
+    // While a row runs with `recording` set, the inputs of the DynamoDB commands of that name its requests
+    // send, as the document client got them: the raw baselines replay exactly these.
+    let recording: { command: string; inputs: unknown[] } | undefined;
     documentClient?.middlewareStack.add(
       (next, context) => async (args) => {
         calls.n++;
-        const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
-        if (context.commandName === 'TransactWriteItemsCommand' && items) sendItems.add(items.length);
+        const row = recording;
+        if (row && row.command === context.commandName) row.inputs.push(structuredClone(args.input));
         return next(args);
       },
-      { step: 'initialize', name: 'benchCount' },
+      { step: 'initialize', name: 'benchRecord' },
     );
+    /** Runs a row with the inputs of its `command`s recorded into `inputs` (one per request). */
+    const recorded = async <R>(command: string, inputs: unknown[], row: () => Promise<R>) => {
+      recording = { command, inputs };
+      try {
+        const result = await row();
+        if (inputs.length !== N) throw new Error(`${N} requests recorded ${inputs.length} ${command}s`);
+        return result;
+      } finally {
+        recording = undefined;
+      }
+    };
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(new URL(path, service.url), {
+      http(new URL(path, service.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer demo-api-key', ...headers },
         body: JSON.stringify(body),
-      }).then((response) => response.text());
+      });
     const ip = (i: number) => ({ 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
     const to = (i: number) => `bench${i}@example.com`;
 
-    // Warm-up, untimed: JIT in this process and in DynamoDB Local's JVM, every path the rows take. The
-    // raw baselines are measured after it too, so both sides of each ratio run warm.
+    // Warm-up, untimed: JIT in this process and in DynamoDB Local's JVM, every path the rows take (the
+    // replays of the raw baselines use the same commands).
     await warmUp(N, async (i) => {
       const warm = `warm${i}@example.com`;
       await post('/v1/verifications', { channel: 'email', to: warm, purpose: 'login' }, ip(i + 2 * N));
@@ -75,25 +88,24 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
       await post('/v1/verifications/check', { channel: 'email', to: warm, purpose: 'login', code: '000000' });
       await post('/v1/verifications/check', { channel: 'email', to: warm, purpose: 'login', code });
     });
-    if (sendItems.size !== 1) throw new Error(`native sends wrote transactions of ${[...sendItems]} items`);
-    const [sendItemCount = 0] = sendItems;
     process.stdout.write(
       `Codegate bench: ${N} requests per row after ${N} untimed warm-up rounds, concurrency ${CONCURRENCY}, DynamoDB Local\n\n`,
     );
-    const raw = await rawBaselines(service, sendItemCount);
-    sendItems.clear();
-    const send = await measure(
-      'native send (email)',
-      N,
-      (i) =>
-        post('/v1/verifications', { channel: 'email', to: to(i), purpose: 'login' }, ip(i)).then(
-          () => undefined,
-        ),
-      calls,
+    // Each Codegate row alternates, chunk by chunk, with the replay of the DynamoDB commands it sent.
+    const replay = replayer(service);
+    const sends: TransactWriteCommandInput[] = [];
+    const send = await recorded('TransactWriteItemsCommand', sends, () =>
+      paired(
+        ['native send (email)', "raw: a send's transaction, replayed"],
+        N,
+        (i) =>
+          post('/v1/verifications', { channel: 'email', to: to(i), purpose: 'login' }, ip(i)).then(
+            () => undefined,
+          ),
+        (i) => replay.transaction(sends[i] as TransactWriteCommandInput, i),
+        calls,
+      ),
     );
-    if (sendItems.size !== 1 || !sendItems.has(sendItemCount)) {
-      throw new Error(`native sends wrote transactions of ${[...sendItems]} items`);
-    }
     const codes = new Map(
       outbox.list().map((message) => [message.to, message.text.match(/\b(\d{6})\b/)?.[1] ?? '']),
     );
@@ -109,46 +121,63 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
         }).then(() => undefined),
       calls,
     );
-    const check = await measure(
-      'native check (right code)',
-      N,
-      (i) =>
-        post('/v1/verifications/check', {
-          channel: 'email',
-          to: to(i),
-          purpose: 'login',
-          code: codes.get(to(i)) ?? '',
-        }).then(() => undefined),
-      calls,
+    // Copies of the items the checks will update, as they stand after the wrong guesses (untimed).
+    const copies = await copyItems(service, sends);
+    const checks: UpdateCommandInput[] = [];
+    const check = await recorded('UpdateItemCommand', checks, () =>
+      paired(
+        ['native check (right code)', "raw: a check's update, replayed"],
+        N,
+        (i) =>
+          post('/v1/verifications/check', {
+            channel: 'email',
+            to: to(i),
+            purpose: 'login',
+            code: codes.get(to(i)) ?? '',
+          }).then(() => undefined),
+        (i) => replay.update(checks[i] as UpdateCommandInput, copies),
+        calls,
+      ),
     );
+    replay.close();
     await measure(
       'seed 000 sendEmail',
       N,
       (i) =>
-        fetch(
+        http(
           new URL(
             `/v2/mail/enduserapi/v2/sendEmail?email=s${i}@example.com&emailType=1&userDomain=C.DM.5903.1`,
             service.url,
           ),
-          {
-            method: 'POST',
-            headers: ip(i + N),
-          },
-        )
-          .then((response) => response.text())
-          .then(() => undefined),
+          { method: 'POST', headers: ip(i + N) },
+        ).then(() => undefined),
       calls,
     );
     await measure(
       'seed 000 bad input (no I/O)',
       N,
       () =>
-        fetch(new URL('/v2/mail/enduserapi/v2/sendEmail?email=nope', service.url), { method: 'POST' })
-          .then((r) => r.text())
-          .then(() => undefined),
+        http(new URL('/v2/mail/enduserapi/v2/sendEmail?email=nope', service.url), { method: 'POST' }).then(
+          () => undefined,
+        ),
       calls,
     );
-    compareWithRaw(raw, send, check);
+    const roundTrip = await measure(
+      'trivial HTTP round trip',
+      N,
+      () => http(new URL('/_local/outbox?to=nobody@bench.invalid', service.url)).then(() => undefined),
+      { n: 0 },
+    );
+    compareWithRaw(
+      {
+        transaction: send.raw,
+        items: sends[0]?.TransactItems?.length ?? 0,
+        update: check.raw,
+        http: roundTrip,
+      },
+      send.ours,
+      check.ours,
+    );
     printMemory(await residentMemory(service, process.env.PEPPER ?? '', functions));
   } finally {
     await service.stop();
