@@ -8,11 +8,16 @@ import { logger } from './log.ts';
 /** Namespace `Codegate`; dimensions are low-cardinality only (channel, reason) — tenants go to the logs. */
 export const metrics = new Metrics({ namespace: 'Codegate', serviceName: 'codegate' });
 
+/**
+ * Publishes each metric at once with its own dimensions, which the publish clears, so nothing leaks between
+ * requests. One instance for all: `metrics.singleMetric()` would build a new Metrics (environment, console)
+ * on every call.
+ */
+const single = new Metrics({ namespace: 'Codegate', serviceName: 'codegate', singleMetric: true });
+
 function count(name: string, dimensions: Record<string, string>): void {
-  // A single metric is published at once with its own dimensions, so nothing leaks between requests.
-  const metric = metrics.singleMetric();
-  for (const [dimension, value] of Object.entries(dimensions)) metric.addDimension(dimension, value);
-  metric.addMetric(name, MetricUnit.Count, 1);
+  for (const [dimension, value] of Object.entries(dimensions)) single.addDimension(dimension, value);
+  single.addMetric(name, MetricUnit.Count, 1);
 }
 
 function metricName(event: EngineEvent): string {

@@ -1,5 +1,6 @@
 // Logs and metrics: each engine event is one structured log line and one CloudWatch EMF metric.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observe, observeFailure } from '../lib/observe.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { capturedOutput } from './setup/log-guard.ts';
 
@@ -59,5 +60,28 @@ describe('observability', () => {
     expect((await native('/v1/verifications', body)).status).toBe(429);
     const [doc] = named(metricsSince(from), 'Refused');
     expect(doc?.reason).toBe('rate_limited');
+  });
+
+  it('each metric carries its own dimensions only: none is left over from the one before', () => {
+    // One Metrics instance publishes them all; called here outside any invocation, as a Lambda container
+    // calls it for one request after another, a dimension of one metric must be gone by the next.
+    const from = capturedOutput().length;
+    observeFailure('rate_limited');
+    observe({
+      type: 'code_checked',
+      tenant: 't',
+      channel: 'sms',
+      purpose: 'login',
+      to: '+1***',
+      outcome: 'approved',
+    });
+    observeFailure('busy');
+    const docs = metricsSince(from);
+    const dimensions = (name: string) => named(docs, name)[0]?._aws.CloudWatchMetrics[0]?.Dimensions;
+    expect(dimensions('Refused')).toEqual([['service', 'reason']]);
+    expect(dimensions('CodeApproved')).toEqual([['service', 'channel']]);
+    expect(dimensions('Busy')).toEqual([['service']]);
+    expect(named(docs, 'CodeApproved')[0]).not.toHaveProperty('reason');
+    expect(named(docs, 'Busy')[0]).not.toHaveProperty('channel');
   });
 });
