@@ -10,7 +10,7 @@ import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { coldLoad, printColdLoad, synthFunctions } from './cold-start.ts';
-import { CONCURRENCY, http, measure, N, paired } from './measure.ts';
+import { CONCURRENCY, http, measure, N, paired, REPEATS } from './measure.ts';
 import { printMemory, residentMemory } from './memory.ts';
 import { compareWithRaw, copyItems, replayer } from './raw-baseline.ts';
 
@@ -77,7 +77,6 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
         body: JSON.stringify(body),
       });
     const ip = (i: number) => ({ 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
-    const to = (i: number) => `bench${i}@example.com`;
 
     // Warm-up, untimed: JIT in this process and in DynamoDB Local's JVM, every path the rows take (the
     // replays of the raw baselines use the same commands).
@@ -91,54 +90,68 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
     process.stdout.write(
       `Codegate bench: ${N} requests per row after ${N} untimed warm-up rounds, concurrency ${CONCURRENCY}, DynamoDB Local\n\n`,
     );
-    // Each Codegate row alternates, chunk by chunk, with the replay of the DynamoDB commands it sent.
+    // One HTTP round trip through the local runtime that touches nothing: the raw side's share of HTTP.
+    const trivial = () =>
+      http(new URL('/_local/outbox?to=nobody@bench.invalid', service.url)).then(() => undefined);
+    // Each Codegate row alternates, chunk by chunk, with the replay of the DynamoDB commands it sent, each
+    // followed by the trivial round trip: both sides make one HTTP round trip and the same DynamoDB call,
+    // under the same load. Repeated on fresh addresses: one round's ratio moves with the machine.
     const replay = replayer(service);
-    const sends: TransactWriteCommandInput[] = [];
-    const send = await recorded('TransactWriteItemsCommand', sends, () =>
-      paired(
-        ['native send (email)', "raw: a send's transaction, replayed"],
-        N,
-        (i) =>
-          post('/v1/verifications', { channel: 'email', to: to(i), purpose: 'login' }, ip(i)).then(
-            () => undefined,
-          ),
-        (i) => replay.transaction(sends[i] as TransactWriteCommandInput, i),
-        calls,
-      ),
-    );
-    const codes = new Map(
-      outbox.list().map((message) => [message.to, message.text.match(/\b(\d{6})\b/)?.[1] ?? '']),
-    );
-    await measure(
-      'native check (wrong code)',
-      N,
-      (i) =>
-        post('/v1/verifications/check', {
-          channel: 'email',
-          to: to(i),
-          purpose: 'login',
-          code: codes.get(to(i)) === '000000' ? '000001' : '000000',
-        }).then(() => undefined),
-      calls,
-    );
-    // Copies of the items the checks will update, as they stand after the wrong guesses (untimed).
-    const copies = await copyItems(service, sends);
-    const checks: UpdateCommandInput[] = [];
-    const check = await recorded('UpdateItemCommand', checks, () =>
-      paired(
-        ['native check (right code)', "raw: a check's update, replayed"],
+    const rounds: Array<{ send: { ours: number; raw: number }; check: { ours: number; raw: number } }> = [];
+    let items = 0;
+    for (let round = 1; round <= REPEATS; round++) {
+      const to = (i: number) => `bench${round}-${i}@example.com`;
+      const sends: TransactWriteCommandInput[] = [];
+      const send = await recorded('TransactWriteItemsCommand', sends, () =>
+        paired(
+          [`native send (email) #${round}`, `raw: send's transaction + HTTP #${round}`],
+          N,
+          (i) =>
+            post(
+              '/v1/verifications',
+              { channel: 'email', to: to(i), purpose: 'login' },
+              ip(i + (2 + round) * N),
+            ).then(() => undefined),
+          (i) => replay.transaction(sends[i] as TransactWriteCommandInput, i + round * N).then(trivial),
+          calls,
+        ),
+      );
+      items = sends[0]?.TransactItems?.length ?? 0;
+      const codes = new Map(
+        outbox.list().map((message) => [message.to, message.text.match(/\b(\d{6})\b/)?.[1] ?? '']),
+      );
+      await measure(
+        `native check (wrong code) #${round}`,
         N,
         (i) =>
           post('/v1/verifications/check', {
             channel: 'email',
             to: to(i),
             purpose: 'login',
-            code: codes.get(to(i)) ?? '',
+            code: codes.get(to(i)) === '000000' ? '000001' : '000000',
           }).then(() => undefined),
-        (i) => replay.update(checks[i] as UpdateCommandInput, copies),
         calls,
-      ),
-    );
+      );
+      // Copies of the items the checks will update, as they stand after the wrong guesses (untimed).
+      const copies = await copyItems(service, sends);
+      const checks: UpdateCommandInput[] = [];
+      const check = await recorded('UpdateItemCommand', checks, () =>
+        paired(
+          [`native check (right code) #${round}`, `raw: check's update + HTTP #${round}`],
+          N,
+          (i) =>
+            post('/v1/verifications/check', {
+              channel: 'email',
+              to: to(i),
+              purpose: 'login',
+              code: codes.get(to(i)) ?? '',
+            }).then(() => undefined),
+          (i) => replay.update(checks[i] as UpdateCommandInput, copies).then(trivial),
+          calls,
+        ),
+      );
+      rounds.push({ send, check });
+    }
     replay.close();
     await measure(
       'seed 000 sendEmail',
@@ -162,22 +175,8 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
         ),
       calls,
     );
-    const roundTrip = await measure(
-      'trivial HTTP round trip',
-      N,
-      () => http(new URL('/_local/outbox?to=nobody@bench.invalid', service.url)).then(() => undefined),
-      { n: 0 },
-    );
-    compareWithRaw(
-      {
-        transaction: send.raw,
-        items: sends[0]?.TransactItems?.length ?? 0,
-        update: check.raw,
-        http: roundTrip,
-      },
-      send.ours,
-      check.ours,
-    );
+    await measure('trivial HTTP round trip', N, trivial, { n: 0 });
+    compareWithRaw(rounds, items);
     printMemory(await residentMemory(service, process.env.PEPPER ?? '', functions));
   } finally {
     await service.stop();

@@ -3,6 +3,8 @@ import { Agent, request as httpRequest } from 'node:http';
 
 export const N = Number(process.env.BENCH_N ?? 300);
 export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** Rounds of the paired warm-latency rows (each on fresh addresses); the verdict takes their median. */
+export const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 /** Requests per chunk when two workloads are measured alternately (`paired`). */
 const CHUNK = 50;
 
