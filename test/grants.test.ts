@@ -10,7 +10,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { documentClient, getRuntime } from '../lib/runtime.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
+import { removeTempApps, tempApp } from './helpers/apps.ts';
 import { actionsOfCommand, compareGrants, grantedActions } from './helpers/grants.ts';
 import {
   SCENARIO_ACCOUNTS,
@@ -234,12 +235,13 @@ beforeAll(async () => {
   }
 
   // The deployed side: the same stack as infra/app.ts, without bundling (only the policies matter here).
-  const app = new App({ context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] } });
+  const app = tempApp({ context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] } });
   stack = new CodegateStack(app, 'Codegate');
   resources = Template.fromStack(stack).toJSON().Resources;
 }, 300_000);
 
 afterAll(async () => {
+  removeTempApps();
   db?.destroy();
   for (const [, mock] of providers) mock.restore();
   await service?.stop();

@@ -21,6 +21,7 @@ import { CodegateStack, DEFAULT_STACK_NAME, PLACEHOLDER_SES_IDENTITY, stackNameO
 import { observeFailure } from '../lib/observe.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { removeTempApps, tempApp } from './helpers/apps.ts';
 import { capturedOutput } from './setup/log-guard.ts';
 
 const SLOW = 300_000;
@@ -108,6 +109,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
+  removeTempApps();
 });
 
 describe('functions and routes', () => {
@@ -454,7 +456,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     const acknowledge = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
     let raised: Set<string>;
     try {
-      const bare = new App({ context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+      const bare = tempApp({ context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
       new CodegateStack(bare, 'Codegate');
       const report = new AwsSolutionsChecks().validateScope(bare);
       raised = new Set(
@@ -620,7 +622,7 @@ describe('deploy context', () => {
   let bare: CodegateStack;
   const bareTemplate = () => Template.fromStack(bare);
   beforeAll(() => {
-    bare = new CodegateStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Codegate');
+    bare = new CodegateStack(tempApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Codegate');
   });
 
   it('maps the API to domainName with certificateArn, and outputs the target for DNS', () => {
@@ -634,7 +636,7 @@ describe('deploy context', () => {
     expect(
       () =>
         new CodegateStack(
-          new App({ context: { domainName: 'x.example.com', 'aws:cdk:bundling-stacks': [] } }),
+          tempApp({ context: { domainName: 'x.example.com', 'aws:cdk:bundling-stacks': [] } }),
           'Codegate',
         ),
     ).toThrow(/domainName and certificateArn together/);
@@ -650,17 +652,17 @@ describe('deploy context', () => {
     expect(
       () =>
         new CodegateStack(
-          new App({ context: { smsMonthlyBudgetUsd: 'lots', 'aws:cdk:bundling-stacks': [] } }),
+          tempApp({ context: { smsMonthlyBudgetUsd: 'lots', 'aws:cdk:bundling-stacks': [] } }),
           'Codegate',
         ),
     ).toThrow(/smsMonthlyBudgetUsd/);
   });
 
   it('names the stack from the stackName context (Codegate by default) and refuses invalid names', () => {
-    expect(stackNameOf(new App())).toBe(DEFAULT_STACK_NAME);
-    expect(stackNameOf(new App({ context: { stackName: 'codegate-eu' } }))).toBe('codegate-eu');
-    expect(() => stackNameOf(new App({ context: { stackName: 'no spaces' } }))).toThrow(/stackName/);
-    const copy = new CodegateStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'codegate-eu');
+    expect(stackNameOf(tempApp())).toBe(DEFAULT_STACK_NAME);
+    expect(stackNameOf(tempApp({ context: { stackName: 'codegate-eu' } }))).toBe('codegate-eu');
+    expect(() => stackNameOf(tempApp({ context: { stackName: 'no spaces' } }))).toThrow(/stackName/);
+    const copy = new CodegateStack(tempApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'codegate-eu');
     const names = Object.values(Template.fromStack(copy).findResources('AWS::CloudWatch::Alarm')).map(
       (alarm) => String(alarm.Properties.AlarmName),
     );
