@@ -141,21 +141,14 @@ async function drive(request: ScenarioRequest): Promise<ScenarioResponse> {
     registries.set(route.name, new TenantRegistry(documentClient, service.tableName));
   runtime.tenants = registries.get(route.name) ?? runtime.tenants;
   try {
-    // Not service.request: redirects (the reset confirmation's 302) must not be followed.
-    const url = new URL(request.path, service.url);
-    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { ...request.headers };
-    if (request.json !== undefined) headers['content-type'] ??= 'application/json';
-    const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
-    const response = await fetch(url, { method: request.method, headers, body, redirect: 'manual' });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // a page
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    // Redirects (the reset confirmation's 302) are answers here, not followed.
+    return await service.request(request.method, request.path, {
+      query: request.query,
+      json: request.json,
+      body: request.body,
+      headers: request.headers,
+      redirect: 'manual',
+    });
   } finally {
     collectProviderCalls();
     current = COLD_START;

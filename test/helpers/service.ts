@@ -19,6 +19,8 @@ export interface TestService {
       json?: unknown;
       body?: string;
       headers?: Record<string, string>;
+      /** `manual` answers a redirect (a 302) itself instead of following it. */
+      redirect?: 'follow' | 'manual';
     },
   ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   /** Outbox messages to one address, newest first. */
@@ -56,7 +58,7 @@ export async function startService(
         body = JSON.stringify(options.json);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(url, { method, headers, body });
+      const response = await fetch(url, { method, headers, body, redirect: options.redirect });
       const text = await response.text();
       let parsed: unknown = text;
       try {
