@@ -134,6 +134,30 @@ const newSeen = (): Seen => ({ codes: new Map(), ok: 0 });
  */
 const path = (value: string) => (/^\.{0,2}$/.test(value) ? 'x' : encodeURIComponent(value));
 
+/**
+ * Fuzzes one form POST under a service (`…/Services/{ServiceSid}/<resource>`): any service id, form, auth,
+ * content type and client IP.
+ */
+const fuzzServicePost = (resource: string, form: fc.Arbitrary<string>, seen: Seen) =>
+  fc.assert(
+    fc.asyncProperty(
+      serviceSid,
+      form,
+      auth,
+      contentType,
+      ip,
+      async (service_, payload, authorization, type, clientIp) => {
+        await assertTwilioAnswer(
+          'POST',
+          `/v2/Services/${path(service_)}/${resource}`,
+          { body: payload, authorization, type, clientIp },
+          seen,
+        );
+      },
+    ),
+    RUNS,
+  );
+
 // Each property makes 1,000 real requests; on a loaded 2-core machine that can take more than the default.
 describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
   it('POST …/Verifications answers a resource or a documented code, never a 5xx', async () => {
@@ -157,24 +181,7 @@ describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
       },
       ['To', 'Channel'],
     );
-    await fc.assert(
-      fc.asyncProperty(
-        serviceSid,
-        form,
-        auth,
-        contentType,
-        ip,
-        async (service_, payload, authorization, type, clientIp) => {
-          await assertTwilioAnswer(
-            'POST',
-            `/v2/Services/${path(service_)}/Verifications`,
-            { body: payload, authorization, type, clientIp },
-            seen,
-          );
-        },
-      ),
-      RUNS,
-    );
+    await fuzzServicePost('Verifications', form, seen);
     // The generator reaches every layer: auth, service, parameters, landlines and real sends.
     for (const code of [20003, 20404, 60200, 60203]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok).toBeGreaterThan(0);
@@ -187,24 +194,7 @@ describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
       To: to,
       VerificationSid: verificationSid,
     });
-    await fc.assert(
-      fc.asyncProperty(
-        serviceSid,
-        form,
-        auth,
-        contentType,
-        ip,
-        async (service_, payload, authorization, type, clientIp) => {
-          await assertTwilioAnswer(
-            'POST',
-            `/v2/Services/${path(service_)}/VerificationCheck`,
-            { body: payload, authorization, type, clientIp },
-            seen,
-          );
-        },
-      ),
-      RUNS,
-    );
+    await fuzzServicePost('VerificationCheck', form, seen);
     for (const code of [20003, 20404, 60200]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
   });
 
