@@ -38,6 +38,16 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@smithy/core/event-streams': `${PROJECT_ROOT}lib/bundle/event-streams.ts`,
 };
 
+/**
+ * Where each function finds the launch wrapper (`infra/lambda-launch.sh`, copied into every bundle): Lambda
+ * starts the runtime through the script `AWS_LAMBDA_EXEC_WRAPPER` names, which caps V8's young generation.
+ */
+export const LAUNCH_WRAPPER = {
+  source: 'infra/lambda-launch.sh',
+  file: 'launch.sh',
+  task: '/var/task/',
+} as const;
+
 /** `sourceMaps` context (`npm run stack` sets it): build each bundle with a linked source map beside it. */
 export function sourceMaps(scope: Construct): boolean {
   return String(scope.node.tryGetContext('sourceMaps') ?? '').trim() === 'true';
@@ -63,8 +73,9 @@ export interface ServiceFunctionProps {
 
 /**
  * One endpoint's Lambda: Node.js 22 on arm64, 256 MB, 10 s, bundled by local esbuild (minified ESM,
- * AWS SDK inside the bundle, no source map), a one-month log group and an own role that starts with
- * nothing but writing to that log group. Everything else is granted explicitly.
+ * AWS SDK inside the bundle, no source map), started through the launch wrapper (a 4 MB semi-space
+ * instead of the runtime's 16), a one-month log group and an own role that starts with nothing but
+ * writing to that log group. Everything else is granted explicitly.
  *
  * No source map is deployed and `--enable-source-maps` is not set: Node reads and parses a linked map
  * at every cold start (about 6 MB and 10% more load time for these bundles, `npm run bench`). Stack
@@ -100,6 +111,7 @@ export class ServiceFunction extends Construct {
       role,
       logGroup: this.logGroup,
       environment: {
+        AWS_LAMBDA_EXEC_WRAPPER: `${LAUNCH_WRAPPER.task}${LAUNCH_WRAPPER.file}`,
         TABLE_NAME: props.table.tableName,
         PEPPER_SECRET_ARN: props.pepper.secretArn,
         POWERTOOLS_SERVICE_NAME: 'codegate',
@@ -125,6 +137,15 @@ export class ServiceFunction extends Construct {
           'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
         },
         esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        // The launch wrapper goes beside the bundle, executable: the CLI zips each file with its mode.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            `cp "${inputDir}/${LAUNCH_WRAPPER.source}" "${outputDir}/${LAUNCH_WRAPPER.file}"`,
+            `chmod 755 "${outputDir}/${LAUNCH_WRAPPER.file}"`,
+          ],
+        },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },

@@ -9,7 +9,13 @@ import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib
 import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
-import { coldLoad, printColdLoad, synthFunctions } from './cold-start.ts';
+import {
+  coldLoad,
+  launchWrapperCost,
+  printColdLoad,
+  printLaunchWrapperCost,
+  synthFunctions,
+} from './cold-start.ts';
 import { CONCURRENCY, http, measure, N, paired, REPEATS } from './measure.ts';
 import { printMemory, residentMemory } from './memory.ts';
 import { compareWithRaw, copyItems, replayer } from './raw-baseline.ts';
@@ -183,6 +189,7 @@ async function run(functions: ReturnType<typeof synthFunctions>) {
   }
   // After the service is down, so its load does not skew the fresh-process imports.
   printColdLoad(await coldLoad(functions));
+  printLaunchWrapperCost(launchWrapperCost(functions));
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import {
   BUNDLE_ALIASES,
   ESM_REQUIRE_BANNER,
+  LAUNCH_WRAPPER,
   PROJECT_ROOT,
   ServiceFunction,
 } from '../infra/service-function.ts';
@@ -37,6 +38,8 @@ export interface DeployedFunction {
   memorySize: number;
   /** `NODE_OPTIONS` from the function's environment, as Lambda passes it to Node. */
   nodeOptions: string;
+  /** The script `AWS_LAMBDA_EXEC_WRAPPER` names, in the synthesized asset (Lambda's `/var/task/`), if any. */
+  execWrapper?: string;
 }
 
 /**
@@ -79,11 +82,21 @@ export function synthFunctions(
     const assetPath = resource?.Metadata?.['aws:asset:path'];
     const memorySize = resource?.Properties?.MemorySize;
     if (!assetPath || !memorySize) throw new Error(`no asset or memory size for ${name}`);
-    const nodeOptions = resource.Properties?.Environment?.Variables?.NODE_OPTIONS;
+    const variables = resource.Properties?.Environment?.Variables ?? {};
+    const nodeOptions = variables.NODE_OPTIONS;
+    const wrapper = variables.AWS_LAMBDA_EXEC_WRAPPER;
+    // The asset is what Lambda unpacks into /var/task/: a wrapper anywhere else could not be run here.
+    if (wrapper !== undefined && !(typeof wrapper === 'string' && wrapper.startsWith(LAUNCH_WRAPPER.task)))
+      throw new Error(
+        `${name}: AWS_LAMBDA_EXEC_WRAPPER ${JSON.stringify(wrapper)} is not in ${LAUNCH_WRAPPER.task}`,
+      );
     functions.set(name, {
       file: join(assembly.directory, assetPath, 'index.mjs'),
       memorySize,
       nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
+      ...(wrapper
+        ? { execWrapper: join(assembly.directory, assetPath, wrapper.slice(LAUNCH_WRAPPER.task.length)) }
+        : {}),
     });
   }
   return functions;
@@ -97,16 +110,22 @@ export function synthBundles(outdir: string, options: { sourceMaps?: boolean } =
 /**
  * How the Lambda Node.js runtime starts a function of this memory size: its bootstrap gives V8 a tenth of
  * the memory as new space (half of it per semi-space) and the rest as old space, on the command line, and
- * passes the function's NODE_OPTIONS through the environment (command-line flags win over them).
+ * passes the function's NODE_OPTIONS through the environment (command-line flags win over them). With an
+ * `AWS_LAMBDA_EXEC_WRAPPER`, the bootstrap runs that script with the Node binary and the flags as its
+ * arguments instead. Run `command` with `args` followed by Node's own (script or `-e` and its arguments).
  */
-export function lambdaLaunch(deployed: Pick<DeployedFunction, 'memorySize' | 'nodeOptions'>) {
+export function lambdaLaunch(deployed: Pick<DeployedFunction, 'memorySize' | 'nodeOptions' | 'execWrapper'>) {
   const newSpace = Math.floor(deployed.memorySize / 10);
+  const flags = [
+    '--expose-gc',
+    '--max-http-header-size',
+    '81920',
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${deployed.memorySize - newSpace}`,
+  ];
   return {
-    args: [
-      '--expose-gc',
-      `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
-      `--max-old-space-size=${deployed.memorySize - newSpace}`,
-    ],
+    command: deployed.execWrapper ?? process.execPath,
+    args: deployed.execWrapper ? [process.execPath, ...flags] : flags,
     env: deployed.nodeOptions ? { NODE_OPTIONS: deployed.nodeOptions } : {},
   };
 }
@@ -157,7 +176,7 @@ async function floorBundle(dir: string): Promise<string> {
 function importMs(file: string, launch: ReturnType<typeof lambdaLaunch>): number {
   const script =
     'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t0));';
-  const out = execFileSync(process.execPath, [...launch.args, '--input-type=module', '-e', script, file], {
+  const out = execFileSync(launch.command, [...launch.args, '--input-type=module', '-e', script, file], {
     env: {
       PATH: process.env.PATH,
       ...launch.env,
@@ -174,14 +193,10 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
-/**
- * Measures every function against the floor, interleaved round by round so load drifts hit all alike; the
- * functions synthesized here unless given.
- */
-export async function coldLoad(given?: ReadonlyMap<string, DeployedFunction>): Promise<ColdRow[]> {
+/** Measures every function against the floor, interleaved round by round so load drifts hit all alike. */
+export async function coldLoad(functions: ReadonlyMap<string, DeployedFunction>): Promise<ColdRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'codegate-cold-'));
   try {
-    const functions = given ?? synthFunctions(join(dir, 'cdk.out'));
     const launches = new Map([...functions].map(([name, deployed]) => [name, lambdaLaunch(deployed)]));
     const bundles = new Map([...functions].map(([name, deployed]) => [name, deployed.file]));
     bundles.set(FLOOR, await floorBundle(dir));
@@ -231,6 +246,56 @@ export function printColdLoad(rows: ColdRow[]): void {
   process.stdout.write(`  budget: ≤ ${MAX_KB} KB and ≤ ${MAX_RATIO}× the floor's import time\n`);
 }
 
+/**
+ * What the launch wrapper adds to a cold start, outside the import times above: the median wall time of
+ * starting Node (an empty script, native send's flags) directly and through the wrapper, alternating, and
+ * the median of the pairs' differences. Undefined when the function has no wrapper.
+ */
+export function launchWrapperCost(functions: ReadonlyMap<string, DeployedFunction>) {
+  const deployed = functions.get('native-send');
+  if (!deployed?.execWrapper) return undefined;
+  const wrapped = lambdaLaunch(deployed);
+  const direct = lambdaLaunch({ ...deployed, execWrapper: undefined });
+  const startMs = (launch: ReturnType<typeof lambdaLaunch>) => {
+    const t0 = performance.now();
+    execFileSync(launch.command, [...launch.args, '-e', '0'], {
+      env: { PATH: process.env.PATH, ...launch.env },
+    });
+    return performance.now() - t0;
+  };
+  const pairs = Array.from({ length: ROUNDS }, (_, round) => {
+    // Alternate which goes first.
+    if (round % 2 === 0) {
+      const d = startMs(direct);
+      return [d, startMs(wrapped)] as const;
+    }
+    const w = startMs(wrapped);
+    return [startMs(direct), w] as const;
+  });
+  return {
+    directMs: median(pairs.map(([d]) => d)),
+    wrappedMs: median(pairs.map(([, w]) => w)),
+    addedMs: median(pairs.map(([d, w]) => w - d)),
+  };
+}
+
+/** Prints the launch wrapper's start-up cost. */
+export function printLaunchWrapperCost(cost: ReturnType<typeof launchWrapperCost>): void {
+  if (!cost) return;
+  process.stdout.write(
+    `\nlaunch wrapper (AWS_LAMBDA_EXEC_WRAPPER, once per cold start; median of ${ROUNDS} paired starts of an ` +
+      `empty script): Node ${cost.directMs.toFixed(1)} ms directly, ${cost.wrappedMs.toFixed(1)} ms through ` +
+      `the wrapper: ${cost.addedMs >= 0 ? '+' : ''}${cost.addedMs.toFixed(1)} ms per start, median of the pairs\n`,
+  );
+}
+
 if (process.argv[1]?.endsWith('cold-start.ts')) {
-  printColdLoad(await coldLoad());
+  const dir = mkdtempSync(join(tmpdir(), 'codegate-cold-'));
+  try {
+    const functions = synthFunctions(join(dir, 'cdk.out'));
+    printColdLoad(await coldLoad(functions));
+    printLaunchWrapperCost(launchWrapperCost(functions));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,7 @@
 // `npm run bench` (memory section): the resident memory of one bundled handler invoked 2,000 times in one
-// process, as a Lambda container would run it — the bundle `cdk synth` writes (with its linked source map),
-// started with the flags the Lambda Node.js runtime passes for the function's memory size and with the
-// function's NODE_OPTIONS — native send (delivering through the real SES client to a local stand-in endpoint)
+// process, as a Lambda container would run it — the bundle `cdk synth` writes, started as the Lambda Node.js
+// runtime starts it: through the function's launch wrapper (AWS_LAMBDA_EXEC_WRAPPER), with the flags the
+// runtime passes for the function's memory size and with the function's NODE_OPTIONS — native send (delivering through the real SES client to a local stand-in endpoint)
 // and native check (wrong codes: the evaluating path), against DynamoDB Local. A floor row runs a bundle
 // that holds only a DynamoDB client making one UpdateItem per invocation, started the same way: the part of
 // the figure that is Node, V8 and the SDK rather than Codegate.
@@ -58,7 +58,9 @@ for (let i = 0; i < ${INVOCATIONS}; i++) {
 // The high-water mark of this process's own memory map (getrusage's peak would carry the parent's across exec).
 const { readFileSync } = await import('node:fs');
 samples.push(Number(readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\\s+(\\d+)/)?.[1] ?? 0) / 1024);
-process.stdout.write(JSON.stringify(samples));
+// The flags Node really runs with (the wrapper's changes included), up to the driver's own.
+const flags = process.execArgv.slice(0, process.execArgv.indexOf('--input-type=module'));
+process.stdout.write(JSON.stringify({ samples, flags }));
 `;
 
 /** The floor's handler: a bare DynamoDB client, one UpdateItem per invocation on the service's table. */
@@ -105,7 +107,10 @@ export interface MemoryRow {
   heap2000: number;
   /** The highest RSS (MB) of the whole run, between the samples included. */
   peak: number;
-  /** The Node flags the process ran with (Lambda's for the function's memory size, and its NODE_OPTIONS). */
+  /**
+   * The Node flags the process ran with, as it saw them (Lambda's for the function's memory size, as the
+   * launch wrapper left them), and its NODE_OPTIONS.
+   */
   flags: string;
 }
 
@@ -131,7 +136,7 @@ export async function residentMemory(
       const launch = lambdaLaunch(deployed);
       // Asynchronously: the stand-in SES endpoint answers from this process's event loop.
       const { stdout: out } = await promisify(execFile)(
-        process.execPath,
+        launch.command,
         [...launch.args, '--input-type=module', '-e', DRIVER, name === FLOOR ? floor : deployed.file, name],
         {
           encoding: 'utf8',
@@ -153,14 +158,24 @@ export async function residentMemory(
           },
         },
       );
-      const samples = JSON.parse(out) as number[];
+      const { samples, flags } = JSON.parse(out) as { samples: number[]; flags: string[] };
       // Pairs of (RSS, heap) per sampled point, then the peak.
       const rss = (from: number) => median([0, 1, 2].map((k) => samples[2 * (from + k)] ?? 0));
       const heap = (from: number) => median([0, 1, 2].map((k) => samples[2 * (from + k) + 1] ?? 0));
       const [at1000, at2000, heap1000, heap2000] = [rss(0), rss(3), heap(0), heap(3)];
       const peak = samples[2 * SAMPLES.length] ?? 0;
-      const flags = [...launch.args, ...(launch.env.NODE_OPTIONS ? [launch.env.NODE_OPTIONS] : [])].join(' ');
-      rows.push({ name, at1000, at2000, heap1000, heap2000, peak, flags });
+      rows.push({
+        name,
+        at1000,
+        at2000,
+        heap1000,
+        heap2000,
+        peak,
+        flags: [
+          ...flags,
+          ...(launch.env.NODE_OPTIONS ? [`NODE_OPTIONS=${launch.env.NODE_OPTIONS}`] : []),
+        ].join(' '),
+      });
     }
     return rows;
   } finally {

@@ -4,23 +4,32 @@
 // bench:cold`: no timing assertions here.) `npm run stack` maps a deployed function's stack trace back to
 // the sources through a second build with maps: the same code, proven here, and a real trace mapped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/service-function.ts';
+import { LAUNCH_WRAPPER, PROJECT_ROOT } from '../infra/service-function.ts';
 import { ROUTES } from '../lib/routes.ts';
-import { MAX_KB, synthBundles } from '../scripts/cold-start.ts';
+import {
+  type DeployedFunction,
+  lambdaLaunch,
+  MAX_KB,
+  synthBundles,
+  synthFunctions,
+} from '../scripts/cold-start.ts';
 import { mapPositions, traceOf } from '../scripts/stack.ts';
 
 let dir: string;
+/** Every function as the template deploys it (bundle, memory size, launch wrapper), by name. */
+let functions: Map<string, DeployedFunction>;
 let bundles: Map<string, string>;
 /** The same functions built as `npm run stack` builds them: with a map beside each bundle. */
 let mapped: Map<string, string>;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'codegate-bundles-'));
-  bundles = synthBundles(join(dir, 'cdk.out'));
+  functions = synthFunctions(join(dir, 'cdk.out'));
+  bundles = new Map([...functions].map(([name, deployed]) => [name, deployed.file]));
   mapped = synthBundles(join(dir, 'cdk.maps'), { sourceMaps: true });
 }, 600_000);
 afterAll(() => {
@@ -118,5 +127,65 @@ describe('source maps', () => {
     const thrower = readFileSync(join(PROJECT_ROOT, source), 'utf8').split('\n')[Number(lineNo) - 1];
     expect(thrower).toContain('throw new Error(`Codegate configuration is invalid');
     expect(dirname(source)).toBe('lib');
+  });
+});
+
+describe('the launch wrapper', () => {
+  /** What a Node process started this way runs with: its flags, its script's arguments, its young generation. */
+  const probe = (command: string, args: string[]) => {
+    const script = join(dir, 'probe.mjs');
+    writeFileSync(
+      script,
+      "import v8 from 'node:v8';\n" +
+        'const old = Number(process.execArgv.findLast((flag) => flag.startsWith("--max-old-space-size="))?.split("=")[1] ?? 0);\n' +
+        'process.stdout.write(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2),\n' +
+        '  youngMb: v8.getHeapStatistics().heap_size_limit / 1048576 - old }));\n',
+    );
+    const run = spawnSync(command, [...args, script, 'one', 'two words'], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout) as { execArgv: string[]; argv: string[]; youngMb: number };
+  };
+
+  it('is beside every bundle, executable, and named by the function’s AWS_LAMBDA_EXEC_WRAPPER', () => {
+    const source = readFileSync(join(PROJECT_ROOT, LAUNCH_WRAPPER.source), 'utf8');
+    for (const [name, deployed] of functions) {
+      // synthFunctions maps the variable's /var/task/ path into the function's asset.
+      expect(deployed.execWrapper, name).toBe(join(dirname(deployed.file), LAUNCH_WRAPPER.file));
+      const wrapper = deployed.execWrapper as string;
+      expect(readFileSync(wrapper, 'utf8'), name).toBe(source);
+      // Lambda refuses a wrapper that is not executable; the CLI zips each file with its mode.
+      expect(statSync(wrapper).mode & 0o111, name).toBe(0o111);
+    }
+  });
+
+  it('starts Node as the runtime’s bootstrap would, every flag kept but the semi-space: 4 MB, not 16', () => {
+    const deployed = functions.get('native-send') as DeployedFunction;
+    expect(deployed.memorySize).toBe(256);
+    const bootstrap = lambdaLaunch({ ...deployed, execWrapper: undefined });
+    const wrapped = lambdaLaunch(deployed);
+    expect(wrapped.command).toBe(deployed.execWrapper);
+    const direct = probe(bootstrap.command, bootstrap.args);
+    const through = probe(wrapped.command, wrapped.args);
+    // Without the wrapper: the runtime's 12 MB semi-space, rounded up to 16 by V8 (three of them).
+    expect(direct.execArgv).toContain('--max-semi-space-size=12');
+    expect(direct.youngMb).toBe(48);
+    expect(through.youngMb).toBe(12);
+    expect(through.execArgv).toEqual([
+      '--max-semi-space-size=4',
+      ...direct.execArgv.filter((flag) => flag !== '--max-semi-space-size=12'),
+    ]);
+    expect(through.argv).toEqual(['one', 'two words']);
+    expect(direct.argv).toEqual(through.argv);
+  });
+
+  it('sets the semi-space also when the runtime gives none', () => {
+    const wrapper = functions.get('native-check')?.execWrapper as string;
+    const started = probe(wrapper, [process.execPath, '--expose-gc']);
+    expect(started.execArgv).toEqual(['--max-semi-space-size=4', '--expose-gc']);
+    expect(started.argv).toEqual(['one', 'two words']);
   });
 });

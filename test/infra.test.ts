@@ -268,7 +268,9 @@ describe('secrets', () => {
     // traces offline instead).
     for (const local of ['PEPPER', 'DYNAMODB_ENDPOINT', 'DELIVERY', 'NODE_OPTIONS'])
       expect(variables).not.toHaveProperty(local);
-    const allowed = ['TABLE_NAME', 'PEPPER_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME'];
+    // Lambda starts the runtime through the launch wrapper in the bundle (test/bundles.test.ts runs it).
+    expect(variables.AWS_LAMBDA_EXEC_WRAPPER).toBe('/var/task/launch.sh');
+    const allowed = ['TABLE_NAME', 'PEPPER_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'AWS_LAMBDA_EXEC_WRAPPER'];
     if (route.access.mail) allowed.push('SES_CONFIGURATION_SET');
     expect(Object.keys(variables).sort()).toEqual(allowed.sort());
   });
