@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
 import type { TableAction } from '../lib/routes.ts';
+import type { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface FeedbackProps {
   table: ITable;
   pepper: ISecret;
   configurationSet: ConfigurationSet;
+  /** Where the feedback functions' and the dead-letter queue's alarms go. */
+  monitoring: Monitoring;
 }
 
 export class Feedback extends Construct {
@@ -40,7 +43,11 @@ export class Feedback extends Construct {
   readonly bus: EventBus;
   readonly consumer: ServiceFunction;
   readonly enrichment: ServiceFunction;
-  /** Notifications or stream batches that failed every retry (metadata only, never an address). */
+  /**
+   * What failed every retry: SES events as EventBridge gave them (with the recipient's address, as SES
+   * wrote it) and the pipe's records of stream batches (shard and sequence numbers, no item). SQS-managed
+   * encryption, kept 14 days.
+   */
   readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: FeedbackProps) {
@@ -162,5 +169,32 @@ export class Feedback extends Construct {
       },
     });
     pipe.node.addDependency(pipeRole);
+
+    this.monitor(props.monitoring);
+  }
+
+  /**
+   * Alarms: either function failing (each failure is retried, but a bounce that never reaches the
+   * suppression list keeps being mailed) and anything in the dead letters (an event given up on).
+   */
+  private monitor(monitoring: Monitoring) {
+    for (const [name, service, purpose] of [
+      ['ses-feedback', this.consumer, 'SES feedback → suppression'],
+      ['lifecycle-events', this.enrichment, 'table stream → lifecycle events'],
+    ] as const) {
+      monitoring.facade.monitorLambdaFunction({
+        lambdaFunction: service.function,
+        alarmFriendlyName: name,
+        humanReadableName: purpose,
+        addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
+        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+      });
+    }
+    monitoring.facade.monitorSqsQueue({
+      queue: this.deadLetters,
+      alarmFriendlyName: 'feedback-dead-letters',
+      humanReadableName: 'Feedback dead letters (SES events and stream batches given up on)',
+      addQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0 } },
+    });
   }
 }

@@ -237,12 +237,13 @@ export class CodegateStack extends Stack {
       smsMonthlyBudgetUsd: smsBudget(this),
       alarmEmail: contextString(this, 'alarmEmail'),
     });
-    // Issue 10's feedback loops (infra/feedback.ts) attach here with one line, using the table, the
-    // pepper, mailConfiguration and monitoring above.
+    // Issue 10's feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and
+    // monitoring above.
     const feedback = new Feedback(this, 'Feedback', {
       table: this.table,
       pepper,
       configurationSet: mailConfiguration,
+      monitoring: this.monitoring,
     });
     new CfnOutput(this, 'EventBusName', {
       value: feedback.bus.eventBusName,

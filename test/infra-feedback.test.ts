@@ -200,3 +200,50 @@ describe('lifecycle events: table stream → pipe → event bus', () => {
     ).toEqual(['dynamodb:GetItem']);
   });
 });
+
+describe('alarms on the feedback loops', () => {
+  const alarms = () =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const topic = () => Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+  /** The one alarm whose name contains `part`, and the one metric it reads. */
+  const alarmOn = (part: string) => {
+    const found = alarms().filter((alarm) => String(alarm.AlarmName).includes(`-${part}-`));
+    expect(found, part).toHaveLength(1);
+    const alarm = found[0] as Json;
+    expect(alarm.AlarmActions).toEqual([{ Ref: topic() }]);
+    const metrics = (alarm.Metrics as Json[]).filter((m) => m.MetricStat);
+    expect(metrics).toHaveLength(1);
+    return { alarm, metric: metrics[0]?.MetricStat as Json };
+  };
+
+  it.each([
+    ['ses-feedback', () => feedback().consumer],
+    ['lifecycle-events', () => feedback().enrichment],
+  ])('%s: any error or throttle of its function in 5 minutes', (name, service) => {
+    for (const [kind, metricName] of [
+      ['Fault', 'Errors'],
+      ['Throttled', 'Throttles'],
+    ]) {
+      const { alarm, metric } = alarmOn(`${name}-${kind}-Count`);
+      expect(metric.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metricName });
+      expect(metric.Metric.Dimensions).toEqual([
+        { Name: 'FunctionName', Value: { Ref: idOf(service().function) } },
+      ]);
+      expect([metric.Stat, metric.Period]).toEqual(['Sum', 300]);
+      expect([alarm.ComparisonOperator, alarm.Threshold]).toEqual(['GreaterThanThreshold', 0]);
+    }
+  });
+
+  it('anything in the dead letters: an SES event or a stream batch given up on', () => {
+    const { alarm, metric } = alarmOn('feedback-dead-letters-Queue-Message-Count-Max');
+    expect(metric.Metric).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(feedback().deadLetters), 'QueueName'] } },
+      ],
+    });
+    expect(metric.Stat).toBe('Maximum');
+    expect([alarm.ComparisonOperator, alarm.Threshold]).toEqual(['GreaterThanThreshold', 0]);
+  });
+});
