@@ -32,6 +32,9 @@ function metricName(event: EngineEvent): string {
       return event.confirmed ? 'LinkConfirmed' : 'LinkRefused';
     case 'grant_redeemed':
       return event.redeemed ? 'GrantRedeemed' : 'GrantRefused';
+    case 'verification_ended':
+      // Not CodeApproved: the SMS approval ratio (pumping) counts codes users typed in.
+      return event.status === 'canceled' ? 'VerificationCanceled' : 'VerificationApprovedByUpdate';
   }
 }
 

@@ -62,6 +62,34 @@ describe('observability', () => {
     expect(doc?.reason).toBe('rate_limited');
   });
 
+  it('a Twilio verification ended by a status update publishes VerificationCanceled or VerificationApprovedByUpdate', async () => {
+    // The demo tenant's Twilio service, through the wire: form bodies and Basic auth as the Twilio client sends them.
+    const auth = `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`;
+    const twilio = (path: string, form: Record<string, string>) =>
+      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
+        body: new URLSearchParams(form).toString(),
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    for (const [status, name] of [
+      ['canceled', 'VerificationCanceled'],
+      ['approved', 'VerificationApprovedByUpdate'],
+    ] as const) {
+      const to = `ended-${status}@example.com`;
+      const created = await twilio('/Verifications', { To: to, Channel: 'email' });
+      expect(created.status).toBe(201);
+      const from = capturedOutput().length;
+      const ended = await twilio(`/Verifications/${created.body.sid}`, { Status: status });
+      expect(ended.body.status).toBe(status);
+      const docs = metricsSince(from);
+      expect(named(docs, name).map((doc) => [doc.channel, doc[name]])).toEqual([['email', 1]]);
+      // Neither counts as a code approval (the SMS approval ratio is about codes users typed in).
+      expect(named(docs, 'CodeApproved')).toEqual([]);
+      const logs = capturedOutput().slice(from);
+      expect(logs).toMatch(new RegExp(`"message":"verification ended".*"status":"${status}"`));
+      expect(logs).not.toContain(to);
+    }
+  });
+
   it('each metric carries its own dimensions only: none is left over from the one before', () => {
     // One Metrics instance publishes them all; called here outside any invocation, as a Lambda container
     // calls it for one request after another, a dimension of one metric must be gone by the next.

@@ -4,6 +4,7 @@
 // only a resend to a pending verification costs a second try (the first is refused, naming the id).
 import { NotFoundError } from '../domain/errors.ts';
 import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
+import { maskAddress } from '../mask.ts';
 import { ExternalIdPendingError, type ExternalState, externalState } from '../store/external-ids.ts';
 import type { AddressRef, ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
@@ -164,5 +165,13 @@ export async function endByExternalId(
     to,
   );
   if (!item) throw new NotFoundError();
+  ports.observe?.({
+    type: 'verification_ended',
+    tenant: tenant.id,
+    channel: found.channel,
+    purpose: found.purpose,
+    to: maskAddress(found.channel, found.to),
+    status: to,
+  });
   return { ...describe(ports, tenant, id, found, item), updatedAt: ports.clock.now() };
 }

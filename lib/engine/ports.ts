@@ -33,4 +33,13 @@ export type EngineEvent =
       outcome: 'approved' | 'wrong' | 'refused';
     }
   | { type: 'link_checked'; tenant: string; purpose: Purpose; to: string; confirmed: boolean }
-  | { type: 'grant_redeemed'; tenant: string; purpose: Purpose; to: string; redeemed: boolean };
+  | { type: 'grant_redeemed'; tenant: string; purpose: Purpose; to: string; redeemed: boolean }
+  | {
+      /** A pending verification ended by its external id, not by a code (Twilio's status update). */
+      type: 'verification_ended';
+      tenant: string;
+      channel: Channel;
+      purpose: Purpose;
+      to: string;
+      status: 'canceled' | 'approved';
+    };
