@@ -66,6 +66,18 @@ describe('lifecycle events from stream records', () => {
     ]);
   });
 
+  it('an app’s status update: a cancellation is verification.canceled, an approval verification.approved', async () => {
+    // lib/store/external-ids.ts: a cancellation marks the code withdrawn as canceled; an approval removes its
+    // hash without counting a guess.
+    const canceled = { ...pending, r_login: 'canceled', h_login: undefined };
+    const events = await lifecycleEvents(record('MODIFY', pending, canceled), maxAttempts);
+    expect(events.map((event) => [event.type, event.reason])).toEqual([['verification.canceled', undefined]]);
+    const approved = { ...pending, h_login: undefined };
+    expect(
+      (await lifecycleEvents(record('MODIFY', pending, approved), maxAttempts)).map((e) => e.type),
+    ).toEqual(['verification.approved']);
+  });
+
   it('a confirmed link is link.confirmed; a redeemed grant is grant.redeemed', async () => {
     const confirmed = { ...pending, h_login: undefined, v_login: 5, g_login: 'grant-hash', gx_login: 99 };
     expect(

@@ -85,6 +85,31 @@ describe('lifecycle events at /_local/events', () => {
     expect(failed.map((event) => event.detail.reason)).toEqual(['max_attempts']);
   });
 
+  it('a Twilio verification canceled or approved by a status update produces verification.canceled or .approved', async () => {
+    const auth = `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`;
+    const twilio = (path: string, form: Record<string, string>) =>
+      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
+        body: new URLSearchParams(form).toString(),
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    for (const status of ['canceled', 'approved'] as const) {
+      const to = `ended@${status}.example.com`;
+      const created = await twilio('/Verifications', { To: to, Channel: 'email' });
+      expect(created.status).toBe(201);
+      expect((await twilio(`/Verifications/${created.body.sid}`, { Status: status })).body.status).toBe(
+        status,
+      );
+      const events = await eventsFor(`e***@${status}.example.com`, [`verification.${status}`]);
+      // Not a failed delivery, nor anything else: the send, and how the app ended it.
+      expect(events.map((event) => [event.detail.type, event.detail.reason]).sort()).toEqual(
+        [
+          ['verification.sent', undefined],
+          [`verification.${status}`, undefined],
+        ].sort(),
+      );
+    }
+  });
+
   it('a confirmed AnqiCMS link produces link.confirmed, with no token in the event', async () => {
     const sent = await service.request('POST', '/api/verify/email', {
       json: { email: 'events.three@example.com', state: 'plain' },

@@ -5,6 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { idOf } from '../engine/keys.ts';
+import { CANCELED } from '../store/external-ids.ts';
 import { suppressionOf } from '../store/suppressions.ts';
 
 /** Every lifecycle event's `detail.type`. */
@@ -12,6 +13,7 @@ export const EVENT_TYPES = {
   sent: 'verification.sent',
   approved: 'verification.approved',
   failed: 'verification.failed',
+  canceled: 'verification.canceled',
   linkConfirmed: 'link.confirmed',
   grantRedeemed: 'grant.redeemed',
   suppressed: 'address.suppressed',
@@ -95,16 +97,22 @@ async function purposeChange(
   const appeared = (name: string) => field(next, name) !== undefined && field(prev, name) === undefined;
   // Admission writes a fresh nonce with the new code.
   if (field(next, 'i') !== field(prev, 'i')) return { type: 'sent' };
-  // A failed delivery withdraws the code (r_p).
-  if (appeared('r')) return { type: 'failed', reason: 'delivery_failed' };
+  // A failed delivery withdraws the code (r_p = 1); so does a cancellation by the app (Twilio's status update).
+  if (appeared('r')) {
+    return field(next, 'r') === CANCELED
+      ? { type: 'canceled' }
+      : { type: 'failed', reason: 'delivery_failed' };
+  }
   // A confirmed link records v_p (and removes the code with it).
   if (appeared('v')) return { type: 'linkConfirmed' };
   // A grant is removed by its one redemption (a new link replaces it, which sets v_p first).
   if (field(prev, 'g') !== undefined && field(next, 'g') === undefined) return { type: 'grantRedeemed' };
+  const removedCode = field(prev, 'h') !== undefined && field(next, 'h') === undefined;
   const attempts = Number(field(next, 'n') ?? 0);
-  if (attempts <= Number(field(prev, 'n') ?? 0)) return undefined;
+  // The code's hash removed with no guess counted: the app approved it (Twilio's status update).
+  if (attempts <= Number(field(prev, 'n') ?? 0)) return removedCode ? { type: 'approved' } : undefined;
   // A counted guess: approved iff it deleted the code's hash; otherwise maybe the last attempt.
-  if (field(prev, 'h') !== undefined && field(next, 'h') === undefined) return { type: 'approved' };
+  if (removedCode) return { type: 'approved' };
   const max = await maxAttempts();
   return max !== undefined && attempts === max ? { type: 'failed', reason: 'max_attempts' } : undefined;
 }

@@ -68,7 +68,8 @@ export class ExternalIdPendingError extends DomainError {
   }
 }
 
-const CANCELED = 'canceled';
+/** What a cancellation writes to the purpose's `r_` field (a failed delivery writes 1). */
+export const CANCELED = 'canceled';
 
 const externalNames = (purpose: Purpose) => ({
   '#t': `t_${purpose}`,
