@@ -20,6 +20,8 @@ export default defineConfig({
       // lib/engine/external.ts (ids named by the Twilio dialect) is driven end to end by the official client.
       // The Twilio fuzz suite (a minute per run) is left to `npm test`.
       'test/twilio-client.test.ts',
+      // lib/engine/external.ts reports a verification ended by a status update (a log line and a metric).
+      'test/observability.test.ts',
     ],
     // The engine suites need DynamoDB Local, started once per Stryker worker.
     globalSetup: ['test/setup/dynamodb-local.ts'],

@@ -7,7 +7,8 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
 import { DeliveryFailedError, NotFoundError } from '../lib/domain/errors.ts';
-import { createEngine, type Engine, type EnginePorts } from '../lib/engine/engine.ts';
+import { createEngine, type Engine, type EngineEvent, type EnginePorts } from '../lib/engine/engine.ts';
+import { maskAddress } from '../lib/mask.ts';
 import { ExternalIdPendingError } from '../lib/store/external-ids.ts';
 import { type AdmitSendInput, VerificationStore } from '../lib/store/verification-store.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
@@ -292,5 +293,39 @@ describe('stored items this version would not write', () => {
     // A lookup without one reads as the epoch rather than failing.
     await update(lookupKey(id), 'REMOVE createdAt');
     expect(await engine.getByExternalId(tenant, id)).toMatchObject({ createdAt: 0, updatedAt: 0 });
+  });
+});
+
+describe('ending a verification by its id', () => {
+  it('reports each end once, with the masked address, and nothing for an end that found no pending one', async () => {
+    const events: EngineEvent[] = [];
+    const observed = createEngine({ ...ports, observe: (event) => events.push(event) });
+    const [canceled, approved] = [fresh(), fresh()];
+    const [cancelId, approveId] = [sid('X'), sid('Y')];
+    await send(canceled, cancelId);
+    await send(approved, approveId);
+    await observed.endByExternalId(tenant, cancelId, 'canceled');
+    await observed.endByExternalId(tenant, approveId, 'approved');
+    // Ended already: not found, and no second report.
+    await expect(observed.endByExternalId(tenant, cancelId, 'approved')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const ended = (to: string, status: 'canceled' | 'approved') => ({
+      type: 'verification_ended',
+      tenant: tenant.id,
+      channel: 'email',
+      purpose: 'general',
+      to: maskAddress('email', to),
+      status,
+    });
+    expect(events).toEqual([ended(canceled, 'canceled'), ended(approved, 'approved')]);
+    expect(JSON.stringify(events)).not.toContain(canceled);
+  });
+
+  it('needs no observer', async () => {
+    const id = sid('Z');
+    await send(fresh(), id);
+    // `ports` has none.
+    await expect(engine.endByExternalId(tenant, id, 'canceled')).resolves.toMatchObject({ id });
   });
 });
