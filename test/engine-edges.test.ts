@@ -106,6 +106,7 @@ describe('channel routing', () => {
       to: 'e***@example.com',
       purpose: 'login',
       expiresAt: now + 600_000,
+      issuedAt: now,
     });
     expect(events).toEqual([
       { type: 'code_sent', tenant: demo.id, channel: 'email', purpose: 'login', to: sent.to, id: sent.id },

@@ -20,6 +20,8 @@ type Item = Record<string, unknown>;
 class Recorder implements Mailer, Texter {
   sent: OutgoingMessage[] = [];
   failNext = false;
+  /** Runs while a message is being delivered (a slow provider moves the clock). */
+  during?: () => void;
   async sendMail(message: OutgoingMessage) {
     this.deliver(message);
   }
@@ -27,6 +29,7 @@ class Recorder implements Mailer, Texter {
     this.deliver(message);
   }
   private deliver(message: OutgoingMessage) {
+    this.during?.();
     this.sent.push(message);
     if (this.failNext) {
       this.failNext = false;
@@ -327,5 +330,27 @@ describe('ending a verification by its id', () => {
     await send(fresh(), id);
     // `ports` has none.
     await expect(engine.endByExternalId(tenant, id, 'canceled')).resolves.toMatchObject({ id });
+  });
+});
+
+describe('times', () => {
+  it('a send answers the times it stored, not the clock after a slow delivery; so does its resend', async () => {
+    const to = fresh();
+    const id = sid('T');
+    recorder.during = () => {
+      now += 1_500;
+    };
+    const issued = now;
+    const first = await send(to, id);
+    expect(first.external).toMatchObject({ createdAt: issued, attempts: [{ at: issued }] });
+    const stored = await engine.getByExternalId(tenant, id);
+    expect([stored.createdAt, stored.attempts]).toEqual([first.external.createdAt, first.external.attempts]);
+    now += 61_000; // past the cooldown: a resend of the pending id
+    const resentAt = now;
+    const again = await send(to, sid('R'));
+    expect(again.external.id).toBe(id);
+    expect(again.external.attempts.map((attempt) => attempt.at)).toEqual([issued, resentAt]);
+    const after = await engine.getByExternalId(tenant, id);
+    expect([after.createdAt, after.attempts]).toEqual([again.external.createdAt, again.external.attempts]);
   });
 });

@@ -43,11 +43,11 @@ export async function sendCodeWithId(
   for (let attempt = 0; ; attempt++) {
     try {
       const sent = await sendCode(ports, { ...command, external: { ...command.external, pending } });
-      const now = ports.clock.now();
-      const tried = { id: command.external.attemptId, at: now };
+      // The times the send stored (not the clock after delivery), so later reads answer the same.
+      const tried = { id: command.external.attemptId, at: sent.issuedAt };
       const external = pending
         ? { ...pending, attempts: [...pending.attempts, tried] }
-        : { id: command.external.id, createdAt: now, attempts: [tried] };
+        : { id: command.external.id, createdAt: sent.issuedAt, attempts: [tried] };
       return { sent, external };
     } catch (error) {
       // A refusal that names the pending id (or says ours ended meanwhile) is worth one more try each.

@@ -43,6 +43,8 @@ export interface SendResult {
   to: string;
   purpose: Purpose;
   expiresAt: number;
+  /** When the code was issued: the clock reading the send's write stored (epoch ms). */
+  issuedAt: number;
 }
 
 /** The tenant's per-client-IP send counter; keyed like device fingerprints, so a dump shows no IPs. */
@@ -107,6 +109,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     to: maskAddress(channel, address.deliverTo),
     purpose,
     expiresAt: now + ttlSeconds * 1000,
+    issuedAt: now,
   };
   const admission: AdmitSendInput = {
     address: ref,
