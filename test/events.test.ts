@@ -2,7 +2,7 @@
 // pipe runs, and `GET /_local/events` shows them — masked addresses only, never a code, token or full address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaks } from './helpers/leaks.ts';
-import { startService, type TestService } from './helpers/service.ts';
+import { startService, type TestService, twilioPost } from './helpers/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
@@ -86,12 +86,8 @@ describe('lifecycle events at /_local/events', () => {
   });
 
   it('a Twilio verification canceled or approved by a status update produces verification.canceled or .approved', async () => {
-    const auth = `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`;
-    const twilio = (path: string, form: Record<string, string>) =>
-      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
-        body: new URLSearchParams(form).toString(),
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-      });
+    // The demo tenant's Twilio service, through the wire (test/helpers/service.ts).
+    const twilio = (path: string, form: Record<string, string>) => twilioPost(service, path, form);
     for (const status of ['canceled', 'approved'] as const) {
       const to = `ended@${status}.example.com`;
       const created = await twilio('/Verifications', { To: to, Channel: 'email' });

@@ -1,7 +1,7 @@
 // Logs and metrics: each engine event is one structured log line and one CloudWatch EMF metric.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observe, observeFailure } from '../lib/observe.ts';
-import { startService, type TestService } from './helpers/service.ts';
+import { startService, type TestService, twilioPost } from './helpers/service.ts';
 import { capturedOutput } from './setup/log-guard.ts';
 
 let service: TestService;
@@ -63,13 +63,8 @@ describe('observability', () => {
   });
 
   it('a Twilio verification ended by a status update publishes VerificationCanceled or VerificationApprovedByUpdate', async () => {
-    // The demo tenant's Twilio service, through the wire: form bodies and Basic auth as the Twilio client sends them.
-    const auth = `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`;
-    const twilio = (path: string, form: Record<string, string>) =>
-      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
-        body: new URLSearchParams(form).toString(),
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-      });
+    // The demo tenant's Twilio service, through the wire (test/helpers/service.ts).
+    const twilio = (path: string, form: Record<string, string>) => twilioPost(service, path, form);
     for (const [status, name] of [
       ['canceled', 'VerificationCanceled'],
       ['approved', 'VerificationApprovedByUpdate'],

@@ -1,7 +1,7 @@
 // Counts DynamoDB calls per request with SDK middleware on the runtime's own client (SPEC §3 "one round trip").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, getRuntime } from '../lib/runtime.ts';
-import { startService, type TestService } from './helpers/service.ts';
+import { startService, type TestService, twilioPost } from './helpers/service.ts';
 
 let service: TestService;
 const calls: string[] = [];
@@ -73,14 +73,8 @@ describe('DynamoDB round trips per request', () => {
   });
 
   it('a Twilio send is one transaction (its sid written with the code) and an approving check one update', async () => {
-    const twilio = (path: string, form: Record<string, string>) =>
-      service.request('POST', `/v2/Services/VA0123456789abcdef0123456789abcdef${path}`, {
-        body: new URLSearchParams(form).toString(),
-        headers: {
-          authorization: `Basic ${Buffer.from('AC0123456789abcdef0123456789abcdef:demo-twilio-auth-token').toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-      });
+    // The demo tenant's Twilio service, through the wire (test/helpers/service.ts).
+    const twilio = (path: string, form: Record<string, string>) => twilioPost(service, path, form);
     // Warm the tenant cache for the account alias, as a warm container would be.
     await twilio('/VerificationCheck', { To: 'warm-twilio@example.com', Code: '123456' });
 

@@ -78,3 +78,23 @@ export async function startService(
     stop: () => service.stop(),
   };
 }
+
+/** The demo tenant's Twilio Verify account and service (the demo tenants file). */
+export const DEMO_TWILIO = {
+  accountSid: 'AC0123456789abcdef0123456789abcdef',
+  authToken: 'demo-twilio-auth-token',
+  serviceSid: 'VA0123456789abcdef0123456789abcdef',
+} as const;
+
+/** A POST to the demo Twilio service (`path` below it) as the Twilio client sends one: a form body, Basic auth. */
+export function twilioPost(
+  service: Pick<TestService, 'request'>,
+  path: string,
+  form: Record<string, string>,
+) {
+  const basic = Buffer.from(`${DEMO_TWILIO.accountSid}:${DEMO_TWILIO.authToken}`).toString('base64');
+  return service.request('POST', `/v2/Services/${DEMO_TWILIO.serviceSid}${path}`, {
+    body: new URLSearchParams(form).toString(),
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
