@@ -62,11 +62,12 @@ beforeEach(() => {
     mailer,
     texter,
     clock: { now: () => now },
-    pepper: Buffer.from('edges-pepper-edges-pepper-edges!'),
+    pepper: PEPPER,
     observe: (event) => events.push(event),
   });
 });
 
+const PEPPER = Buffer.from('edges-pepper-edges-pepper-edges!');
 const fresh = () => `edge${++serial}-${Date.now()}@example.com`;
 /** A CN mobile number no other test in this file uses. */
 const phone = () => `+86138${String(10_000_000 + ++serial * 7919).slice(-8)}`;
@@ -273,6 +274,23 @@ describe('status by id', () => {
     for (const id of malformed) {
       await expect(engine.getVerification(demo, id), id).rejects.toBeInstanceOf(NotFoundError);
     }
+    // Refused before any read: an engine whose store counts the status reads it is asked for.
+    const store = new VerificationStore(table.db, table.tableName);
+    let reads = 0;
+    const read = store.getVerification.bind(store);
+    store.getVerification = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    const counted = createEngine({ store, mailer, texter, clock: { now: () => now }, pepper: PEPPER });
+    const looked: string[] = [];
+    for (const id of malformed) {
+      const before = reads;
+      await expect(counted.getVerification(demo, id), id).rejects.toBeInstanceOf(NotFoundError);
+      if (reads > before) looked.push(id);
+    }
+    // Only well-formed ids are looked up (here: another channel's, another purpose's); no unknown purpose.
+    expect(looked).toEqual([`vf_s01${body}`, `vf_e00${body}`]);
   });
 
   it('reads an SMS id as SMS', async () => {
@@ -621,7 +639,7 @@ describe('a provider that throws something other than an Error', () => {
       mailer: throwing,
       texter: throwing,
       clock: { now: () => now },
-      pepper: Buffer.from('edges-pepper-edges-pepper-edges!'),
+      pepper: PEPPER,
       observe: (event) => events.push(event),
     });
     const to = fresh();
