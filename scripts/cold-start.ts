@@ -16,6 +16,7 @@ import {
   ServiceFunction,
 } from '../infra/service-function.ts';
 import { CodegateStack } from '../infra/stack.ts';
+import { median } from './measure.ts';
 
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
@@ -187,11 +188,6 @@ function importMs(file: string, launch: ReturnType<typeof lambdaLaunch>): number
   });
   return Number(out);
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 /** Measures every function against the floor, interleaved round by round so load drifts hit all alike. */
 export async function coldLoad(functions: ReadonlyMap<string, DeployedFunction>): Promise<ColdRow[]> {

@@ -39,6 +39,10 @@ export function http(
   });
 }
 
+/** The middle value (the upper of the two middle ones for an even count); 0 for none. */
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }

@@ -1,8 +1,9 @@
 // `npm run bench` (memory section): the resident memory of one bundled handler invoked 2,000 times in one
 // process, as a Lambda container would run it — the bundle `cdk synth` writes, started as the Lambda Node.js
 // runtime starts it: through the function's launch wrapper (AWS_LAMBDA_EXEC_WRAPPER), with the flags the
-// runtime passes for the function's memory size and with the function's NODE_OPTIONS — native send (delivering through the real SES client to a local stand-in endpoint)
-// and native check (wrong codes: the evaluating path), against DynamoDB Local. A floor row runs a bundle
+// runtime passes for the function's memory size and with the function's NODE_OPTIONS — native send
+// (delivering through the real SES client to a local stand-in endpoint) and native check (wrong codes: the
+// evaluating path), against DynamoDB Local. A floor row runs a bundle
 // that holds only a DynamoDB client making one UpdateItem per invocation, started the same way: the part of
 // the figure that is Node, V8 and the SDK rather than Codegate.
 import { execFile } from 'node:child_process';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleLike, type DeployedFunction, FLOOR, lambdaLaunch } from './cold-start.ts';
+import { median } from './measure.ts';
 
 const INVOCATIONS = 2_000;
 export const MAX_MB = 100;
@@ -77,8 +79,6 @@ export const handler = async (event) => {
   return { statusCode: 200, body: '{}' };
 };
 `;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** A stand-in SES endpoint: accepts every SendEmail like SES's query API does. */
 async function fakeSes() {

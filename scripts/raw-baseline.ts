@@ -15,6 +15,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/store/client.ts';
+import { median } from './measure.ts';
 
 /** Issue 11's budget: warm latency within this ratio of the raw operation plus an HTTP round trip. */
 const MAX_RATIO = 1.3;
@@ -88,8 +89,6 @@ export function replayer(service: Service) {
 }
 
 type Pair = { ours: number; raw: number };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /**
  * Prints each Codegate operation's p50 as a ratio of its raw equivalent (the replay plus an HTTP round
