@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MAX_EVENTS_PER_BATCH } from '../lib/events/enrich.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
 import type { TableAction } from '../lib/routes.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -155,7 +156,8 @@ export class Feedback extends Construct {
         filterCriteria: { filters: [{ pattern: prefix('ADDR#') }, { pattern: prefix('SUPP#') }] },
         dynamoDbStreamParameters: {
           startingPosition: 'LATEST',
-          batchSize: 25,
+          // The event bus target takes at most this many entries per batch, and so does the enrichment's output.
+          batchSize: MAX_EVENTS_PER_BATCH,
           maximumBatchingWindowInSeconds: 1,
           maximumRetryAttempts: 10,
           onPartialBatchItemFailure: 'AUTOMATIC_BISECT',

@@ -4,6 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { idOf } from '../lib/engine/keys.ts';
+import { enrichRecords, MAX_EVENTS_PER_BATCH } from '../lib/events/enrich.ts';
 import { lifecycleEvents } from '../lib/events/lifecycle.ts';
 
 const ADDR_KEY = 'k'.repeat(43);
@@ -122,5 +123,24 @@ describe('lifecycle events from stream records', () => {
       record('REMOVE', pending, undefined),
     ];
     for (const entry of none) expect(await lifecycleEvents(entry, maxAttempts)).toEqual([]);
+  });
+});
+
+describe('an enrichment batch stays within what the event bus target takes', () => {
+  // Sends to `count` distinct addresses: each INSERT stands for one verification.sent.
+  const sends = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      record('INSERT', undefined, { ...pending, pk: `ADDR#demo#email#${String(i).padStart(43, 'k')}` }),
+    );
+
+  it(`a full batch of ${MAX_EVENTS_PER_BATCH} records gives ${MAX_EVENTS_PER_BATCH} events, the bus's batch limit`, async () => {
+    expect(MAX_EVENTS_PER_BATCH).toBe(10);
+    expect(await enrichRecords(sends(MAX_EVENTS_PER_BATCH), maxAttempts)).toHaveLength(10);
+  });
+
+  it('a batch standing for more events than the bus takes fails as a whole (the pipe bisects it) instead of being dropped', async () => {
+    await expect(enrichRecords(sends(MAX_EVENTS_PER_BATCH + 1), maxAttempts)).rejects.toThrow(
+      /11 lifecycle events, over the 10 an event bus takes per batch/,
+    );
   });
 });

@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEEDBACK_GRANTS, type Feedback, SES_DETAIL_TYPES } from '../infra/feedback.ts';
 import { CodegateStack } from '../infra/stack.ts';
-import { enrichRecords, maxAttemptsFrom } from '../lib/events/enrich.ts';
+import { enrichRecords, MAX_EVENTS_PER_BATCH, maxAttemptsFrom } from '../lib/events/enrich.ts';
 import { SuppressionStore } from '../lib/store/suppressions.ts';
 import { consumeSesNotification } from '../lib/suppression/consumer.ts';
 import { simulatedNotification } from '../lib/suppression/simulator.ts';
@@ -156,6 +156,9 @@ describe('lifecycle events: table stream → pipe → event bus', () => {
     expect(filters.map((f: Json) => f.dynamodb.Keys.pk.S[0].prefix)).toEqual(['ADDR#', 'SUPP#']);
     const stream = props.SourceParameters.DynamoDBStreamParameters;
     expect(stream.MaximumRetryAttempts).toBe(10);
+    // An event bus target takes at most 10 entries per batch: a larger source batch may be refused by CreatePipe.
+    expect(stream.BatchSize).toBe(MAX_EVENTS_PER_BATCH);
+    expect(stream.OnPartialBatchItemFailure).toBe('AUTOMATIC_BISECT');
     expect(JSON.stringify(stream.DeadLetterConfig)).toContain(idOf(feedback().deadLetters));
     const pipeRole = grantsOf(JSON.stringify(props.RoleArn).match(/"(\w+)","Arn"/)?.[1] ?? '');
     expect(pipeRole.flatMap((grant) => grant.actions).sort()).toEqual([
