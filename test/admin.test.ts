@@ -89,6 +89,11 @@ describe('tenants:load', () => {
     await expect(loadTenants(['--file', typo, '--dry-run'])).rejects.toThrow(/Unrecognized key.*"alias"/);
     const nested = await tempFile({ tenants: [{ ...demo, mail: { ...demo?.mail, form: 'x' } }] });
     await expect(loadTenants(['--file', nested, '--dry-run'])).rejects.toThrow(/"form"[\s\S]*mail/);
+    // A tenant's own SES configuration set would be denied (not granted) and bypass the suppression loop.
+    const ownSet = await tempFile({ tenants: [{ ...demo, mail: { ...demo?.mail, configurationSet: 'x' } }] });
+    await expect(loadTenants(['--file', ownSet, '--dry-run'])).rejects.toThrow(
+      /mail\.configurationSet is not supported[\s\S]*mail/,
+    );
     const empty = await tempFile({ tenants: [] });
     await expect(loadTenants(['--file', empty, '--table', 'codegate-x'])).rejects.toThrow(/tenants/);
     expect(await loadTenants(['--file', DEMO_TENANTS_FILE, '--dry-run'])).toBe(

@@ -96,7 +96,6 @@ describe('channel routing', () => {
     expect(message.text).toContain('expires in 10 minutes');
     expect(sender).toEqual({
       from: demo.mail.from,
-      configurationSet: demo.mail.configurationSet,
       smsSenderId: demo.sms.senderId,
       smsOriginationNumber: demo.sms.originationNumber,
       smsMaxPrice: demo.sms.maxPrice,

@@ -7,7 +7,7 @@ import type { Mailer, OutgoingMessage, SenderSettings } from './types.ts';
 export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESClient = new SESClient(PROVIDER_CLIENT),
-    private readonly defaultConfigurationSet?: string,
+    private readonly configurationSet?: string,
   ) {}
 
   async sendMail(message: OutgoingMessage, sender: SenderSettings): Promise<void> {
@@ -23,7 +23,7 @@ export class SesMailer implements Mailer {
             ...(message.html ? { Html: { Data: message.html, Charset: charset } } : {}),
           },
         },
-        ConfigurationSetName: sender.configurationSet ?? this.defaultConfigurationSet,
+        ConfigurationSetName: this.configurationSet,
         Tags: [
           { Name: 'tenant', Value: message.tenantId },
           { Name: 'purpose', Value: message.purpose },

@@ -16,7 +16,6 @@ export interface OutgoingMessage {
 /** Provider settings for one tenant, taken from its config. */
 export interface SenderSettings {
   from: string;
-  configurationSet?: string;
   smsSenderId?: string;
   smsOriginationNumber?: string;
   smsMaxPrice?: string;

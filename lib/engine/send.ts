@@ -76,7 +76,6 @@ function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
 function senderOf(tenant: Tenant): SenderSettings {
   return {
     from: tenant.mail.from,
-    configurationSet: tenant.mail.configurationSet,
     smsSenderId: tenant.sms.senderId,
     smsOriginationNumber: tenant.sms.originationNumber,
     smsMaxPrice: tenant.sms.maxPrice,

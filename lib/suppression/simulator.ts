@@ -16,7 +16,7 @@ export const SIMULATOR_ADDRESSES: Readonly<Record<string, 'bounce' | 'complaint'
 export function simulatedNotification(
   kind: 'bounce' | 'complaint',
   message: Pick<OutgoingMessage, 'to' | 'tenantId' | 'purpose'>,
-  sender: Pick<SenderSettings, 'from' | 'configurationSet'>,
+  sender: Pick<SenderSettings, 'from'>,
   at = new Date(),
 ) {
   const timestamp = at.toISOString();
@@ -30,7 +30,7 @@ export function simulatedNotification(
     destination: [message.to],
     headersTruncated: false,
     tags: {
-      'ses:configuration-set': [sender.configurationSet ?? 'codegate-local'],
+      'ses:configuration-set': ['codegate-local'],
       'ses:from-domain': [sender.from.split('@').pop() ?? 'localhost'],
       tenant: [message.tenantId],
       purpose: [message.purpose],

@@ -107,7 +107,16 @@ export const tenantSchema = z.strictObject({
   sessionTokenSecret: z.string().min(8).optional(),
   mail: z.strictObject({
     from: z.string().min(3),
-    configurationSet: z.string().optional(),
+    /**
+     * Refused: every send names the stack's configuration set, the only one the functions are granted and whose
+     * bounces and complaints reach the suppression list; a tenant's own set would be denied or bypass suppression.
+     */
+    configurationSet: z
+      .undefined({
+        error:
+          "mail.configurationSet is not supported: every send uses the stack's SES configuration set (the one the functions may send with, whose bounces and complaints feed the suppression list); remove the field",
+      })
+      .optional(),
     /** Base URL for verification links (seed 004); the local runtime fills its own address when absent. */
     linkBaseUrl: webUrl.optional(),
     /** Where password-reset confirmations redirect (seed 004). */
