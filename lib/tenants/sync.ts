@@ -19,7 +19,7 @@ export interface TenantChange {
 type Item = Record<string, NativeAttributeValue>;
 
 /** The items a tenants file stands for: each tenant's config item, then its alias items. */
-function desiredItems(tenants: Tenant[]): Map<string, Item> {
+export function desiredItems(tenants: Tenant[]): Map<string, Item> {
   const items = new Map<string, Item>();
   for (const tenant of tenants) {
     const config = { ...tenantKey('id', tenant.id), tenantId: tenant.id, config: JSON.stringify(tenant) };
