@@ -1,31 +1,36 @@
-// Infra: alarms and the one dashboard (cdk-monitoring-constructs): functions, API routes, the table, SES
-// reputation, SMS spend and delivery, and Codegate's own EMF metrics. Alarms notify one SNS topic.
+// Infra: alarms (cdk-monitoring-constructs) in two tiers, the saved log queries and, in the full tier, the
+// dashboard. Every alarm notifies one SNS topic. Each metric an alarm reads is in infra/metric-catalogue.ts.
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type Alarm, ComparisonOperator, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import {
-  type CustomMetricGroup,
-  DefaultDashboardFactory,
-  MonitoringFacade,
-  SnsAlarmActionStrategy,
-} from 'cdk-monitoring-constructs';
+import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import type { Route } from '../lib/routes.ts';
+import { above, ROUTE_ALARMS, SLOW } from './alarm-levels.ts';
+import { SavedLogQueries } from './log-queries.ts';
+import { CODEGATE_METRICS, codegateMetric, DYNAMODB_OPERATIONS, SNS_DIRECT_SMS } from './metric-catalogue.ts';
+import { monitorFullTier } from './monitoring-full.ts';
 import type { ServiceFunction } from './service-function.ts';
 
-/** Where lib/observe.ts publishes (EMF through Powertools, which adds the `service` dimension). */
-export const CODEGATE_METRICS = { namespace: 'Codegate', service: 'codegate' } as const;
+export { CODEGATE_METRICS, ROUTE_ALARMS };
+
+/**
+ * `-c monitoring=…`: `essential` (the default) pages for real harm on metrics that exist without detailed route
+ * metrics, for a few dollars a month at rest; `full` adds per-route and per-function alarms, the API's detailed
+ * per-route metrics and a dashboard (docs/deploy.md, "Monitoring tiers"; `npm run cost` prices both).
+ */
+export const MONITORING_TIERS = ['essential', 'full'] as const;
+export type MonitoringTier = (typeof MONITORING_TIERS)[number];
+export const DEFAULT_MONITORING_TIER: MonitoringTier = 'essential';
 
 /** SES puts an account under review at 5% bounces or 0.1% complaints; we page at half of each. */
 export const SES_REPUTATION_ALARMS = { bounceRate: 0.025, complaintRate: 0.0005 } as const;
-
-/** Per route: 5xx answers in 5 minutes, and p99 latency (ms) held for 15 minutes. */
-export const ROUTE_ALARMS = { fiveXx: 5, p99Ms: 3000 } as const;
 
 /** SNS's default account SMS spend limit (USD per month), the budget when no context sets one. */
 export const DEFAULT_SMS_BUDGET_USD = 1;
@@ -47,10 +52,13 @@ export const REFUSAL_ALARMS: Record<string, number> = {
 export const APPROVAL_COLLAPSE = { minSends: 50, floor: 0.2 } as const;
 
 export interface MonitoringProps {
+  tier: MonitoringTier;
   api: IHttpApi;
   routes: readonly Route[];
   functions: ReadonlyMap<string, ServiceFunction>;
   table: ITable;
+  /** The API's access log group (route key, status, latency per request) for the saved queries. */
+  accessLogs: ILogGroup;
   /** `smsMonthlyBudgetUsd` context; `DEFAULT_SMS_BUDGET_USD` when absent. */
   smsMonthlyBudgetUsd: number;
   /** `alarmEmail` context: subscribed to the alarm topic when given. */
@@ -59,27 +67,27 @@ export interface MonitoringProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 const HOUR = Duration.hours(1);
-/** A Critical alarm at or above `threshold`. */
-const above = (threshold: number) => ({
-  Critical: { threshold, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD },
-});
 
 /**
- * Every alarm and the single dashboard. Other constructs add their own alarms through `facade`
- * (cdk-monitoring-constructs, already wired to the topic) or `notify(alarm)` for plain CloudWatch alarms.
+ * Every alarm, the saved log queries and (full tier) the dashboard. Other constructs add their own alarms
+ * through `facade` (already wired to the topic) or `notify(alarm)` for plain CloudWatch alarms.
  */
 export class Monitoring extends Construct {
+  readonly tier: MonitoringTier;
   readonly alarmTopic: Topic;
   readonly facade: MonitoringFacade;
+  /** Logs Insights queries for the questions an operator asks (which route, which tenant, which error). */
+  readonly queries: SavedLogQueries;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const prefix = Stack.of(this).stackName;
+    this.tier = props.tier;
+    const stack = Stack.of(this);
+    const prefix = stack.stackName;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: `${prefix} alarms`, enforceSSL: true });
     // A topic policy replaces SNS's default one (which let the account publish), so the policy enforceSSL
     // writes would hold only its Deny: CloudWatch needs its own Allow, for this account's alarms only.
-    const stack = Stack.of(this);
     this.alarmTopic.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
@@ -109,37 +117,24 @@ export class Monitoring extends Construct {
         datapointsToAlarm: 1,
       },
       metricFactoryDefaults: { period: FIVE_MINUTES },
-      // One dashboard: no separate summary or alarm dashboards.
+      // A dashboard costs $3 a month beyond the account's free three: only the full tier has one.
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboard', {
         dashboardNamePrefix: prefix,
-        createDashboard: true,
+        createDashboard: props.tier === 'full',
         createSummaryDashboard: false,
         createAlarmDashboard: false,
       }),
     });
 
-    for (const route of props.routes) {
-      const service = props.functions.get(route.name);
-      if (!service) throw new Error(`no function for route ${route.name}`);
-      this.facade.monitorLambdaFunction({
-        lambdaFunction: service.function,
-        alarmFriendlyName: route.name,
-        humanReadableName: `${route.method} ${route.path}`,
-        addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
-        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
-      });
-    }
-    this.monitorRoutes(props.api, props.routes);
-
-    this.facade.monitorDynamoTable({
-      table: props.table,
-      addReadThrottledEventsCountAlarm: { Critical: { maxThrottledEventsThreshold: 0 } },
-      addWriteThrottledEventsCountAlarm: { Critical: { maxThrottledEventsThreshold: 0 } },
-      addSystemErrorCountAlarm: { Critical: { maxErrorCount: 0 } },
-    });
-
+    this.monitorApi(props.api);
+    this.monitorTable(props.table);
     this.monitorDelivery(props.smsMonthlyBudgetUsd);
     this.monitorCodegate();
+    this.queries = new SavedLogQueries(this, 'Queries', {
+      accessLogs: props.accessLogs,
+      functionLogs: [...props.functions.values()].map((service) => service.logGroup),
+    });
+    if (props.tier === 'full') monitorFullTier(this.facade, props, this.queries);
   }
 
   /** Adds a plain CloudWatch alarm (one not made through `facade`) to the alarm topic. */
@@ -148,31 +143,91 @@ export class Monitoring extends Construct {
   }
 
   /**
-   * HTTP API metrics per route carry the `Route` dimension (the route key), not the REST API's
-   * Method/Resource that the library's HTTP API monitoring uses, so these are custom metric groups.
+   * The whole API's 5xx and p99 latency (dimensions ApiId and Stage, published without detailed metrics).
+   * A function that crashes, times out or is throttled answers 5xx here, so these also stand for the HTTP
+   * functions' errors and throttles; errors the functions catch are the `Busy` metric below.
    */
-  private monitorRoutes(api: IHttpApi, routes: readonly Route[]) {
-    // Three slow 5-minute periods in a row: SES/SNS attempts are bounded (lib/aws-clients.ts) well below.
-    const slow = { ...above(ROUTE_ALARMS.p99Ms).Critical, datapointsToAlarm: 3, evaluationPeriods: 3 };
-    const metricGroups: CustomMetricGroup[] = (['5xx', 'p99'] as const).map((kind) => ({
-      title: kind === '5xx' ? 'API 5xx per route' : 'API p99 latency per route (ms)',
-      metrics: routes.map((route) => ({
-        metric: new Metric({
-          namespace: 'AWS/ApiGateway',
-          metricName: kind === '5xx' ? '5xx' : 'Latency',
-          dimensionsMap: { ApiId: api.apiId, Stage: '$default', Route: `${route.method} ${route.path}` },
-          statistic: kind === '5xx' ? 'Sum' : 'p99',
-          period: FIVE_MINUTES,
-          label: `${route.method} ${route.path}`,
-        }),
-        alarmFriendlyName: `${route.name}-${kind}`,
-        addAlarm: kind === '5xx' ? above(ROUTE_ALARMS.fiveXx) : { Critical: slow },
-      })),
-    }));
+  private monitorApi(api: IHttpApi) {
+    const metric = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: api.apiId, Stage: '$default' },
+        statistic,
+        period: FIVE_MINUTES,
+        label: `API ${metricName} (${statistic})`,
+      });
     this.facade.monitorCustom({
-      alarmFriendlyName: 'api-routes',
-      humanReadableName: 'API routes',
-      metricGroups,
+      alarmFriendlyName: 'api',
+      humanReadableName: 'API (all routes)',
+      metricGroups: [
+        {
+          title: 'API 5xx',
+          metrics: [
+            {
+              metric: metric('5xx', 'Sum'),
+              alarmFriendlyName: 'api-5xx',
+              addAlarm: above(ROUTE_ALARMS.fiveXx),
+            },
+          ],
+        },
+        {
+          title: 'API p99 latency (ms)',
+          metrics: [
+            { metric: metric('Latency', 'p99'), alarmFriendlyName: 'api-p99', addAlarm: { Critical: SLOW } },
+          ],
+        },
+      ],
+    });
+  }
+
+  /**
+   * Read and write throttles, and system errors of every operation the functions send. Not the library's
+   * system-error alarm: it sums nine operations (each billed as a metric) and leaves out TransactWriteItems,
+   * the operation every send uses.
+   */
+  private monitorTable(table: ITable) {
+    const dynamo = (metricName: string, dimensions: Record<string, string> = {}) =>
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: table.tableName, ...dimensions },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      });
+    const usingMetrics = Object.fromEntries(
+      DYNAMODB_OPERATIONS.map((operation) => [
+        operation.toLowerCase(),
+        dynamo('SystemErrors', { Operation: operation }),
+      ]),
+    );
+    const systemErrors = new MathExpression({
+      expression: Object.keys(usingMetrics).join(' + '),
+      usingMetrics,
+      label: 'DynamoDB system errors',
+      period: FIVE_MINUTES,
+    });
+    this.facade.monitorCustom({
+      alarmFriendlyName: 'table',
+      humanReadableName: 'DynamoDB table',
+      metricGroups: [
+        {
+          title: 'Throttled requests and system errors',
+          metrics: [
+            {
+              metric: dynamo('ReadThrottleEvents'),
+              alarmFriendlyName: 'table-read-throttles',
+              addAlarm: above(1),
+            },
+            {
+              metric: dynamo('WriteThrottleEvents'),
+              alarmFriendlyName: 'table-write-throttles',
+              addAlarm: above(1),
+            },
+            { metric: systemErrors, alarmFriendlyName: 'table-system-errors', addAlarm: above(1) },
+          ],
+        },
+      ],
     });
   }
 
@@ -180,22 +235,14 @@ export class Monitoring extends Construct {
   private monitorDelivery(smsBudgetUsd: number) {
     const ses = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: HOUR });
-    const sns = (metricName: string, statistic = 'Sum') =>
-      new Metric({
-        namespace: 'AWS/SNS',
-        metricName,
-        // Direct publishes to phone numbers (not through a topic) are counted under this dimension.
-        dimensionsMap:
-          metricName === 'SMSMonthToDateSpentUSD' ? {} : { PhoneNumber: 'PhoneNumberDirectPublish' },
-        statistic,
-        period: HOUR,
-      });
+    const sns = (metricName: string, dimensionsMap: Record<string, string>, statistic = 'Sum') =>
+      new Metric({ namespace: 'AWS/SNS', metricName, dimensionsMap, statistic, period: HOUR });
     const failureRate = new MathExpression({
       // Only with at least 5 failures in the hour: a single failed text is not a trend.
       expression: 'IF(failed >= 5, failed / (failed + delivered), 0)',
       usingMetrics: {
-        failed: sns('NumberOfNotificationsFailed'),
-        delivered: sns('NumberOfNotificationsDelivered'),
+        failed: sns('NumberOfNotificationsFailed', SNS_DIRECT_SMS),
+        delivered: sns('NumberOfNotificationsDelivered', SNS_DIRECT_SMS),
       },
       label: 'SMS failure rate',
       period: HOUR,
@@ -223,7 +270,7 @@ export class Monitoring extends Construct {
           title: 'SMS spend this month (USD)',
           metrics: [
             {
-              metric: sns('SMSMonthToDateSpentUSD', 'Maximum'),
+              metric: sns('SMSMonthToDateSpentUSD', {}, 'Maximum'),
               alarmFriendlyName: 'sms-spend',
               addAlarm: above(smsBudgetUsd * SMS_BUDGET_ALARM_SHARE),
             },
@@ -237,23 +284,13 @@ export class Monitoring extends Construct {
     });
   }
 
-  /** Codegate's EMF metrics: delivery failures, busy answers, refusals by reason, sends vs approvals. */
+  /** Codegate's EMF metrics: delivery failures, busy answers, refusals by reason, SMS approval collapse. */
   private monitorCodegate() {
-    const codegate = (metricName: string, dimensions: Record<string, string> = {}, period = FIVE_MINUTES) =>
-      new Metric({
-        namespace: CODEGATE_METRICS.namespace,
-        metricName,
-        dimensionsMap: { service: CODEGATE_METRICS.service, ...dimensions },
-        statistic: 'Sum',
-        period,
-        label: [metricName, ...Object.values(dimensions)].join(' '),
-      });
-    const channels = ['email', 'sms'] as const;
     const approvalRatio = new MathExpression({
       expression: `IF(sent >= ${APPROVAL_COLLAPSE.minSends}, approved / sent, 1)`,
       usingMetrics: {
-        sent: codegate('CodeSent', { channel: 'sms' }, HOUR),
-        approved: codegate('CodeApproved', { channel: 'sms' }, HOUR),
+        sent: codegateMetric('CodeSent', { channel: 'sms' }, HOUR),
+        approved: codegateMetric('CodeApproved', { channel: 'sms' }, HOUR),
       },
       label: 'SMS approvals per send',
       period: HOUR,
@@ -265,29 +302,21 @@ export class Monitoring extends Construct {
         {
           title: 'Delivery failures and busy answers',
           metrics: [
-            ...channels.map((channel) => ({
-              metric: codegate('DeliveryFailed', { channel }),
+            ...(['email', 'sms'] as const).map((channel) => ({
+              metric: codegateMetric('DeliveryFailed', { channel }),
               alarmFriendlyName: `delivery-failed-${channel}`,
               addAlarm: above(5),
             })),
-            { metric: codegate('Busy'), alarmFriendlyName: 'busy', addAlarm: above(5) },
+            { metric: codegateMetric('Busy'), alarmFriendlyName: 'busy', addAlarm: above(5) },
           ],
         },
         {
           title: 'Refusals by reason',
           metrics: Object.entries(REFUSAL_ALARMS).map(([reason, threshold]) => ({
-            metric: codegate('Refused', { reason }),
+            metric: codegateMetric('Refused', { reason }),
             alarmFriendlyName: `refused-${reason.replaceAll('_', '-')}`,
             addAlarm: above(threshold),
           })),
-        },
-        {
-          title: 'Sends vs approvals per channel',
-          metrics: channels.flatMap((channel) => [
-            codegate('CodeSent', { channel }),
-            codegate('CodeApproved', { channel }),
-            codegate('LinkConfirmed', { channel }),
-          ]),
         },
         {
           title: 'SMS approval ratio (collapse = SMS pumping)',

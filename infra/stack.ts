@@ -19,7 +19,13 @@ import type { Construct } from 'constructs';
 import { DEFAULT_THROTTLE, ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
 import { Feedback } from './feedback.ts';
-import { DEFAULT_SMS_BUDGET_USD, Monitoring } from './monitoring.ts';
+import {
+  DEFAULT_MONITORING_TIER,
+  DEFAULT_SMS_BUDGET_USD,
+  MONITORING_TIERS,
+  Monitoring,
+  type MonitoringTier,
+} from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** The SES identity used when no `sesIdentity` context is given; deploys, but cannot send. */
@@ -67,6 +73,14 @@ function smsBudget(scope: Construct): number {
   if (!Number.isFinite(budget) || budget <= 0)
     throw new Error(`smsMonthlyBudgetUsd must be a positive number of US dollars, got "${raw}"`);
   return budget;
+}
+
+/** `monitoring` context: `essential` (the default) or `full` (docs/deploy.md, "Monitoring tiers"). */
+export function monitoringTierOf(scope: Construct): MonitoringTier {
+  const raw = contextString(scope, 'monitoring') ?? DEFAULT_MONITORING_TIER;
+  const tier = MONITORING_TIERS.find((known) => known === raw);
+  if (!tier) throw new Error(`monitoring must be one of ${MONITORING_TIERS.join(', ')}, got "${raw}"`);
+  return tier;
 }
 
 /** `domainName` + `certificateArn` context: both or neither. */
@@ -140,6 +154,9 @@ export class CodegateStack extends Stack {
       );
     }
 
+    const tier = monitoringTierOf(this);
+    // Detailed (per-route) API metrics bill as custom metrics while traffic flows: only the full tier reads them.
+    const detailedMetrics = tier === 'full';
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     this.api = new HttpApi(this, 'Api', {
       description: 'Codegate: wire-compatible verification-code dialects and the native API',
@@ -158,8 +175,7 @@ export class CodegateStack extends Stack {
       // HTTP API stage throttles apply to each route on its own, never to the API as a whole: this is
       // every route's default ceiling; routes that declare a `throttle` get theirs below.
       throttle: DEFAULT_THROTTLE,
-      // Per-route CloudWatch metrics (the Route dimension) for the per-route 5xx and latency alarms.
-      detailedMetricsEnabled: true,
+      detailedMetricsEnabled: detailedMetrics,
       ...(domainName ? { domainMapping: { domainName } } : {}),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
@@ -219,7 +235,7 @@ export class CodegateStack extends Stack {
         routeSettings[`${route.method} ${route.path}`] = {
           ThrottlingRateLimit: route.throttle.rateLimit,
           ThrottlingBurstLimit: route.throttle.burstLimit,
-          DetailedMetricsEnabled: true,
+          DetailedMetricsEnabled: detailedMetrics,
         };
         // Route settings name route keys, which must exist before the stage that names them.
         cfnStage.node.addDependency(cfnRoute);
@@ -230,6 +246,8 @@ export class CodegateStack extends Stack {
     cfnStage.routeSettings = routeSettings;
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      tier,
+      accessLogs,
       api: this.api,
       routes: ROUTES,
       functions,
@@ -237,8 +255,7 @@ export class CodegateStack extends Stack {
       smsMonthlyBudgetUsd: smsBudget(this),
       alarmEmail: contextString(this, 'alarmEmail'),
     });
-    // Issue 10's feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and
-    // monitoring above.
+    // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
     const feedback = new Feedback(this, 'Feedback', {
       table: this.table,
       pepper,

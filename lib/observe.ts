@@ -44,8 +44,15 @@ export function observe(event: EngineEvent): void {
   count(metricName(event), { channel: 'channel' in event ? event.channel : 'email' });
 }
 
-/** Counts a request the engine refused (`Refused` by reason) or could not serve (`Busy`). */
+/**
+ * Counts a request the engine refused (`Refused` by reason) or could not serve (`Busy`). A refusal is also one
+ * log line (`request refused`, its reason, and the route the request keys carry) for the saved log query that
+ * tells which route refuses; busy answers are logged as errors by the endpoint.
+ */
 export function observeFailure(kind: DomainErrorKind | 'unexpected'): void {
   if (kind === 'busy' || kind === 'unexpected') count('Busy', {});
-  else count('Refused', { reason: kind });
+  else {
+    logger.info('request refused', { reason: kind });
+    count('Refused', { reason: kind });
+  }
 }

@@ -9,20 +9,12 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
-import {
-  APPROVAL_COLLAPSE,
-  CODEGATE_METRICS,
-  DEFAULT_SMS_BUDGET_USD,
-  REFUSAL_ALARMS,
-  SMS_BUDGET_ALARM_SHARE,
-} from '../infra/monitoring.ts';
+import { DEFAULT_SMS_BUDGET_USD, SMS_BUDGET_ALARM_SHARE } from '../infra/monitoring.ts';
 import { PROJECT_ROOT, SNS_ANY_ARN } from '../infra/service-function.ts';
 import { CodegateStack, DEFAULT_STACK_NAME, PLACEHOLDER_SES_IDENTITY, stackNameOf } from '../infra/stack.ts';
-import { observeFailure } from '../lib/observe.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
-import { capturedOutput } from './setup/log-guard.ts';
 
 const SLOW = 300_000;
 const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
@@ -169,7 +161,8 @@ describe('functions and routes', () => {
     expect(stage?.Properties.DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
       ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
-      DetailedMetricsEnabled: true,
+      // The essential monitoring tier (the default) reads no per-route metric: none is published.
+      DetailedMetricsEnabled: false,
     });
     const { DestinationArn, Format } = stage?.Properties.AccessLogSettings ?? {};
     expect(DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
@@ -188,7 +181,7 @@ describe('functions and routes', () => {
         {
           ThrottlingRateLimit: route.throttle?.rateLimit,
           ThrottlingBurstLimit: route.throttle?.burstLimit,
-          DetailedMetricsEnabled: true,
+          DetailedMetricsEnabled: false,
         },
       ]),
     );
@@ -475,148 +468,6 @@ describe('cdk-nag (AwsSolutions)', () => {
       ),
     );
     expect([...acknowledged].sort()).toEqual([...raised].sort());
-  });
-});
-
-describe('alarms and the dashboard', () => {
-  const alarms = () =>
-    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Json);
-  const alarmNamed = (pattern: RegExp) => {
-    const found = alarms().filter((alarm) => pattern.test(String(alarm.AlarmName)));
-    expect(found, String(pattern)).not.toHaveLength(0);
-    return found;
-  };
-  /** The metrics an alarm reads, each with its statistic (the library always writes `Metrics`). */
-  const metricsOf = (alarm: Json): Json[] =>
-    alarm.MetricName
-      ? [{ ...alarm, Stat: alarm.ExtendedStatistic ?? alarm.Statistic }]
-      : (alarm.Metrics ?? []).flatMap((m: Json) =>
-          m.MetricStat ? [{ ...m.MetricStat.Metric, Stat: m.MetricStat.Stat }] : [],
-        );
-  /** The one metric of a single-metric alarm. */
-  const metricOf = (alarm: Json | undefined): Json => {
-    const metrics = metricsOf(alarm ?? {});
-    expect(metrics).toHaveLength(1);
-    return metrics[0] ?? {};
-  };
-  const topicId = () => Object.keys(template.findResources('AWS::SNS::Topic'))[0];
-
-  it('has one alarm topic, SSL-only, that every alarm notifies, and one email subscription from alarmEmail', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: Match.objectLike({
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      }),
-    });
-    template.resourceCountIs('AWS::SNS::Subscription', 1);
-    template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: CONTEXT.alarmEmail,
-      TopicArn: { Ref: topicId() },
-    });
-    expect(alarms().length).toBeGreaterThan(ROUTES.length * 4);
-    for (const alarm of alarms()) {
-      expect(alarm.AlarmActions, String(alarm.AlarmName)).toEqual([{ Ref: topicId() }]);
-      expect(String(alarm.AlarmName).startsWith(`${stack.stackName}-`)).toBe(true);
-    }
-  });
-
-  it('has exactly one dashboard, named after the stack', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-    expect(dashboard?.Properties.DashboardName).toBe(stack.stackName);
-  });
-
-  it.each(ROUTES)(
-    '$name: errors and throttles of its function; 5xx and p99 latency of its route',
-    (route) => {
-      for (const kind of ['Fault', 'Throttled']) {
-        const [alarm] = alarmNamed(new RegExp(`-${route.name}-${kind}-Count-`));
-        expect(metricsOf(alarm ?? {}).some((m) => m.Namespace === 'AWS/Lambda')).toBe(true);
-      }
-      for (const [kind, metricName] of [
-        ['5xx', '5xx'],
-        ['p99', 'Latency'],
-      ]) {
-        const metric = metricOf(alarmNamed(new RegExp(`-${route.name}-${kind}-`))[0]);
-        expect(metric).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: metricName });
-        expect(metric.Dimensions).toEqual(
-          expect.arrayContaining([{ Name: 'Route', Value: `${route.method} ${route.path}` }]),
-        );
-        expect(metric.Stat).toBe(kind === 'p99' ? 'p99' : 'Sum');
-      }
-    },
-  );
-
-  it('alarms on DynamoDB read and write throttles and system errors of the table', () => {
-    for (const pattern of [/-Read-Throttled-Events-/, /-Write-Throttled-Events-/, /-SystemError-Count-/]) {
-      const [alarm] = alarmNamed(pattern);
-      expect(JSON.stringify(alarm)).toContain('AWS/DynamoDB');
-    }
-  });
-
-  it('alarms on SES bounce and complaint rates well below the 5% / 0.1% review thresholds', () => {
-    const [bounce] = alarmNamed(/-ses-bounce-rate-/);
-    const [complaint] = alarmNamed(/-ses-complaint-rate-/);
-    expect(metricOf(bounce)).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate' });
-    expect(metricOf(complaint)).toMatchObject({
-      Namespace: 'AWS/SES',
-      MetricName: 'Reputation.ComplaintRate',
-    });
-    expect(bounce?.Threshold).toBeLessThanOrEqual(0.05 / 2);
-    expect(complaint?.Threshold).toBeLessThanOrEqual(0.001 / 2);
-  });
-
-  it('alarms on SMS spend against the smsMonthlyBudgetUsd context and on SMS delivery failures', () => {
-    const [spend] = alarmNamed(/-sms-spend-/);
-    expect(metricOf(spend)).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'SMSMonthToDateSpentUSD' });
-    expect(spend?.Threshold).toBe(Number(CONTEXT.smsMonthlyBudgetUsd) * SMS_BUDGET_ALARM_SHARE);
-    const [failures] = alarmNamed(/-sms-failure-rate-/);
-    const names = metricsOf(failures ?? {}).map((m) => m.MetricName);
-    expect(names.sort()).toEqual(['NumberOfNotificationsDelivered', 'NumberOfNotificationsFailed']);
-  });
-
-  it("alarms on Codegate's own metrics: delivery failures, busy answers, refusals by reason, SMS approval collapse", () => {
-    for (const channel of ['email', 'sms']) {
-      const metric = metricOf(alarmNamed(new RegExp(`-delivery-failed-${channel}-`))[0]);
-      expect(metric).toMatchObject({ Namespace: CODEGATE_METRICS.namespace, MetricName: 'DeliveryFailed' });
-      expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'channel', Value: channel }]));
-    }
-    expect(metricOf(alarmNamed(/-busy-/)[0])).toMatchObject({ MetricName: 'Busy' });
-    for (const reason of Object.keys(REFUSAL_ALARMS)) {
-      const metric = metricOf(alarmNamed(new RegExp(`-refused-${reason.replaceAll('_', '-')}-`))[0]);
-      expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'reason', Value: reason }]));
-    }
-    // Metric math: approvals per send, only once enough SMS went out; a collapse is SMS pumping.
-    const [collapse] = alarmNamed(/-sms-approval-collapse-/);
-    expect(collapse?.ComparisonOperator).toBe('LessThanThreshold');
-    expect(collapse?.Threshold).toBe(APPROVAL_COLLAPSE.floor);
-    const expression = ((collapse?.Metrics ?? []) as Json[]).find((m) => m.Expression)?.Expression;
-    expect(expression).toMatch(/approved \/ sent/);
-    const names = metricsOf(collapse ?? {}).map((m) => m.MetricName);
-    expect(names.sort()).toEqual(['CodeApproved', 'CodeSent']);
-  });
-
-  it('watches the EMF metrics under the namespace and dimensions lib/observe.ts really publishes', () => {
-    const from = capturedOutput().length;
-    observeFailure('busy');
-    observeFailure('rate_limited');
-    const docs = capturedOutput()
-      .slice(from)
-      .split('\n')
-      .filter((line) => line.includes('"CloudWatchMetrics"'))
-      .map((line) => JSON.parse(line));
-    expect(docs).toHaveLength(2);
-    for (const doc of docs) {
-      expect(doc._aws.CloudWatchMetrics[0].Namespace).toBe(CODEGATE_METRICS.namespace);
-      expect(doc.service).toBe(CODEGATE_METRICS.service);
-    }
-    const busy = metricOf(alarmNamed(/-busy-/)[0]);
-    expect(busy.Dimensions).toEqual([{ Name: 'service', Value: CODEGATE_METRICS.service }]);
-    expect(docs[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
-    expect(docs[1]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'reason']]);
   });
 });
 

@@ -108,3 +108,17 @@ describe('observability', () => {
     expect(named(docs, 'Busy')[0]).not.toHaveProperty('channel');
   });
 });
+
+describe('refusals in the logs', () => {
+  it('a refusal is one `request refused` line with its reason (the saved query groups them by route); busy is not', () => {
+    const from = capturedOutput().length;
+    observeFailure('rate_limited');
+    observeFailure('busy');
+    const lines = capturedOutput()
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.includes('"message":"request refused"'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'INFO', reason: 'rate_limited' });
+  });
+});
