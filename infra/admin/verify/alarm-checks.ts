@@ -149,7 +149,7 @@ export async function checkAlarmMetrics(
     );
   return warn(
     'alarm-metrics',
-    `${missing.length} of ${readers.size} metrics read by the alarms have no data in CloudWatch yet. Many appear only after what they count has happened (a Lambda error or throttle, a refusal, a busy answer, an SMS); one still missing after its event means the alarm watches a name or dimension value AWS does not publish (e.g. SNS PhoneNumber, the HTTP API Route key) — fix that alarm`,
+    `${missing.length} of ${readers.size} metrics read by the alarms have no data in CloudWatch yet. Many appear only after what they count has happened (a Lambda error or throttle, a refusal, a busy answer, an SMS); one still missing after its event means the alarm watches a name or dimension value AWS does not publish (e.g. SNS PhoneNumber, the HTTP API Route key) — fix that alarm. New metrics take up to 15 minutes to be listed: run again later`,
     missing,
   );
 }

@@ -188,7 +188,7 @@ export async function runAwsChecks(
             capture.read,
             { tenant: tenantId },
             wait(options.timeouts.eventsMs),
-            "the stack's bus (a temporary rule and queue)",
+            "a temporary rule on the stack's bus",
           )
         : fail(
             'lifecycle-events',

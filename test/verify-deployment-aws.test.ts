@@ -1,0 +1,633 @@
+// The deployment verifier's AWS mode: each AWS call mocked with the response shapes of the AWS API references,
+// the API itself played by the local runtime (the wire is the same), and cleanup proven after failures.
+import { ApiGatewayV2Client, GetStageCommand, type GetStageResponse } from '@aws-sdk/client-apigatewayv2';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  type StackResourceSummary,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  ListMetricsCommand,
+  type MetricAlarm,
+  PutMetricAlarmCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { DescribePipeCommand, PipesClient } from '@aws-sdk/client-pipes';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkAlarmMetrics } from '../infra/admin/verify/alarm-checks.ts';
+import {
+  captureEvents,
+  checkAlarmTopic,
+  checkPipe,
+  checkStageThrottles,
+} from '../infra/admin/verify/aws-checks.ts';
+import type { StackFacts } from '../infra/admin/verify/aws-resources.ts';
+import { type AwsClients, runAwsChecks } from '../infra/admin/verify/aws-run.ts';
+import { Cleanup } from '../infra/admin/verify/cleanup.ts';
+import { type Clock, Report } from '../infra/admin/verify/report.ts';
+import { DEFAULT_THROTTLE, ROUTES } from '../lib/routes.ts';
+import { createDocumentClient } from '../lib/store/client.ts';
+import { startService, type TestService } from './helpers/service.ts';
+import { scanAll } from './helpers/table.ts';
+
+const ACCOUNT = '123456789012';
+const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:Codegate-MonitoringAlarmTopicD1D6A2C4-kF3x9Qm1`;
+const BUS = 'CodegateFeedbackEvents7A1B2C3D';
+const API_ID = 'a1b2c3d4e5';
+const PIPE = 'FeedbackPipe-Vx7s1QkP0aBc';
+const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:PepperA1B2C3-AbCdEf`;
+const NAMES = { runId: 'feedc0de', prefix: 'codegate-verifier-feedc0de' };
+
+const region = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+const clients = {
+  cfn: new CloudFormationClient(region),
+  cloudwatch: new CloudWatchClient(region),
+  events: new EventBridgeClient(region),
+  sqs: new SQSClient(region),
+  apigw: new ApiGatewayV2Client(region),
+  pipes: new PipesClient(region),
+  sns: new SNSClient(region),
+  secrets: new SecretsManagerClient(region),
+};
+const mocks = {
+  cfn: mockClient(clients.cfn),
+  cloudwatch: mockClient(clients.cloudwatch),
+  events: mockClient(clients.events),
+  sqs: mockClient(clients.sqs),
+  apigw: mockClient(clients.apigw),
+  pipes: mockClient(clients.pipes),
+  sns: mockClient(clients.sns),
+  secrets: mockClient(clients.secrets),
+};
+
+/** Sleeps a real moment (the local mailbox simulator answers asynchronously) but counts the asked time. */
+function steppingClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    },
+  };
+}
+
+/** A report that keeps its lines. */
+function collecting() {
+  const lines: string[] = [];
+  return { report: new Report((line) => lines.push(line)), lines };
+}
+
+const lineOf = (lines: string[], check: string) =>
+  lines.find((line) => new RegExp(`^[A-Z]+ ${check} — `).test(line));
+
+let service: TestService;
+
+beforeAll(async () => {
+  service = await startService();
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+const resource = (type: string, logicalId: string, physicalId: string): StackResourceSummary => ({
+  ResourceType: type,
+  LogicalResourceId: logicalId,
+  PhysicalResourceId: physicalId,
+  ResourceStatus: 'UPDATE_COMPLETE',
+  LastUpdatedTimestamp: new Date('2026-03-01T10:00:00Z'),
+});
+
+/** DescribeAlarms shapes: a single-metric Lambda alarm and a metric-math SNS alarm, both on the topic. */
+const ALARMS: MetricAlarm[] = [
+  {
+    AlarmName: 'Codegate-native-send-Fault-Count-Critical',
+    ActionsEnabled: true,
+    AlarmActions: [TOPIC],
+    StateValue: 'OK',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Errors',
+    Statistic: 'Sum',
+    Dimensions: [{ Name: 'FunctionName', Value: 'Codegate-NativeSend1A2B3C-xyz' }],
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+  },
+  {
+    AlarmName: 'Codegate-delivery-sms-failure-rate-Critical',
+    ActionsEnabled: true,
+    AlarmActions: [TOPIC],
+    StateValue: 'INSUFFICIENT_DATA',
+    EvaluationPeriods: 1,
+    Threshold: 0.2,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    Metrics: [
+      { Id: 'expr', Expression: 'IF(failed >= 5, failed / (failed + delivered), 0)', ReturnData: true },
+      {
+        Id: 'failed',
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/SNS',
+            MetricName: 'NumberOfNotificationsFailed',
+            Dimensions: [{ Name: 'PhoneNumber', Value: 'PhoneNumberDirectPublish' }],
+          },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+      },
+    ],
+  },
+];
+
+/** GetStage as the stack deploys it: the default throttle, and each throttled route under its route key. */
+function deployedStage(): GetStageResponse {
+  return {
+    StageName: '$default',
+    AutoDeploy: true,
+    DefaultRouteSettings: {
+      DetailedMetricsEnabled: true,
+      ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+    },
+    RouteSettings: Object.fromEntries(
+      ROUTES.filter((route) => route.throttle).map((route) => [
+        `${route.method} ${route.path}`,
+        {
+          DetailedMetricsEnabled: true,
+          ThrottlingBurstLimit: route.throttle?.burstLimit,
+          ThrottlingRateLimit: route.throttle?.rateLimit,
+        },
+      ]),
+    ),
+  };
+}
+
+/** The SQS body SNS delivers (raw delivery off) for an alarm CloudWatch published. */
+function snsAlarmBody(alarmName: string, state: string): string {
+  return JSON.stringify({
+    Type: 'Notification',
+    MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+    TopicArn: TOPIC,
+    Subject: `${state}: "${alarmName}" in US East (N. Virginia)`,
+    Message: JSON.stringify({
+      AlarmName: alarmName,
+      AWSAccountId: ACCOUNT,
+      NewStateValue: state,
+      NewStateReason: 'deployment verifier probe',
+      StateChangeTime: '2026-03-01T10:00:00.000+0000',
+      Region: 'US East (N. Virginia)',
+      OldStateValue: 'INSUFFICIENT_DATA',
+      Trigger: { MetricName: 'Probe', Namespace: 'Codegate/Verifier', Statistic: 'SUM', Dimensions: [] },
+    }),
+    Timestamp: '2026-03-01T10:00:00.123Z',
+    SignatureVersion: '1',
+    Signature: 'EXAMPLE',
+  });
+}
+
+const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
+const queueArn = (url: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${url.split('/').pop()}`;
+
+/**
+ * The whole AWS side, played as AWS would: the stack of CloudFormation, a rule that forwards the local
+ * runtime's lifecycle events matching its pattern to its queue, and an alarm topic that delivers an
+ * alarm's state change to the queues subscribed to it.
+ */
+function stubAws(url: string) {
+  for (const mock of Object.values(mocks)) mock.reset();
+  mocks.cfn.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'Codegate',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date('2026-03-01T09:00:00Z'),
+        Outputs: [
+          { OutputKey: 'ApiUrl', OutputValue: `${url}/` },
+          { OutputKey: 'TableName', OutputValue: service.tableName },
+          { OutputKey: 'AlarmTopicArn', OutputValue: TOPIC },
+          { OutputKey: 'EventBusName', OutputValue: BUS },
+        ],
+        Tags: [],
+      },
+    ],
+  });
+  // Two pages: the verifier must follow NextToken (a Codegate stack has more than 100 resources).
+  mocks.cfn.on(ListStackResourcesCommand).callsFake((input: { NextToken?: string }) =>
+    input.NextToken === 'page-2'
+      ? {
+          StackResourceSummaries: [
+            resource('AWS::CloudWatch::Alarm', 'NativeSendFault', ALARMS[0]?.AlarmName ?? ''),
+            resource('AWS::CloudWatch::Alarm', 'SmsFailureRate', ALARMS[1]?.AlarmName ?? ''),
+          ],
+        }
+      : {
+          StackResourceSummaries: [
+            resource('AWS::ApiGatewayV2::Api', 'Api', API_ID),
+            resource('AWS::Pipes::Pipe', 'FeedbackPipe', PIPE),
+            resource('AWS::SecretsManager::Secret', 'PepperA1B2C3', SECRET),
+          ],
+          NextToken: 'page-2',
+        },
+  );
+  mocks.pipes
+    .on(DescribePipeCommand)
+    .resolves({ Name: PIPE, CurrentState: 'RUNNING', DesiredState: 'RUNNING' });
+  mocks.apigw.on(GetStageCommand).resolves(deployedStage());
+  mocks.secrets.on(GetSecretValueCommand).resolves({ ARN: SECRET, SecretString: process.env.PEPPER });
+  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: ALARMS });
+  mocks.cloudwatch.on(ListMetricsCommand).callsFake((input: { MetricName?: string; Namespace?: string }) =>
+    input.MetricName === 'Errors'
+      ? {
+          Metrics: [{ Namespace: input.Namespace, MetricName: 'Errors', Dimensions: ALARMS[0]?.Dimensions }],
+        }
+      : { Metrics: [] },
+  );
+  mocks.cloudwatch.on(PutMetricAlarmCommand).resolves({});
+  mocks.cloudwatch.on(SetAlarmStateCommand).resolves({});
+  mocks.cloudwatch.on(DeleteAlarmsCommand).resolves({});
+  mocks.sns.on(SubscribeCommand).callsFake((input: { Endpoint?: string }) => ({
+    SubscriptionArn: `${TOPIC}:${(input.Endpoint ?? '').split(':').pop()}`,
+  }));
+  mocks.sns.on(UnsubscribeCommand).resolves({});
+  mocks.events.on(PutRuleCommand).callsFake((input: { Name?: string }) => ({
+    RuleArn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${BUS}/${input.Name}`,
+  }));
+  mocks.events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
+  mocks.events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
+  mocks.events.on(DeleteRuleCommand).resolves({});
+  mocks.sqs
+    .on(CreateQueueCommand)
+    .callsFake((input: { QueueName?: string }) => ({ QueueUrl: queueUrl(input.QueueName ?? '') }));
+  mocks.sqs.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl?: string }) => ({
+    Attributes: { QueueArn: queueArn(input.QueueUrl ?? '') },
+  }));
+  mocks.sqs.on(SetQueueAttributesCommand).resolves({});
+  mocks.sqs.on(DeleteQueueCommand).resolves({});
+  const delivered = new Set<string>();
+  mocks.sqs.on(ReceiveMessageCommand).callsFake(async (input: { QueueUrl?: string }) => {
+    const arn = queueArn(input.QueueUrl ?? '');
+    // The rule's target: events of the local runtime's bus that match the rule's pattern, each once.
+    const rule = mocks.events.commandCalls(PutRuleCommand).at(-1)?.args[0].input;
+    const targeted = mocks.events
+      .commandCalls(PutTargetsCommand)
+      .some((call) => call.args[0].input.Targets?.some((target) => target.Arn === arn));
+    if (rule && targeted) {
+      const pattern = JSON.parse(rule.EventPattern ?? '{}') as {
+        source: string[];
+        detail: { tenant: string[] };
+      };
+      const { events } = (await (await fetch(`${url}/_local/events`)).json()) as { events: any[] };
+      const matching = events.filter(
+        (event) =>
+          pattern.source.includes(event.source) &&
+          pattern.detail.tenant.includes(event.detail.tenant) &&
+          !delivered.has(event.id),
+      );
+      for (const event of matching) delivered.add(event.id);
+      return {
+        Messages: matching.map((event) => ({
+          MessageId: event.id,
+          ReceiptHandle: 'rh',
+          Body: JSON.stringify(event),
+        })),
+      };
+    }
+    // The alarm topic: an alarm of the topic set to ALARM reaches every queue subscribed to it.
+    const subscribed = mocks.sns
+      .commandCalls(SubscribeCommand)
+      .some((call) => call.args[0].input.TopicArn === TOPIC && call.args[0].input.Endpoint === arn);
+    const alarm = mocks.cloudwatch
+      .commandCalls(PutMetricAlarmCommand)
+      .map((call) => call.args[0].input)
+      .find((put) => put.AlarmActions?.includes(TOPIC));
+    const set = mocks.cloudwatch
+      .commandCalls(SetAlarmStateCommand)
+      .some(
+        (call) =>
+          call.args[0].input.AlarmName === alarm?.AlarmName && call.args[0].input.StateValue === 'ALARM',
+      );
+    if (subscribed && alarm?.AlarmName && set)
+      return {
+        Messages: [{ MessageId: 'm1', ReceiptHandle: 'rh', Body: snsAlarmBody(alarm.AlarmName, 'ALARM') }],
+      };
+    return {};
+  });
+}
+
+function options(from?: string) {
+  return {
+    stackName: 'Codegate',
+    from,
+    clock: steppingClock(),
+    names: NAMES,
+    timeouts: { credentialMs: 0, suppressionMs: 600_000, eventsMs: 600_000, alarmMs: 0 },
+    pollMs: 1_000,
+    longPollSeconds: 0,
+  };
+}
+
+function awsClients(): AwsClients {
+  return { ...clients, db: createDocumentClient(service.endpoint) };
+}
+
+beforeEach(() => stubAws(service.url));
+
+describe('verify:deployment --stack (AWS mocked, API on the local runtime)', () => {
+  it('passes every check against a healthy stack and removes all it created', async () => {
+    const { report, lines } = collecting();
+    const cleanup = new Cleanup();
+
+    await runAwsChecks(
+      report,
+      awsClients(),
+      options('Codegate Verifier <verifier@mail.example.com>'),
+      cleanup,
+    );
+    await cleanup.run();
+    report.add(cleanup.result());
+
+    for (const check of [
+      'stack',
+      'pipe',
+      'stage-throttles',
+      'alarms',
+      'credential',
+      'send-check',
+      'suppression-bounce',
+      'suppression-complaint',
+      'lifecycle-events',
+      'alarm-topic',
+      'cleanup',
+    ])
+      expect(lineOf(lines, check), `${check}\n${lines.join('\n')}`).toMatch(/^PASS /);
+    // The metric-math alarm's inner SNS metric has no data yet: listed by name, a WARN and no FAIL.
+    expect(lineOf(lines, 'alarm-metrics')).toMatch(/^WARN alarm-metrics — 1 of 2 metrics/);
+    expect(lines.join('\n')).toContain(
+      'AWS/SNS NumberOfNotificationsFailed {PhoneNumber=PhoneNumberDirectPublish} — read by Codegate-delivery-sms-failure-rate-Critical',
+    );
+    expect(report.exitCode()).toBe(0);
+
+    // Cleanup, in the table: no item of the temporary tenant and no suppression the loops caused.
+    const items = await scanAll(awsClients().db, service.tableName);
+    expect(
+      items.filter(
+        (item) => String(item.pk).startsWith('TENANT#') && JSON.stringify(item).includes('verifier-'),
+      ),
+    ).toEqual([]);
+    expect(items.filter((item) => String(item.pk).startsWith('SUPP#'))).toEqual([]);
+    // …and on AWS: the rule, its target, both queues, the subscription and the probe alarm.
+    expect(mocks.events.commandCalls(RemoveTargetsCommand)).toHaveLength(1);
+    expect(mocks.events.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+    expect(mocks.sqs.commandCalls(DeleteQueueCommand)).toHaveLength(2);
+    expect(mocks.sns.commandCalls(UnsubscribeCommand)).toHaveLength(1);
+    expect(mocks.cloudwatch.commandCalls(DeleteAlarmsCommand)[0]?.args[0].input.AlarmNames).toEqual([
+      `${NAMES.prefix}-alarm-topic-probe`,
+    ]);
+    // Each queue lets only its sender in, for its source only.
+    const policies = mocks.sqs
+      .commandCalls(SetQueueAttributesCommand)
+      .map((call) => JSON.parse(call.args[0].input.Attributes?.Policy ?? '{}').Statement[0]);
+    expect(policies.map((statement) => statement.Principal.Service).sort()).toEqual([
+      'events.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
+    expect(
+      policies.find((s) => s.Principal.Service === 'sns.amazonaws.com').Condition.ArnEquals['aws:SourceArn'],
+    ).toBe(TOPIC);
+
+    // Nothing secret printed: not the code it chose (read back from the outbox), the pepper, a full address.
+    const code = /\b(\d{6})\b/.exec(service.messages('success@simulator.amazonses.com')[0]?.text ?? '')?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    const output = lines.join('\n');
+    for (const secret of [
+      code ?? 'no code',
+      process.env.PEPPER ?? 'no pepper',
+      'cgv_',
+      'verifier@mail.example.com',
+    ])
+      expect(output).not.toContain(secret);
+    expect(output).not.toMatch(/[a-z0-9-]{2,}@simulator\.amazonses\.com/);
+  });
+
+  it('cleans up everything even when checks fail and one throws, and exits 1', async () => {
+    mocks.pipes
+      .on(DescribePipeCommand)
+      .resolves({ Name: PIPE, CurrentState: 'STOPPED', DesiredState: 'STOPPED' });
+    mocks.cloudwatch.on(SetAlarmStateCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: cloudwatch:SetAlarmState'), {
+        name: 'AccessDenied',
+      }),
+    );
+    const { report, lines } = collecting();
+    const cleanup = new Cleanup();
+
+    await runAwsChecks(report, awsClients(), options(), cleanup);
+    await cleanup.run();
+    report.add(cleanup.result());
+
+    expect(lineOf(lines, 'pipe')).toMatch(/^FAIL pipe — .*STOPPED.*start-pipe/);
+    expect(lineOf(lines, 'alarm-topic')).toMatch(
+      /^FAIL alarm-topic — AccessDenied: .*cloudwatch:PutMetricAlarm\/SetAlarmState/,
+    );
+    expect(lineOf(lines, 'send-check')).toMatch(/^SKIP send-check — --from <address> not given/);
+    expect(report.exitCode()).toBe(1);
+    expect(mocks.cloudwatch.commandCalls(DeleteAlarmsCommand)).toHaveLength(1);
+    expect(mocks.sns.commandCalls(UnsubscribeCommand)).toHaveLength(1);
+    expect(mocks.sqs.commandCalls(DeleteQueueCommand)).toHaveLength(2);
+    expect(mocks.events.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+    const items = await scanAll(awsClients().db, service.tableName);
+    expect(
+      items.filter(
+        (item) => String(item.pk).startsWith('TENANT#') && JSON.stringify(item).includes('verifier-'),
+      ),
+    ).toEqual([]);
+    expect(lineOf(lines, 'cleanup')).toMatch(/^PASS cleanup — removed \d+: /);
+  });
+
+  it('reports a cleanup that fails by name, as a FAIL', async () => {
+    mocks.sqs
+      .on(DeleteQueueCommand)
+      .rejects(Object.assign(new Error('Access to the resource is denied.'), { name: 'AccessDenied' }));
+    const { report, lines } = collecting();
+    const cleanup = new Cleanup();
+
+    await runAwsChecks(report, awsClients(), options(), cleanup);
+    await cleanup.run();
+    report.add(cleanup.result());
+
+    expect(lineOf(lines, 'cleanup')).toMatch(/^FAIL cleanup — 2 thing\(s\) could not be removed/);
+    expect(lines).toContain(
+      `    queue ${NAMES.prefix}-events (AccessDenied: Access to the resource is denied.)`,
+    );
+    expect(report.exitCode()).toBe(1);
+  });
+});
+
+/** The stack as readStack leaves it, for the checks called one by one. */
+const FACTS: StackFacts = {
+  name: 'Codegate',
+  status: 'UPDATE_COMPLETE',
+  outputs: { AlarmTopicArn: TOPIC, EventBusName: BUS },
+  tags: {},
+  resources: [
+    { type: 'AWS::Pipes::Pipe', logicalId: 'FeedbackPipe', physicalId: PIPE },
+    { type: 'AWS::ApiGatewayV2::Api', logicalId: 'Api', physicalId: API_ID },
+  ],
+};
+const instant: Clock = { now: () => 0, sleep: async () => undefined };
+
+describe('the AWS-only checks, one by one', () => {
+  it('a RUNNING pipe passes; a STOPPED one fails with its reason and how to start it', async () => {
+    mocks.pipes
+      .on(DescribePipeCommand, { Name: PIPE })
+      .resolves({ Name: PIPE, CurrentState: 'RUNNING', DesiredState: 'RUNNING' });
+    expect((await checkPipe(clients.pipes, FACTS)).status).toBe('PASS');
+
+    mocks.pipes.on(DescribePipeCommand, { Name: PIPE }).resolves({
+      Name: PIPE,
+      CurrentState: 'STOPPED',
+      DesiredState: 'STOPPED',
+      StateReason: 'USER_INITIATED',
+    });
+    const stopped = await checkPipe(clients.pipes, FACTS);
+    expect(stopped.status).toBe('FAIL');
+    expect(stopped.detail).toContain(`is STOPPED (desired STOPPED: USER_INITIATED)`);
+    expect(stopped.detail).toContain(`aws pipes start-pipe --name ${PIPE}`);
+  });
+
+  it('throttles as lib/routes.ts declares pass; a drifted route and an undeclared one fail, each named', async () => {
+    expect((await checkStageThrottles(clients.apigw, FACTS, ROUTES, DEFAULT_THROTTLE)).status).toBe('PASS');
+
+    const drifted = deployedStage();
+    const settings = drifted.RouteSettings ?? {};
+    settings['POST /v1/verifications'] = { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 10 };
+    settings['POST /v1/verifications/check'] = { ThrottlingBurstLimit: 1, ThrottlingRateLimit: 1 };
+    mocks.apigw.on(GetStageCommand, { ApiId: API_ID, StageName: '$default' }).resolves(drifted);
+    const result = await checkStageThrottles(clients.apigw, FACTS, ROUTES, DEFAULT_THROTTLE);
+
+    expect(result.status).toBe('FAIL');
+    expect(result.more).toEqual([
+      'POST /v1/verifications: live rate 10/burst 500, declared 10/20',
+      'POST /v1/verifications/check: live rate 1/burst 1, declared none (the default applies)',
+    ]);
+  });
+
+  it('the alarm topic fails with advice when no notification arrives, and its cleanup removes all it made', async () => {
+    mocks.sqs.on(ReceiveMessageCommand).resolves({});
+    const cleanup = new Cleanup();
+
+    const result = await checkAlarmTopic(clients, TOPIC, NAMES, cleanup, {
+      clock: instant,
+      timeoutMs: 0,
+      pollMs: 0,
+      longPollSeconds: 0,
+    });
+    await cleanup.run();
+
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toMatch(/topic policy must Allow cloudwatch\.amazonaws\.com sns:Publish/);
+    expect(mocks.cloudwatch.commandCalls(SetAlarmStateCommand)[0]?.args[0].input.StateValue).toBe('ALARM');
+    expect(mocks.cloudwatch.commandCalls(DeleteAlarmsCommand)).toHaveLength(1);
+    expect(mocks.sns.commandCalls(UnsubscribeCommand)[0]?.args[0].input.SubscriptionArn).toMatch(
+      /^arn:aws:sns:/,
+    );
+    expect(mocks.sqs.commandCalls(DeleteQueueCommand)[0]?.args[0].input.QueueUrl).toBe(
+      queueUrl(`${NAMES.prefix}-alarms`),
+    );
+  });
+
+  it("the alarm topic ignores another alarm's notification and an OK one", async () => {
+    mocks.sqs.on(ReceiveMessageCommand).resolves({
+      Messages: [
+        { MessageId: 'a', ReceiptHandle: 'a', Body: snsAlarmBody('someone-elses-alarm', 'ALARM') },
+        { MessageId: 'b', ReceiptHandle: 'b', Body: snsAlarmBody(`${NAMES.prefix}-alarm-topic-probe`, 'OK') },
+      ],
+    });
+    const result = await checkAlarmTopic(clients, TOPIC, NAMES, new Cleanup(), {
+      clock: instant,
+      timeoutMs: 0,
+      pollMs: 0,
+      longPollSeconds: 0,
+    });
+    expect(result.status).toBe('FAIL');
+  });
+
+  it('a rule whose target cannot be put leaves no rule and no queue behind', async () => {
+    mocks.events
+      .on(PutTargetsCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const cleanup = new Cleanup();
+
+    await expect(captureEvents(clients, BUS, 'verifier-abc', NAMES, cleanup, 0)).rejects.toThrow('denied');
+    await cleanup.run();
+
+    expect(mocks.events.commandCalls(PutRuleCommand)[0]?.args[0].input.EventPattern).toBe(
+      JSON.stringify({ source: ['codegate'], detail: { tenant: ['verifier-abc'] } }),
+    );
+    expect(mocks.events.commandCalls(DeleteRuleCommand)[0]?.args[0].input).toEqual({
+      Name: NAMES.prefix,
+      EventBusName: BUS,
+    });
+    expect(mocks.sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    expect(cleanup.result().status).toBe('PASS');
+  });
+
+  it('a metric listed only with more dimensions than the alarm names counts as missing (ListMetrics matches supersets)', async () => {
+    mocks.cloudwatch.on(ListMetricsCommand).resolves({
+      Metrics: [
+        {
+          Namespace: 'AWS/SNS',
+          MetricName: 'NumberOfNotificationsFailed',
+          Dimensions: [
+            { Name: 'PhoneNumber', Value: 'PhoneNumberDirectPublish' },
+            { Name: 'Country', Value: 'US' },
+          ],
+        },
+      ],
+    });
+    const result = await checkAlarmMetrics(clients.cloudwatch, [ALARMS[1] as MetricAlarm]);
+
+    expect(result.status).toBe('WARN');
+    expect(mocks.cloudwatch.commandCalls(ListMetricsCommand)[0]?.args[0].input).toMatchObject({
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [{ Name: 'PhoneNumber', Value: 'PhoneNumberDirectPublish' }],
+    });
+
+    mocks.cloudwatch.on(ListMetricsCommand).resolves({
+      Metrics: [
+        {
+          Namespace: 'AWS/SNS',
+          MetricName: 'NumberOfNotificationsFailed',
+          Dimensions: [{ Name: 'PhoneNumber', Value: 'PhoneNumberDirectPublish' }],
+        },
+      ],
+    });
+    expect((await checkAlarmMetrics(clients.cloudwatch, [ALARMS[1] as MetricAlarm])).status).toBe('PASS');
+  });
+});
