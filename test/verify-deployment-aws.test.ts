@@ -34,6 +34,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkAlarmMetrics } from '../infra/admin/verify/alarm-checks.ts';
@@ -47,8 +48,11 @@ import type { StackFacts } from '../infra/admin/verify/aws-resources.ts';
 import { type AwsClients, runAwsChecks } from '../infra/admin/verify/aws-run.ts';
 import { Cleanup } from '../infra/admin/verify/cleanup.ts';
 import { type Clock, Report } from '../infra/admin/verify/report.ts';
+import { buildTemporaryTenant, TENANT_TTL_SECONDS } from '../infra/admin/verify/temporary-tenant.ts';
+import { sha256Hex } from '../lib/crypto.ts';
 import { DEFAULT_THROTTLE, ROUTES } from '../lib/routes.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
+import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { scanAll } from './helpers/table.ts';
 
@@ -629,5 +633,30 @@ describe('the AWS-only checks, one by one', () => {
       ],
     });
     expect((await checkAlarmMetrics(clients.cloudwatch, [ALARMS[1] as MetricAlarm])).status).toBe('PASS');
+  });
+});
+
+describe('the temporary tenant', () => {
+  it("is stored in the loader's layout with only hashes of its credentials, and every item expires on its own", async () => {
+    const now = Date.UTC(2026, 2, 1);
+    const temporary = buildTemporaryTenant('verifier@mail.example.com', now);
+
+    expect(temporary.tenant.id).toMatch(/^verifier-[0-9a-f]{12}$/);
+    expect(temporary.tenant.twilio?.services[0]?.customCodeEnabled).toBe(true);
+    expect(temporary.items.map((item) => item.pk)).toEqual([
+      `TENANT#id#${temporary.tenant.id}`,
+      `TENANT#apiKey#${sha256Hex(temporary.apiKey)}`,
+      `TENANT#twilioAccount#${temporary.twilio.accountSid}`,
+    ]);
+    for (const item of temporary.items) expect(item.ttl).toBe(now / 1000 + TENANT_TTL_SECONDS);
+    const stored = JSON.stringify(temporary.items);
+    expect(stored).not.toContain(temporary.apiKey);
+    expect(stored).not.toContain(temporary.twilio.authToken);
+    // What the deployed functions read: the registry finds the tenant by its key.
+    const db = createDocumentClient(service.endpoint);
+    for (const item of temporary.items)
+      await db.send(new PutCommand({ TableName: service.tableName, Item: item }));
+    const found = await new TenantRegistry(db, service.tableName).findByApiKey(temporary.apiKey);
+    expect(found?.id).toBe(temporary.tenant.id);
   });
 });

@@ -17,6 +17,7 @@ import { Cleanup } from './verify/cleanup.ts';
 import { runLocalChecks } from './verify/local-checks.ts';
 import { Report, systemClock } from './verify/report.ts';
 
+/** The `--help` text: both modes. */
 export const USAGE = `usage: npm run verify:deployment -- --stack <name> [--region <region>] [--from <address>]
        npm run verify:deployment -- --local <url> [--api-key <key>]
 

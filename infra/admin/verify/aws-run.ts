@@ -54,6 +54,7 @@ export interface AwsClients {
   db: DynamoDBDocumentClient;
 }
 
+/** Which stack, the mail sender, the names and the bounded waits of one AWS run. */
 export interface AwsOptions {
   stackName: string;
   /** The temporary tenant's mail sender, on a verified SES identity; without it no mail check runs. */

@@ -6,6 +6,7 @@ import { type ApiTarget, localEvents } from './api-client.ts';
 import { checkLifecycleEvents } from './events-check.ts';
 import { type Clock, type Report, skip } from './report.ts';
 
+/** Where the local runtime is, which key to use, and how long to wait. */
 export interface LocalOptions {
   /** The local runtime's address (`Codegate listening on …`). */
   baseUrl: string;

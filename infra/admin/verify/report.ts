@@ -24,20 +24,23 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Builders for the four outcomes. */
+/** A check that proved what it set out to prove. */
 export const pass = (check: string, detail: string, more?: string[]): CheckResult => ({
   status: 'PASS',
   check,
   detail,
   ...(more ? { more } : {}),
 });
+/** A check that failed: `detail` says why and what to do. */
 export const fail = (check: string, detail: string, more?: string[]): CheckResult => ({
   status: 'FAIL',
   check,
   detail,
   ...(more ? { more } : {}),
 });
+/** A check that could not run here: `detail` says why. */
 export const skip = (check: string, detail: string): CheckResult => ({ status: 'SKIP', check, detail });
+/** Worth a look, not a failure. */
 export const warn = (check: string, detail: string, more?: string[]): CheckResult => ({
   status: 'WARN',
   check,
