@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { MAX_EVENTS_PER_BATCH } from '../lib/events/enrich.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
 import type { TableAction } from '../lib/routes.ts';
+import type { KeyFamily } from '../lib/store/table.ts';
 import type { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 
@@ -26,6 +27,12 @@ export const FEEDBACK_GRANTS = {
   'ses-feedback': ['dynamodb:PutItem'],
   'lifecycle-events': ['dynamodb:GetItem'],
 } as const satisfies Record<string, readonly TableAction[]>;
+
+/** The key families those actions touch (`dynamodb:LeadingKeys`): suppression items; tenant configs. */
+export const FEEDBACK_KEYS = {
+  'ses-feedback': ['SUPP'],
+  'lifecycle-events': ['TENANT'],
+} as const satisfies Record<keyof typeof FEEDBACK_GRANTS, readonly KeyFamily[]>;
 
 /** The SES events the consumer acts on, as EventBridge names them. */
 export const SES_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received', 'Email Rejected'];
@@ -80,7 +87,7 @@ export class Feedback extends Construct {
       pepper,
       providers: { mail: false, sms: false, captchaImages: false },
     });
-    this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback']);
+    this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback'], FEEDBACK_KEYS['ses-feedback']);
     this.consumer.grantPepper(pepper);
     new Rule(this, 'SesFeedback', {
       description: 'Codegate: bounces, complaints and rejects of its configuration set',
@@ -107,7 +114,7 @@ export class Feedback extends Construct {
       pepper,
       providers: { mail: false, sms: false, captchaImages: false },
     });
-    this.enrichment.grantTable(table, FEEDBACK_GRANTS['lifecycle-events']);
+    this.enrichment.grantTable(table, FEEDBACK_GRANTS['lifecycle-events'], FEEDBACK_KEYS['lifecycle-events']);
 
     const pipeRole = new Role(this, 'PipeRole', {
       assumedBy: new ServicePrincipal('pipes.amazonaws.com', {

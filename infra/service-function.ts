@@ -10,6 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { TableAction } from '../lib/routes.ts';
+import type { KeyFamily } from '../lib/store/table.ts';
 
 /** The project root (where package.json, package-lock.json and functions/ live), independent of cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -159,11 +160,24 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Grants exactly these DynamoDB actions on the table itself (no indexes, no streams, no wildcards). */
-  grantTable(table: ITable, actions: readonly TableAction[]): void {
+  /**
+   * Grants exactly these DynamoDB actions on the table itself (no indexes, no streams, no wildcards), and only on
+   * items whose partition key is of one of these families: `dynamodb:LeadingKeys` is the partition key of every
+   * item an action names (each item of a transaction, a Query's key condition), so a function can neither read
+   * nor rewrite another family's items — the captcha function cannot touch a tenant's config.
+   */
+  grantTable(table: ITable, actions: readonly TableAction[], families: readonly KeyFamily[]): void {
     if (actions.length === 0) return;
+    if (families.length === 0)
+      throw new Error(`${this.node.path}: table actions need the key families they touch`);
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: [...actions],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': families.map((family) => `${family}#*`) },
+        },
+      }),
     );
   }
 

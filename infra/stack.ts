@@ -212,7 +212,7 @@ export class CodegateStack extends Stack {
           captchaImages: route.access.captchaImages ?? false,
         },
       });
-      service.grantTable(this.table, route.access.table);
+      service.grantTable(this.table, route.access.table, route.access.keys);
       service.grantPepper(pepper);
       if (route.access.mail) service.grantMail(identities, mailConfiguration);
       if (route.access.sms) service.grantSms();

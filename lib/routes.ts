@@ -1,4 +1,5 @@
 // The route table: declared once, read by the CDK stack (one Lambda per route) and by the local runtime.
+import type { KeyFamily } from './store/table.ts';
 
 /** DynamoDB actions a function may perform on the table (transactions need the per-item actions). */
 export type TableAction =
@@ -35,7 +36,14 @@ export interface Route {
    * Least privilege: what the function's role is granted. `mail`, `sms` and `captchaImages` also decide,
    * at bundle time, which provider code the function carries at all (see `lib/runtime.ts`).
    */
-  access: { table: TableAction[]; mail?: boolean; sms?: boolean; captchaImages?: boolean };
+  access: {
+    table: TableAction[];
+    /** The partition-key families those actions may touch (IAM `dynamodb:LeadingKeys`; lib/store/table.ts). */
+    keys: KeyFamily[];
+    mail?: boolean;
+    sms?: boolean;
+    captchaImages?: boolean;
+  };
   /** This route's stage throttle; `DEFAULT_THROTTLE` when absent. */
   throttle?: Throttle;
 }
@@ -51,26 +59,31 @@ const CHECK: TableAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 /** Consuming a link Puts the durable verified mark in the same transaction. */
 const LINK: TableAction[] = [...CHECK, 'dynamodb:PutItem'];
 
+// The key families each function touches (test/grants.test.ts records them): every route reads its tenant; a send
+// writes the address item and its counters and checks the suppression list.
+const READS: KeyFamily[] = ['TENANT', 'ADDR'];
+const SENDS: KeyFamily[] = [...READS, 'CTR', 'SUPP'];
+
 export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/v2/mail/enduserapi/v2/sendEmail',
     name: 'acceleronix-send-email',
-    access: { table: SEND, mail: true },
+    access: { keys: SENDS, table: SEND, mail: true },
     throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/v2/sms/enduserapi/v2/sendPhoneSmsCode',
     name: 'acceleronix-send-sms',
-    access: { table: SEND_ONCE, sms: true },
+    access: { keys: [...SENDS, 'NONCE'], table: SEND_ONCE, sms: true },
     throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/api/v2/common/send-verify-code',
     name: 'fresns-send-verify-code',
-    access: { table: SEND, mail: true, sms: true },
+    access: { keys: SENDS, table: SEND, mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
   {
@@ -78,58 +91,85 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/verifications',
     name: 'native-send',
     // DeleteItem: a failed delivery withdraws the idempotency record with the code (lib/store/idempotency.ts).
-    access: { table: [...SEND_ONCE, 'dynamodb:DeleteItem'], mail: true, sms: true },
+    access: { keys: [...SENDS, 'IDEM'], table: [...SEND_ONCE, 'dynamodb:DeleteItem'], mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
-  { method: 'POST', path: '/v1/verifications/check', name: 'native-check', access: { table: CHECK } },
-  { method: 'GET', path: '/v1/verifications/{id}', name: 'native-status', access: { table: READ } },
+  {
+    method: 'POST',
+    path: '/v1/verifications/check',
+    name: 'native-check',
+    access: { keys: READS, table: CHECK },
+  },
+  {
+    method: 'GET',
+    path: '/v1/verifications/{id}',
+    name: 'native-status',
+    access: { keys: READS, table: READ },
+  },
   {
     method: 'GET',
     path: '/v1/verifications',
     name: 'native-find',
-    access: { table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    access: { keys: READS, table: ['dynamodb:GetItem', 'dynamodb:Query'] },
   },
-  { method: 'POST', path: '/v1/grants/redeem', name: 'native-redeem-grant', access: { table: CHECK } },
+  {
+    method: 'POST',
+    path: '/v1/grants/redeem',
+    name: 'native-redeem-grant',
+    access: { keys: READS, table: CHECK },
+  },
   {
     method: 'POST',
     path: '/api/verify/email',
     name: 'anqicms-verify-email-send',
-    access: { table: SEND, mail: true },
+    access: { keys: SENDS, table: SEND, mail: true },
     throttle: SEND_THROTTLE,
   },
   // The mailed link only shows a page; its form posts to /confirm (a GET must consume nothing).
-  { method: 'GET', path: '/api/verify/email', name: 'anqicms-verify-email-link', access: { table: LINK } },
+  {
+    method: 'GET',
+    path: '/api/verify/email',
+    name: 'anqicms-verify-email-link',
+    access: { keys: READS, table: LINK },
+  },
   {
     method: 'POST',
     path: '/api/verify/email/confirm',
     name: 'anqicms-verify-email-confirm',
-    access: { table: LINK },
+    access: { keys: READS, table: LINK },
   },
   {
     method: 'GET',
     path: '/api/v2/sdk/captcha',
     name: 'eiam-captcha-get',
-    access: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], captchaImages: true },
+    access: {
+      keys: ['TENANT', 'CAPTCHA', 'CTR'],
+      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+      captchaImages: true,
+    },
     throttle: CAPTCHA_THROTTLE,
   },
   {
     method: 'POST',
     path: '/api/v2/sdk/captcha/verify',
     name: 'eiam-captcha-verify',
-    access: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
+    access: {
+      keys: ['TENANT', 'CAPTCHA', 'CAPTCHA_PASS'],
+      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    },
   },
   {
     method: 'POST',
     path: '/api/v2/sdk/email/send',
     name: 'eiam-send-email',
-    access: { table: SEND, mail: true },
+    access: { keys: [...SENDS, 'CAPTCHA_PASS'], table: SEND, mail: true },
     throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/api/v2/sdk/sms/send',
     name: 'eiam-send-sms',
-    access: { table: SEND, sms: true },
+    access: { keys: [...SENDS, 'CAPTCHA_PASS'], table: SEND, sms: true },
     throttle: SEND_THROTTLE,
   },
   // Twilio Verify v2 (docs/dialects/twilio.md). Create: the send transaction, its withdrawal and tenant reads.
@@ -137,7 +177,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
-    access: { table: SEND_ONCE, mail: true, sms: true },
+    access: { keys: [...SENDS, 'EXT'], table: SEND_ONCE, mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
   // Check: the sid's lookup item (GetItem) and the one conditional write per guess.
@@ -145,20 +185,20 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/VerificationCheck',
     name: 'twilio-check-verification',
-    access: { table: CHECK },
+    access: { keys: READS, table: CHECK },
   },
   // Fetch: the sid's lookup item, then the address item.
   {
     method: 'GET',
     path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
     name: 'twilio-fetch-verification',
-    access: { table: READ },
+    access: { keys: [...READS, 'EXT'], table: READ },
   },
   // Update (cancel, approve): the lookup item, then one conditional write.
   {
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
     name: 'twilio-update-verification',
-    access: { table: CHECK },
+    access: { keys: [...READS, 'EXT'], table: CHECK },
   },
 ];

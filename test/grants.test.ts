@@ -23,7 +23,13 @@ import { createDocumentClient } from '../lib/store/client.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
-import { actionsOfCommand, compareGrants, grantedActions } from './helpers/grants.ts';
+import {
+  actionsOfCommand,
+  compareGrants,
+  familyOf,
+  grantedActions,
+  partitionKeysOfCommand,
+} from './helpers/grants.ts';
 import {
   SCENARIO_ACCOUNTS,
   SCENARIOS,
@@ -62,6 +68,13 @@ const record = (actions: string[]) => {
   const set = used.get(current) ?? new Set<string>();
   for (const action of actions) set.add(action);
   used.set(current, set);
+};
+/** Key families (`dynamodb:LeadingKeys` prefixes) recorded per route name (and for the cold start). */
+const families = new Map<string, Set<string>>();
+const recordKeys = (pks: string[]) => {
+  const set = families.get(current) ?? new Set<string>();
+  for (const pk of pks) set.add(familyOf(pk));
+  families.set(current, set);
 };
 const seen = new Map<string, number>();
 /** Moves the provider mocks' new calls into the record of the route in flight. */
@@ -189,6 +202,7 @@ beforeAll(async () => {
   documentClient?.middlewareStack.add(
     (next, ctx) => async (args) => {
       record(actionsOfCommand(String(ctx.clientName), String(ctx.commandName), args.input));
+      recordKeys(partitionKeysOfCommand(String(ctx.commandName), args.input));
       return next(args);
     },
     { step: 'initialize', name: 'recordGrantsUsed' },
@@ -281,6 +295,50 @@ describe('grants from behaviour', () => {
   it.each(ROUTES)('$name is granted exactly the AWS actions its paths send', (route) => {
     const comparison = compareGrants(usedBy(route), grantedActions(statementsOf(route)));
     expect(comparison).toEqual({ missing: [], unused: [] });
+  });
+
+  it.each(ROUTES)(
+    '$name touches exactly the key families its route declares (none at cold start)',
+    (route) => {
+      expect(families.get(COLD_START) ?? new Set()).toEqual(new Set());
+      expect(compareGrants(families.get(route.name) ?? [], route.access.keys)).toEqual({
+        missing: [],
+        unused: [],
+      });
+    },
+  );
+
+  it.each(ROUTES)(
+    "$name's role may use its table actions only on items of those families (dynamodb:LeadingKeys)",
+    (route) => {
+      const onTable = statementsOf(route).filter((statement: { Action: string | string[] }) =>
+        [statement.Action].flat().some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(onTable).toHaveLength(1);
+      expect(onTable[0].Condition).toEqual({
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': route.access.keys.map((family) => `${family}#*`),
+        },
+      });
+    },
+  );
+
+  it('fails when code touches a key family its role lacks (e.g. the captcha drawing reading tenant configs)', () => {
+    const captcha = ROUTES.find((route) => route.name === 'eiam-captcha-get');
+    expect(families.get('eiam-captcha-get')?.has('TENANT')).toBe(true);
+    expect(compareGrants(families.get('eiam-captcha-get') ?? [], ['CAPTCHA', 'CTR']).missing).toEqual([
+      'TENANT',
+    ]);
+    expect(captcha?.access.keys).not.toContain('SUPP');
+    for (const route of ROUTES) {
+      for (const family of families.get(route.name) ?? []) {
+        const reduced = route.access.keys.filter((declared) => declared !== family);
+        expect(
+          compareGrants(families.get(route.name) ?? [], reduced).missing,
+          `${route.name} without ${family}`,
+        ).toEqual([family]);
+      }
+    }
   });
 
   it('fails when any one action is removed from any route grant list (e.g. PutItem from the AnqiCMS confirm)', () => {

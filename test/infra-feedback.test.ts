@@ -9,7 +9,7 @@ import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEEDBACK_GRANTS, type Feedback, SES_DETAIL_TYPES } from '../infra/feedback.ts';
+import { FEEDBACK_GRANTS, FEEDBACK_KEYS, type Feedback, SES_DETAIL_TYPES } from '../infra/feedback.ts';
 import { CodegateStack } from '../infra/stack.ts';
 import { enrichRecords, MAX_EVENTS_PER_BATCH, maxAttemptsFrom } from '../lib/events/enrich.ts';
 import { SuppressionStore } from '../lib/store/suppressions.ts';
@@ -18,6 +18,7 @@ import { simulatedNotification } from '../lib/suppression/simulator.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { syncTenants } from '../lib/tenants/sync.ts';
+import { familyOf, partitionKeysOfCommand } from './helpers/grants.ts';
 import { freshTable } from './helpers/table.ts';
 
 type Json = Record<string, any>;
@@ -48,13 +49,23 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) =>
   Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
 
 /** Every action granted to a role by the AWS::IAM::Policy resources attached to it, with resources. */
-function grantsOf(roleId: string): { actions: string[]; resource: string }[] {
+function grantsOf(roleId: string): { actions: string[]; resource: string; condition?: Json }[] {
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy')
     .filter((r) => JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[])
-    .map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
+    .map((s) => ({
+      actions: [s.Action].flat(),
+      resource: JSON.stringify(s.Resource),
+      condition: s.Condition,
+    }));
 }
+
+/** The LeadingKeys patterns the role's table statement is confined to. */
+const tableKeys = (roleId: string) =>
+  grantsOf(roleId)
+    .filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')))
+    .map((grant) => grant.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']);
 
 const tableActions = (roleId: string) =>
   grantsOf(roleId)
@@ -64,7 +75,7 @@ const tableActions = (roleId: string) =>
 
 /** Records what a function's code sends to DynamoDB, as IAM actions. */
 function recorder(db: DynamoDBDocumentClient) {
-  const sent = new Set<string>();
+  const sent = Object.assign(new Set<string>(), { families: new Set<string>() });
   const actions: Record<string, string> = {
     Put: 'PutItem',
     Get: 'GetItem',
@@ -75,6 +86,7 @@ function recorder(db: DynamoDBDocumentClient) {
     (next, context) => (args) => {
       const name = String(context.commandName).replace(/Command$/, '');
       sent.add(`dynamodb:${actions[name] ?? name}`);
+      for (const pk of partitionKeysOfCommand(name, args.input)) sent.families.add(familyOf(pk));
       return next(args);
     },
     { step: 'initialize', name: 'recordCommands' },
@@ -125,6 +137,8 @@ describe('SES feedback → suppression consumer', () => {
     await consumeSesNotification(ports, simulatedNotification('complaint', message, sender));
     expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['ses-feedback']]);
     const roleId = idOf(feedback().consumer.role);
+    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['ses-feedback']]);
+    expect(tableKeys(roleId)).toEqual([FEEDBACK_KEYS['ses-feedback'].map((family) => `${family}#*`)]);
     expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['ses-feedback']].sort());
     const all = grantsOf(roleId).flatMap((grant) => grant.actions);
     expect(all.filter((action) => !action.startsWith('logs:')).sort()).toEqual([
@@ -195,6 +209,8 @@ describe('lifecycle events: table stream → pipe → event bus', () => {
     ]);
     expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['lifecycle-events']]);
     const roleId = idOf(feedback().enrichment.role);
+    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['lifecycle-events']]);
+    expect(tableKeys(roleId)).toEqual([FEEDBACK_KEYS['lifecycle-events'].map((family) => `${family}#*`)]);
     expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['lifecycle-events']]);
     expect(
       grantsOf(roleId)

@@ -24,3 +24,21 @@ export function createTableInput(tableName: string) {
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const },
   };
 }
+
+/**
+ * Every partition-key family: what a `pk` holds before its first `#`. IAM confines each function's item actions
+ * to its route's families (`dynamodb:LeadingKeys`, infra/service-function.ts); test/grants.test.ts records the
+ * keys each function really touches and compares.
+ */
+export const KEY_FAMILIES = [
+  'ADDR',
+  'CAPTCHA',
+  'CAPTCHA_PASS',
+  'CTR',
+  'EXT',
+  'IDEM',
+  'NONCE',
+  'SUPP',
+  'TENANT',
+] as const;
+export type KeyFamily = (typeof KEY_FAMILIES)[number];

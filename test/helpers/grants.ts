@@ -85,3 +85,31 @@ export function compareGrants(used: Iterable<string>, granted: Iterable<string>)
     unused: [...grantedSet].filter((action) => !usedSet.has(action)).sort(),
   };
 }
+
+/** The key family of a partition key: what stands before its first `#` (`ADDR#demo#…` → `ADDR`). */
+export const familyOf = (pk: string): string => pk.split('#')[0] ?? pk;
+
+/**
+ * The partition keys one DynamoDB command touches, as IAM's `dynamodb:LeadingKeys` sees them: the `pk` of its
+ * Key or Item, of each transaction item, and the value a Query's key condition names.
+ */
+export function partitionKeysOfCommand(commandName: string, input: unknown): string[] {
+  type Keyed = { Key?: { pk?: unknown }; Item?: { pk?: unknown } };
+  const operation = commandName.replace(/Command$/, '');
+  const keyOf = (part: Keyed | undefined) => part?.Key?.pk ?? part?.Item?.pk;
+  const one = input as Keyed & {
+    TransactItems?: Record<string, Keyed>[];
+    KeyConditionExpression?: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  };
+  const found: unknown[] =
+    operation === 'TransactWriteItems' || operation === 'TransactGetItems'
+      ? (one.TransactItems ?? []).flatMap((item) => Object.values(item).map(keyOf))
+      : operation === 'Query'
+        ? [one.ExpressionAttributeValues?.[/pk = (:\w+)/.exec(one.KeyConditionExpression ?? '')?.[1] ?? '']]
+        : [keyOf(one)];
+  return found.map((pk) => {
+    if (typeof pk !== 'string') throw new Error(`${operation} names no string partition key`);
+    return pk;
+  });
+}
