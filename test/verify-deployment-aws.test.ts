@@ -37,7 +37,7 @@ import {
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkAlarmMetrics } from '../infra/admin/verify/alarm-checks.ts';
+import { checkAlarmMetrics, checkAlarms, tierOf } from '../infra/admin/verify/alarm-checks.ts';
 import {
   captureEvents,
   checkAlarmTopic,
@@ -390,6 +390,8 @@ describe('verify:deployment --stack (AWS mocked, API on the local runtime)', () 
     ])
       expect(lineOf(lines, check), `${check}\n${lines.join('\n')}`).toMatch(/^PASS /);
     // The metric-math alarm's inner SNS metric has no data yet: listed by name, a WARN and no FAIL.
+    expect(lineOf(lines, 'alarms')).toMatch(/^PASS alarms — 2 alarms, monitoring tier essential \(inferred/);
+    expect(lines).toContain('    AWS/SNS (1): Codegate-delivery-sms-failure-rate-Critical');
     expect(lineOf(lines, 'alarm-metrics')).toMatch(/^WARN alarm-metrics — 1 of 2 metrics/);
     expect(lines.join('\n')).toContain(
       'AWS/SNS NumberOfNotificationsFailed {PhoneNumber=PhoneNumberDirectPublish} — read by Codegate-delivery-sms-failure-rate-Critical',
@@ -599,6 +601,20 @@ describe('the AWS-only checks, one by one', () => {
     });
     expect(mocks.sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
     expect(cleanup.result().status).toBe('PASS');
+  });
+
+  it('tells the tier from an output, else from the dashboard; an alarm that notifies elsewhere fails', () => {
+    const dashboard = { type: 'AWS::CloudWatch::Dashboard', logicalId: 'Dashboard', physicalId: 'Codegate' };
+    expect(tierOf({ ...FACTS, outputs: { MonitoringTier: 'essential' } })).toBe('monitoring tier essential');
+    expect(tierOf({ ...FACTS, resources: [...FACTS.resources, dashboard] })).toMatch(
+      /^monitoring tier full \(inferred/,
+    );
+    expect(tierOf(FACTS)).toMatch(/^monitoring tier essential \(inferred/);
+
+    const elsewhere = { ...ALARMS[0], AlarmActions: ['arn:aws:sns:us-east-1:123456789012:old-topic'] };
+    const result = checkAlarms(FACTS, [elsewhere, ALARMS[1] as MetricAlarm], TOPIC);
+    expect(result.status).toBe('FAIL');
+    expect(result.more).toEqual([ALARMS[0]?.AlarmName]);
   });
 
   it('a metric listed only with more dimensions than the alarm names counts as missing (ListMetrics matches supersets)', async () => {

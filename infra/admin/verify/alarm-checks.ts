@@ -66,9 +66,17 @@ const dimensionText = (dimensions: Dimension[]) =>
 export const describeMetric = (metric: WatchedMetric) =>
   `${metric.namespace} ${metric.name} {${dimensionText(metric.dimensions)}}`;
 
-/** The monitoring tier the stack states (an output `MonitoringTier` or a `monitoring` tag), if any. */
-export function statedTier(stack: StackFacts): string | undefined {
-  return stack.outputs.MonitoringTier ?? stack.tags.monitoring ?? stack.tags['codegate:monitoring'];
+/**
+ * The stack's monitoring tier (`-c monitoring=essential|full`) and how it was told: stated by an output
+ * `MonitoringTier` or a `monitoring` tag, else inferred from the dashboard, which only the full tier has
+ * (docs/deploy.md). An older stack (every tier had a dashboard) reads as full: the grouped names settle it.
+ */
+export function tierOf(stack: StackFacts): string {
+  const stated = stack.outputs.MonitoringTier ?? stack.tags.monitoring ?? stack.tags['codegate:monitoring'];
+  if (stated) return `monitoring tier ${stated}`;
+  return resourcesOf(stack, 'AWS::CloudWatch::Dashboard').length > 0
+    ? 'monitoring tier full (inferred: the stack has a dashboard, which only the full tier creates)'
+    : 'monitoring tier essential (inferred: the stack has no dashboard)';
 }
 
 /**
@@ -90,17 +98,17 @@ export function checkAlarms(stack: StackFacts, alarms: MetricAlarm[], topicArn: 
   const silent = alarms.filter(
     (alarm) => !alarm.ActionsEnabled || !(alarm.AlarmActions ?? []).includes(topicArn),
   );
-  const tier = statedTier(stack);
-  const tierText = tier
-    ? `monitoring tier ${tier}`
-    : 'the stack does not state its monitoring tier (names below, grouped by namespace)';
   if (silent.length > 0)
     return fail(
       'alarms',
       `${silent.length} of ${alarms.length} alarms would not notify the alarm topic (actions disabled or another target) — nobody is paged when they fire: deploy again`,
       silent.map((alarm) => alarm.AlarmName ?? '?'),
     );
-  return pass('alarms', `${alarms.length} alarms, ${tierText}; every one notifies the alarm topic`, grouped);
+  return pass(
+    'alarms',
+    `${alarms.length} alarms, ${tierOf(stack)}; every one notifies the alarm topic (names by namespace below)`,
+    grouped,
+  );
 }
 
 /** Whether CloudWatch holds a metric with exactly these dimensions (ListMetrics also returns supersets). */
