@@ -184,7 +184,7 @@ export class Feedback extends Construct {
 
   /**
    * Alarms: either function failing (each failure is retried, but a bounce that never reaches the
-   * suppression list keeps being mailed) and anything in the dead letters (an event given up on).
+   * suppression list keeps being mailed), either throttled (full tier), and anything in the dead letters.
    */
   private monitor(monitoring: Monitoring) {
     for (const [name, service, purpose] of [
@@ -196,7 +196,9 @@ export class Feedback extends Construct {
         alarmFriendlyName: name,
         humanReadableName: purpose,
         addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
-        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+        // A throttled invocation of either is retried (EventBridge for 6 hours, the pipe 10 times) and what still
+        // fails lands in the dead letters, which page in both tiers: the throttle alarm itself is the full tier's.
+        ...(monitoring.tier === 'full' ? { addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } } } : {}),
       });
     }
     monitoring.facade.monitorSqsQueue({

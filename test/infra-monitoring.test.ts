@@ -116,9 +116,14 @@ describe('the essential tier (the default)', () => {
     expect(named(essential.template, 'api-5xx').Threshold).toBe(ROUTE_ALARMS.fiveXx);
     const names = alarmsOf(essential.template).map((alarm) => String(alarm.AlarmName));
     for (const route of ROUTES) expect(names.filter((name) => name.includes(`-${route.name}-`))).toEqual([]);
-    // The feedback functions have no route answering 5xx for them: their own errors and throttles page.
+    // The feedback functions have no route answering 5xx for them: their own errors page (throttles are retried
+    // into the dead letters, which page; their throttle alarms are the full tier's).
     for (const name of ['ses-feedback', 'lifecycle-events'])
-      expect(names.filter((alarm) => alarm.includes(`-${name}-`))).toHaveLength(2);
+      expect(
+        names
+          .filter((alarm) => alarm.includes(`-${name}-`))
+          .map((alarm) => alarm.split(`-${name}-`)[1]?.split('-')[0]),
+      ).toEqual(['Fault']);
   });
 
   it('alarms on DynamoDB throttles and on system errors of every operation the functions send, TransactWriteItems too', () => {
@@ -260,6 +265,12 @@ describe('the full tier (-c monitoring=full)', () => {
       }
     },
   );
+
+  it('adds the feedback functions throttle alarms', () => {
+    const names = alarmsOf(full.template).map((alarm) => String(alarm.AlarmName));
+    for (const name of ['ses-feedback', 'lifecycle-events'])
+      expect(names.filter((alarm) => alarm.includes(`-${name}-Throttled-Count-`))).toHaveLength(1);
+  });
 
   it('holds every essential alarm too', () => {
     const strip = (name: string) => name.replace(/-[A-Z0-9]{8,}$/, '');
