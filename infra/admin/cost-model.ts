@@ -14,7 +14,7 @@ export interface LineItem {
   note?: string;
 }
 
-/** The at-rest monthly budget issue 25 sets for the default stack. */
+/** The at-rest monthly budget of the default stack (docs/cost.md). */
 export const AT_REST_BUDGET_USD = 5;
 /** Hours in the month the model prices (30 days): also the polling seconds below. */
 const MONTH_SECONDS = 30 * 24 * 3600;
