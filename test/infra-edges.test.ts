@@ -6,10 +6,11 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEEDBACK_GRANTS, type Feedback } from '../infra/feedback.ts';
+import { FEEDBACK_GRANTS, FEEDBACK_KEYS, type Feedback } from '../infra/feedback.ts';
 import { PROJECT_ROOT, type ServiceFunction } from '../infra/service-function.ts';
 import { CodegateStack } from '../infra/stack.ts';
 import { ROUTES } from '../lib/routes.ts';
+import { KEY_FAMILIES } from '../lib/store/table.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
 import {
   type Decision,
@@ -132,6 +133,10 @@ describe('service-to-service edges, simulated', () => {
       ...Object.entries(FEEDBACK_GRANTS),
     ]);
     const itemActions = [...new Set([...grants.values()].flat())];
+    const families = new Map<string, readonly string[]>([
+      ...ROUTES.map((route) => [route.name, route.access.keys] as const),
+      ...Object.entries(FEEDBACK_KEYS),
+    ]);
     const wrong: string[] = [];
     for (const [name, service] of named) {
       const route = ROUTES.find((r) => r.name === name);
@@ -173,8 +178,23 @@ describe('service-to-service edges, simulated', () => {
             to: id(stack.table),
             action,
             resource: tableArn,
+            // An item of each family the function may touch, as a transaction names several.
+            context: { 'dynamodb:LeadingKeys': (families.get(name) ?? []).map((family) => `${family}#x`) },
             expect: allowedIf(table.includes(action)),
           }),
+        ),
+        // dynamodb:LeadingKeys: any item of a family outside the route's is denied, alone or in a transaction.
+        ...table.flatMap((action) =>
+          KEY_FAMILIES.filter((family) => !(families.get(name) ?? []).includes(family)).map((family) => ({
+            ...role,
+            to: id(stack.table),
+            action,
+            resource: tableArn,
+            context: {
+              'dynamodb:LeadingKeys': [...(families.get(name) ?? []).map((f) => `${f}#x`), `${family}#x`],
+            },
+            expect: 'ImplicitlyDenied' as const,
+          })),
         ),
         {
           ...role,

@@ -210,7 +210,7 @@ export interface Request {
   identity?: { name: string; policy: Policy }[];
   resourcePolicy?: Policy | undefined;
   /** Request context keys; every request here is made over TLS unless it says otherwise. */
-  context?: Record<string, string>;
+  context?: Record<string, string | string[]>;
 }
 
 /** The simulator's decision on one request; a request it refuses to evaluate (bad input) throws. */
