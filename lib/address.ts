@@ -1,4 +1,5 @@
-// Address normalization: emails keyed trimmed and lower-cased, phones as E.164 via libphonenumber-js (mobile metadata).
+// Address normalization: emails keyed trimmed and lower-cased, and as the canonical mailbox every limit counts;
+// phones as E.164 via libphonenumber-js (mobile metadata).
 
 import { brotliDecompressSync } from 'node:zlib';
 import {
@@ -32,9 +33,40 @@ export function parseEmail(raw: string): string | undefined {
   return email;
 }
 
-/** The key form of an email address. */
+/** The key form of an email address: the spelling a code, link or grant is bound to. */
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * Domains whose mailboxes ignore dots in the local part and share one name: Gmail Help, "Dots don't
+ * matter in Gmail addresses" (support.google.com/mail/answer/7436150); `googlemail.com` is the name
+ * Gmail addresses had in Germany and the UK and still reaches the same inboxes.
+ */
+const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The mailbox an email reaches, as every limit, failure cap, attempt record and the suppression list count
+ * it: lower-cased; a `+tag` dropped for every domain (subaddressing, RFC 5233: Gmail, Outlook, iCloud,
+ * Fastmail, Proton…); for Gmail also the dots of the local part, under one domain. Where a provider treats
+ * two of these spellings as different mailboxes, they share one limit: over-counting is the safe side.
+ * A `+` that starts the local part starts no tag (there would be no mailbox left). Codes, links and
+ * grants stay bound to the spelling they were mailed to ({@link emailKey}), never to this.
+ * Meant for what {@link parseEmail} admits: ASCII, no quoted local part (docs/architecture.md).
+ */
+export function canonicalMailbox(email: string): string {
+  const lower = emailKey(email);
+  const at = lower.lastIndexOf('@');
+  if (at <= 0) return lower;
+  let local = lower.slice(0, at);
+  let domain = lower.slice(at + 1);
+  const tag = local.indexOf('+', 1);
+  if (tag > 0) local = local.slice(0, tag);
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replaceAll('.', '') || local;
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
 }
 
 export interface ParsedPhone {

@@ -6,7 +6,7 @@ import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { addressRef, codeHash, normalize, retentionSeconds } from './keys.ts';
+import { addressRef, codeHash, type NormalizedAddress, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
 export interface CheckCommand {
@@ -39,17 +39,19 @@ export async function checkCodeNamed(
 ): Promise<CheckResult & { external?: ExternalView }> {
   const { store, clock, pepper } = ports;
   const { tenant, channel, purpose } = command;
-  let key: string;
+  let address: NormalizedAddress;
   try {
-    key = normalize(tenant, channel, command.to).key;
+    address = normalize(tenant, channel, command.to);
   } catch (error) {
     if (error instanceof DomainError) return { valid: false, status: 'not_found' };
     throw error;
   }
+  const { key } = address;
   const code = command.code.trim();
   if (!/^\d{4,10}$/.test(code)) return { valid: false, status: 'pending' };
   const outcome = await store.consumeCode({
-    address: addressRef(pepper, tenant, channel, key),
+    // Attempts and the failure cap count the mailbox; the code matches only the spelling it was sent to.
+    address: addressRef(pepper, tenant, channel, address.mailbox),
     purpose,
     codeHash: codeHash(pepper, tenant, channel, key, purpose, code),
     now: clock.now(),

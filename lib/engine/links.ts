@@ -1,10 +1,10 @@
 // Use case: mailed links (seed 004) and the one-time grants a confirmed link issues.
-import { emailKey, parseEmail } from '../address.ts';
+import { canonicalMailbox, emailKey, parseEmail } from '../address.ts';
 import { randomToken } from '../crypto.ts';
 import type { Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { addressRef, grantHash, linkHash, retentionSeconds } from './keys.ts';
+import { addressRef, grantHash, linkHash, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
 /** Link and grant tokens are 256-bit base64url; anything else is refused before any write. */
@@ -33,11 +33,13 @@ export async function confirmLink(
   const email = parseEmail(command.to);
   if (!email || !TOKEN_FORMAT.test(command.token)) return { confirmed: false };
   const key = emailKey(email);
+  const address = { deliverTo: email, key, mailbox: canonicalMailbox(email) };
   const now = clock.now();
   const grantToken = command.grant ? randomToken(32) : undefined;
   const grantSeconds = command.grant?.validitySeconds ?? 0;
   const confirmed = await store.consumeLink({
-    address: addressRef(pepper, tenant, 'email', key),
+    address: addressRef(pepper, tenant, 'email', address.mailbox),
+    spelling: spellingOf(pepper, tenant, 'email', address),
     purpose,
     linkHash: linkHash(pepper, tenant, 'email', key, purpose, command.token),
     now,
@@ -75,7 +77,7 @@ export async function redeemGrant(ports: EnginePorts, command: RedeemGrantComman
   if (!email || !TOKEN_FORMAT.test(command.token)) return false;
   const key = emailKey(email);
   const redeemed = await store.redeemGrant({
-    address: addressRef(pepper, tenant, 'email', key),
+    address: addressRef(pepper, tenant, 'email', canonicalMailbox(email)),
     purpose,
     grantHash: grantHash(pepper, tenant, key, purpose, command.token),
     now: clock.now(),

@@ -9,7 +9,7 @@ import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
-import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds } from './keys.ts';
+import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
 export interface SendCommand {
@@ -100,7 +100,8 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
   const ttlSeconds = command.validitySeconds ?? tenant.codes.ttlSeconds[channel];
   const code = command.code ?? randomCode(tenant.codes.length);
   const linkToken = command.link ? randomToken(32) : undefined;
-  const ref = addressRef(pepper, tenant, channel, address.key);
+  // Limits count the mailbox; the code, link and message stay with the spelling the caller gave.
+  const ref = addressRef(pepper, tenant, channel, address.mailbox);
   const nonce = randomHex(8);
   const result: SendResult = {
     id: idOf(channel, purpose, ref.addrKey, nonce),
@@ -114,6 +115,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     address: ref,
     purpose,
     masked: result.to,
+    spelling: spellingOf(pepper, tenant, channel, address),
     codeHash: codeHash(pepper, tenant, channel, address.key, purpose, code),
     linkHash: linkToken && linkHash(pepper, tenant, channel, address.key, purpose, linkToken),
     nonce,
@@ -125,7 +127,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     retentionSeconds: Math.max(retentionSeconds(tenant), ttlSeconds + 60),
     counters: counters(pepper, command),
     replayKey: command.replayKey,
-    suppressionKey: suppressionKey(pepper, channel, address.key),
+    suppressionKey: suppressionKey(pepper, channel, address.mailbox),
     idempotency: command.idempotency && {
       ...command.idempotency,
       key: keyedHash(pepper, 'idem', command.idempotency.key),

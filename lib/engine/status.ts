@@ -5,7 +5,7 @@ import { type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { AddressRef } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { addressRef, ID_PATTERN, idOf, normalize } from './keys.ts';
+import { addressRef, ID_PATTERN, idOf, type NormalizedAddress, normalize, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 
 export interface VerificationStatus {
@@ -28,15 +28,21 @@ export async function findVerification(
   to: string,
   purpose: Purpose,
 ): Promise<{ latest?: VerificationStatus; verifiedAt?: number; to: string }> {
-  let key: string;
+  let address: NormalizedAddress;
   try {
-    key = normalize(tenant, channel, to).key;
+    address = normalize(tenant, channel, to);
   } catch (error) {
     if (error instanceof DomainError) throw new NotFoundError();
     throw error;
   }
-  const ref = addressRef(ports.pepper, tenant, channel, key);
-  const found = await ports.store.findVerification(ref, purpose, ports.clock.now(), tenant.codes.maxAttempts);
+  const ref = addressRef(ports.pepper, tenant, channel, address.mailbox);
+  const found = await ports.store.findVerification(
+    ref,
+    purpose,
+    ports.clock.now(),
+    tenant.codes.maxAttempts,
+    spellingOf(ports.pepper, tenant, channel, address),
+  );
   if (!found) throw new NotFoundError();
   const latest = found.latest && {
     id: idOf(channel, purpose, ref.addrKey, found.latest.nonce),
@@ -46,7 +52,7 @@ export async function findVerification(
     purpose,
     expiresAt: found.latest.expiresAt,
   };
-  return { latest, verifiedAt: found.verifiedAt, to: maskAddress(channel, key) };
+  return { latest, verifiedAt: found.verifiedAt, to: maskAddress(channel, address.key) };
 }
 
 /** The current status of one verification, by the id its send returned. */

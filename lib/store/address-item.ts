@@ -7,7 +7,9 @@
 //                                              h_p (set holding the code's keyed hash), x_p expiry ms,
 //                                              n_p attempts, i_p verification nonce, r_p withdrawn flag,
 //                                              k_p link-token hash, v_p verified at, g_p/gx_p one-time grant
-//                                              hash and expiry (issued by a confirmed link, e.g. reset)
+//                                              hash and expiry (issued by a confirmed link, e.g. reset),
+//                                              e_p which spelling of the mailbox the send went to (absent:
+//                                              the mailbox itself; see engine/keys.ts spellingOf)
 //   ADDR#…(same partition) / VERIFIED#{purpose} when a link last confirmed the address for that purpose;
 //                                              kept 90 days, untouched by later sends
 //   CTR#{key}#{bucket} / CTR                   fixed-window counters (per IP, per device, daily SMS budget)
@@ -32,7 +34,7 @@ export interface Table {
   tableName: string;
 }
 
-/** Identifies one address item. `addrKey` is a keyed hash of the normalized address, never the address. */
+/** Identifies one address item. `addrKey` is a keyed hash of the canonical mailbox, never the address. */
 export interface AddressRef {
   tenantId: string;
   channel: Channel;
@@ -66,7 +68,15 @@ export const names = (purpose: Purpose) => ({
   '#r': `r_${purpose}`,
   '#k': `k_${purpose}`,
   '#v': `v_${purpose}`,
+  '#e': `e_${purpose}`,
 });
+
+/**
+ * The condition that the purpose's latest send went to this spelling of the mailbox (`#e` as in
+ * {@link names}; `:spelling` bound by the caller when defined).
+ */
+export const sameSpelling = (spelling: string | undefined) =>
+  spelling === undefined ? 'attribute_not_exists(#e)' : '#e = :spelling';
 
 /** `prefix0 … prefix{count-1}`, newest first: shifting by one keeps exact rolling windows in one write. */
 export function shiftSlots(prefix: string, count: number, newest: string): string[] {

@@ -51,6 +51,8 @@ export interface AdmitSendInput {
   address: AddressRef;
   purpose: Purpose;
   masked: string;
+  /** Which spelling of the mailbox this send goes to (engine/keys.ts `spellingOf`); undefined: the mailbox. */
+  spelling?: string;
   codeHash: string;
   /** Keyed hash of a mailed link token, when the send carries a link. */
   linkHash?: string;
@@ -90,7 +92,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('idempotency');
   }
 
-  const external = input.external && externalUpdate(input.external, input.purpose);
+  const external = input.external && externalUpdate(input.external, input.purpose, input.spelling);
   const addressUpdate = {
     TableName: tableName,
     Key: addressKey(input.address),
@@ -102,8 +104,9 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
       '#i = :nonce',
       'm = :masked',
       ...(input.linkHash ? ['#k = :link'] : []),
+      ...(input.spelling ? ['#e = :spelling'] : []),
       ...(external?.set ?? []),
-    ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}`,
+    ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}${input.spelling ? '' : ', #e'}`,
     ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
     ExpressionAttributeNames: { ...names(input.purpose), ...external?.names },
     ExpressionAttributeValues: {
@@ -116,6 +119,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
       ':coolEdge': now - input.cooldownSeconds * 1000,
       ':windowEdge': now - perAddress.windowSeconds * 1000,
       ...(input.linkHash ? { ':link': input.linkHash } : {}),
+      ...(input.spelling ? { ':spelling': input.spelling } : {}),
       ...external?.values,
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,

@@ -17,6 +17,7 @@ import {
   type AddressRef,
   addressKey,
   type Item,
+  sameSpelling,
   stateOf,
   type Table,
   type TransactItem,
@@ -93,15 +94,19 @@ export function externalView(item: Item | undefined, purpose: Purpose): External
   };
 }
 
-/** The SET clauses, condition, names and values a send's address update gains for its external id. */
-export function externalUpdate(external: ExternalAdmission, purpose: Purpose) {
+/**
+ * The SET clauses, condition, names and values a send's address update gains for its external id. A
+ * pending verification is kept only for the spelling it was sent to (`#e`, named by the address update):
+ * a send to another spelling of the mailbox starts a verification of its own.
+ */
+export function externalUpdate(external: ExternalAdmission, purpose: Purpose, spelling?: string) {
   const attempt = [{ a: external.attempt.id, t: external.attempt.at }];
   const names = externalNames(purpose);
   if (external.reuse) {
     const { '#tc': _created, ...used } = names;
     return {
       set: ['#tn = :nonce', '#ta = list_append(if_not_exists(#ta, :extNone), :extAttempt)'],
-      condition: `#t = :extId AND ${PENDING}`,
+      condition: `#t = :extId AND ${PENDING} AND ${sameSpelling(spelling)}`,
       names: used,
       values: {
         ':extId': external.id,
@@ -114,7 +119,7 @@ export function externalUpdate(external: ExternalAdmission, purpose: Purpose) {
   return {
     set: ['#t = :extId', '#tn = :nonce', '#tc = :extCreated', '#ta = :extAttempt'],
     // A pending verification keeps its id: a fresh one is refused so the engine can retry with it.
-    condition: `NOT (attribute_exists(#t) AND ${PENDING})`,
+    condition: `NOT (attribute_exists(#t) AND ${PENDING} AND ${sameSpelling(spelling)})`,
     names,
     values: {
       ':extId': external.id,

@@ -17,6 +17,8 @@ import { dynamoFault } from './client.ts';
 
 export interface ConsumeLinkInput {
   address: AddressRef;
+  /** The spelling of the mailbox the link was mailed to (engine/keys.ts `spellingOf`), kept on the mark. */
+  spelling?: string;
   purpose: Purpose;
   linkHash: string;
   now: number;
@@ -62,6 +64,7 @@ export async function consumeLink(table: Table, input: ConsumeLinkInput): Promis
         pk: key.pk,
         sk: `VERIFIED#${input.purpose}`,
         verifiedAt: input.now,
+        ...(input.spelling ? { spelling: input.spelling } : {}),
         ttl: seconds(input.now) + VERIFIED_RETENTION_SECONDS,
       },
     },

@@ -7,7 +7,8 @@ import { dynamoFault } from './client.ts';
 
 /**
  * The latest verification for (address, purpose) and when a link last confirmed the address for that
- * purpose, in one Query over the address's partition. Undefined when neither exists.
+ * purpose, in one Query over the address's partition — each only if it was for `spelling` of the mailbox
+ * (undefined: the mailbox itself). Undefined when neither exists.
  */
 export async function findVerification(
   table: Table,
@@ -15,6 +16,7 @@ export async function findVerification(
   purpose: Purpose,
   now: number,
   maxAttempts: number,
+  spelling?: string,
 ) {
   const { Items = [] } = await table.db
     .send(
@@ -27,8 +29,8 @@ export async function findVerification(
     .catch((error: unknown) => {
       throw dynamoFault(error);
     });
-  const item = Items.find((entry) => entry.sk === 'ADDR');
-  const mark = Items.find((entry) => entry.sk === `VERIFIED#${purpose}`);
+  const item = Items.find((entry) => entry.sk === 'ADDR' && entry[`e_${purpose}`] === spelling);
+  const mark = Items.find((entry) => entry.sk === `VERIFIED#${purpose}` && entry.spelling === spelling);
   const nonce = item?.[`i_${purpose}`];
   const verifiedAt = typeof mark?.verifiedAt === 'number' ? mark.verifiedAt : undefined;
   if (typeof nonce !== 'string' && verifiedAt === undefined) return undefined;

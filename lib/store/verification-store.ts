@@ -70,8 +70,14 @@ export class VerificationStore {
   }
 
   /** See {@link findVerification}: the latest verification of an address and its verified mark. */
-  findVerification(address: AddressRef, purpose: Purpose, now: number, maxAttempts: number) {
-    return findVerification(this.table, address, purpose, now, maxAttempts);
+  findVerification(
+    address: AddressRef,
+    purpose: Purpose,
+    now: number,
+    maxAttempts: number,
+    spelling?: string,
+  ) {
+    return findVerification(this.table, address, purpose, now, maxAttempts, spelling);
   }
 
   /** See {@link getLookup}: the lookup item of a dialect's external id (a Twilio sid). */
