@@ -199,7 +199,9 @@ function holderOf(tenant: Tenant, channel: Channel, address: string): Account | 
  * Where the code goes under the five useType rules: 1 the named address must be unused (34205/34206);
  * 2 it must belong to an account (34301); 3 logged in, the named address unused and the account without
  * one of its own yet (34401/34402); 4 logged in, the account's own address whatever was named
- * (34302/34303 when it has none); 5 the named address as it is.
+ * (34302/34303 when it has none); 5 the named address as it is. Every refusal that follows a look at
+ * the named address is charged: 34205/34206 (useType 1 and 3), 34301, and 34401/34402, which useType 3
+ * answers only for an unused address; 34302/34303 speak of the caller's own account only.
  */
 async function destinationOf(
   tenant: Tenant,
@@ -228,9 +230,12 @@ async function destinationOf(
   }
   if (useType === USE_TYPES.fillIn) {
     const account = await loggedInAccount(tenant, request);
-    if (holderOf(tenant, channel, target.to)) throw new InputError(inUse);
-    if (channel === 'email' ? account.email : account.phone) {
-      throw new InputError(channel === 'email' ? 34401 : 34402);
+    // A session is cheap to hold: a logged-in user probing addresses is a stranger to their accounts. And
+    // 34401/34402 come only once the address was found unused, so they answer the same question.
+    const used = holderOf(tenant, channel, target.to) !== undefined;
+    if (used || (channel === 'email' ? account.email : account.phone)) {
+      await charge(tenant);
+      throw new InputError(used ? inUse : channel === 'email' ? 34401 : 34402);
     }
   }
   return target.to;
