@@ -25,7 +25,12 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { DescribePipeCommand, PipesClient } from '@aws-sdk/client-pipes';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  ConfirmSubscriptionCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -529,6 +534,7 @@ describe('the AWS-only checks, one by one', () => {
   it('throttles as lib/routes.ts declares pass; a drifted route and an undeclared one fail, each named', async () => {
     expect((await checkStageThrottles(clients.apigw, FACTS, ROUTES, DEFAULT_THROTTLE)).status).toBe('PASS');
 
+    const send = ROUTES.find((route) => route.name === 'native-send')?.throttle;
     const drifted = deployedStage();
     const settings = drifted.RouteSettings ?? {};
     settings['POST /v1/verifications'] = { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 10 };
@@ -538,7 +544,7 @@ describe('the AWS-only checks, one by one', () => {
 
     expect(result.status).toBe('FAIL');
     expect(result.more).toEqual([
-      'POST /v1/verifications: live rate 10/burst 500, declared 10/20',
+      `POST /v1/verifications: live rate 10/burst 500, declared ${send?.rateLimit}/${send?.burstLimit}`,
       'POST /v1/verifications/check: live rate 1/burst 1, declared none (the default applies)',
     ]);
   });
@@ -581,6 +587,45 @@ describe('the AWS-only checks, one by one', () => {
       longPollSeconds: 0,
     });
     expect(result.status).toBe('FAIL');
+  });
+
+  it('a subscription SNS asks to confirm is confirmed, and the alarm set again so its notification follows', async () => {
+    const probe = `${NAMES.prefix}-alarm-topic-probe`;
+    const confirmation = JSON.stringify({
+      Type: 'SubscriptionConfirmation',
+      MessageId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+      Token:
+        '2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736',
+      TopicArn: TOPIC,
+      Message:
+        'You have chosen to subscribe to the topic. To confirm the subscription, visit the SubscribeURL included in this message.',
+      SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription',
+      Timestamp: '2026-03-01T10:00:00.000Z',
+      SignatureVersion: '1',
+      Signature: 'EXAMPLE',
+    });
+    mocks.sns.on(ConfirmSubscriptionCommand).resolves({ SubscriptionArn: `${TOPIC}:abc` });
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    mocks.sqs.on(ReceiveMessageCommand).callsFake(async () => {
+      now += 1;
+      return mocks.sqs.commandCalls(ReceiveMessageCommand).length === 1
+        ? { Messages: [{ MessageId: 'c', ReceiptHandle: 'c', Body: confirmation }] }
+        : { Messages: [{ MessageId: 'n', ReceiptHandle: 'n', Body: snsAlarmBody(probe, 'ALARM') }] };
+    });
+
+    const result = await checkAlarmTopic(clients, TOPIC, NAMES, new Cleanup(), {
+      clock,
+      timeoutMs: 10,
+      pollMs: 0,
+      longPollSeconds: 0,
+    });
+
+    expect(result.status).toBe('PASS');
+    expect(mocks.sns.commandCalls(ConfirmSubscriptionCommand)[0]?.args[0].input.TopicArn).toBe(TOPIC);
+    expect(
+      mocks.cloudwatch.commandCalls(SetAlarmStateCommand).map((call) => call.args[0].input.StateValue),
+    ).toEqual(['ALARM', 'OK', 'ALARM']);
   });
 
   it('a rule whose target cannot be put leaves no rule and no queue behind', async () => {

@@ -69,11 +69,12 @@ describe('verify:deployment --local', () => {
     expect(codes.length).toBeGreaterThan(0);
     for (const secret of ['demo-api-key', ...codes]) expect(run.stdout).not.toContain(secret);
     expect(run.stdout).not.toMatch(/[a-z0-9+-]{2,}@simulator\.amazonses\.com/);
+    expect(run.stdout).not.toMatch(/verifier-[0-9a-f]{8}@example\.com/);
 
     // Against the same runtime again: the simulator addresses are already suppressed, so those loops
     // cannot be proven again and say so; send/check and events still pass.
     const again = await runVerifier(['--local', service.url]);
-    expect(again.code).toBe(0);
+    expect(again.code, again.stdout).toBe(0);
     expect(line(again.stdout, 'SKIP', 'suppression-bounce')).toMatch(/already suppressed before this run/);
     expect(line(again.stdout, 'PASS', 'send-check')).toBeDefined();
     expect(line(again.stdout, 'PASS', 'lifecycle-events')).toBeDefined();

@@ -15,7 +15,12 @@ import {
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { DescribePipeCommand, type PipesClient } from '@aws-sdk/client-pipes';
-import { type SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  ConfirmSubscriptionCommand,
+  type SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENT_SOURCE } from '../../../lib/events/lifecycle.ts';
 import type { Route, Throttle } from '../../../lib/routes.ts';
@@ -87,7 +92,7 @@ export async function checkStageThrottles(
   if (drift.length > 0)
     return fail(
       'stage-throttles',
-      `${drift.length} throttle(s) differ from lib/routes.ts — someone changed the stage by hand, or the stack is older than the route table: deploy again`,
+      `${drift.length} throttle(s) differ from lib/routes.ts — someone changed the stage by hand, the stack is older than the route table, or it was deployed with other throttles: deploy again from this checkout`,
       drift,
     );
   const own = [...declared.values()].filter(Boolean).length;
@@ -154,18 +159,27 @@ export async function checkAlarmTopic(
   cleanup.add(`alarm ${alarmName}`, () =>
     cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [alarmName] })),
   );
-  await cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: alarmName,
-      StateValue: 'ALARM',
-      StateReason: 'deployment verifier probe',
-    }),
-  );
+  const setState = (StateValue: 'OK' | 'ALARM') =>
+    cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: alarmName,
+        StateValue,
+        StateReason: 'deployment verifier probe',
+      }),
+    );
+  await setState('ALARM');
   const started = wait.clock.now();
   do {
     for (const body of await receiveBodies(sqs, queue.url, wait.longPollSeconds)) {
       // SNS wraps what CloudWatch published: `Message` is the alarm's JSON.
-      const envelope = parseJson(body) as { Type?: string; Message?: string } | undefined;
+      const envelope = parseJson(body) as { Type?: string; Message?: string; Token?: string } | undefined;
+      if (envelope?.Type === 'SubscriptionConfirmation' && envelope.Token) {
+        // A subscription SNS wants confirmed missed the first notification: confirm, then alarm afresh.
+        await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: envelope.Token }));
+        await setState('OK');
+        await setState('ALARM');
+        continue;
+      }
       const alarm = parseJson(envelope?.Message ?? '') as
         | { AlarmName?: string; NewStateValue?: string }
         | undefined;

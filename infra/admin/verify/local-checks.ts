@@ -50,8 +50,9 @@ export async function runLocalChecks(report: Report, options: LocalOptions): Pro
     for (const check of ['send-check', 'suppression-bounce', 'suppression-complaint', 'lifecycle-events'])
       report.add(skip(check, 'needs an API key the local runtime accepts (see credential)'));
   } else {
-    // A label of its own per run: the tenant's cooldown is per address, so reruns never wait for it.
-    const to = `success+verifier-${randomHex(4)}@simulator.amazonses.com`;
+    // A mailbox of its own per run: the tenant's cooldown counts the mailbox (+tags dropped), so reruns never
+    // wait for it. Locally nothing is delivered anywhere; the outbox stands in for the inbox.
+    const to = `verifier-${randomHex(4)}@example.com`;
     let verificationId: string | undefined;
     await report.run('send-check', unreachable, async () => {
       const sent = await checkSendViaOutbox(target, to, report.protect.bind(report));
