@@ -89,7 +89,7 @@ describe('GET /_local/captcha/{token}', () => {
     expect(byTenant.body).toEqual(byClientId.body);
     const { x, y, pointJson, state, tenant, expiresAt } = byClientId.body;
     expect({ state, tenant, y }).toEqual({ state: 'open', tenant: 'demo', y: 5 });
-    expect(x).toBeGreaterThanOrEqual(100);
+    expect(x).toBeGreaterThanOrEqual(50);
     expect(x).toBeLessThanOrEqual(253);
     expect(pointJson).toBe(`{"x":${x}.0,"y":5.0}`);
     const remaining = Date.parse(expiresAt) - Date.now();

@@ -218,11 +218,11 @@ describe('block puzzle images', () => {
     expect(puzzle.jigsawImageBase64).not.toMatch(/^data:/);
   });
 
-  it('keeps x within [100, width - pieceWidth - 10] and reports y = 5', () => {
+  it('keeps x within [50, width - pieceWidth - 10] and reports y = 5', () => {
     for (let i = 0; i < 50; i++) {
       const { x, y } = drawPuzzle();
       expect(Number.isInteger(x)).toBe(true);
-      expect(x).toBeGreaterThanOrEqual(100);
+      expect(x).toBeGreaterThanOrEqual(50);
       expect(x).toBeLessThanOrEqual(PUZZLE.width - PUZZLE.pieceWidth - 10);
       expect(y).toBe(5);
     }
@@ -230,7 +230,7 @@ describe('block puzzle images', () => {
 
   it('reaches both ends of the x range', () => {
     const pinnedMin: RandomSource = (min) => min;
-    expect(drawPuzzle(pinnedMin).x).toBe(100);
+    expect(drawPuzzle(pinnedMin).x).toBe(50);
     const pinnedMax: RandomSource = (_min, max) => max - 1;
     expect(drawPuzzle(pinnedMax).x).toBe(253);
   });
@@ -321,7 +321,7 @@ describe('block puzzle images', () => {
       counts.add(decoys.length);
       const all = [{ x, top: realTop }, ...decoys];
       for (const decoy of decoys) {
-        expect(decoy.x).toBeGreaterThanOrEqual(100);
+        expect(decoy.x).toBeGreaterThanOrEqual(50);
         expect(decoy.x).toBeLessThanOrEqual(253);
         expect(Math.abs(decoy.top - realTop)).toBeGreaterThanOrEqual(20);
         for (const other of all.filter((hole) => hole !== decoy)) {

@@ -23,8 +23,12 @@ import {
 
 export { PUZZLE, type RandomSource, renderBackground } from './picture.ts';
 
-/** The smallest answer x (AJ-Captcha keeps x >= 100 so the piece never starts out over its own slot). */
-const MIN_X = 100;
+/**
+ * The smallest answer x. AJ-Captcha keeps x >= 100; 50 still leaves the hole clear of the piece's starting
+ * place (its box spans x 0-46) and widens the answer range to 204 values, which is what bounds a blind guess
+ * (docs/dialects/eiam.md, "What the captcha is worth").
+ */
+const MIN_X = 50;
 /** The largest answer x: the slot keeps a 10 px margin from the right edge of the background. */
 const MAX_X = PUZZLE.width - PUZZLE.pieceWidth - 10;
 /** The y AJ-Captcha reports for a full-height piece. */
@@ -187,7 +191,7 @@ function drawHole(out: Buffer, source: Buffer, hole: Hole, style: Style): void {
 
 /**
  * Cuts a puzzle out of `background` (as made by {@link renderBackground}; it is not modified): draws the
- * answer x uniformly in `[100, width - pieceWidth - 10]`, the shape's height, one or two decoys and the
+ * answer x uniformly in `[50, width - pieceWidth - 10]`, the shape's height, one or two decoys and the
  * per-challenge style from `random`; copies the background pixels inside the shape into the piece (alpha
  * 255; 0 outside) with a bevel on its edge and noise of its own; shades the real hole and the decoys into
  * a copy of the background, then adds independent noise to all of that copy.
