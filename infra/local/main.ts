@@ -2,6 +2,7 @@
 // SIGTERM or SIGHUP, when the chain that launched it ends (even by SIGKILL), or when the JVM dies.
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../../lib/tenants/load.ts';
 import { watchLaunchChain } from './lifetime.ts';
+import { parseAllowedHosts } from './server.ts';
 import { type LocalService, startLocal } from './start.ts';
 
 /** Everything the console says goes through here: one line each. */
@@ -54,6 +55,7 @@ async function main() {
     dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
     tableName: process.env.TABLE_NAME || 'codegate-local',
     trustProxy: process.env.TRUST_PROXY === '1',
+    allowedHosts: parseAllowedHosts(process.env.LOCAL_ALLOWED_HOSTS),
   });
   void service.dynamoExited.then((code) => stop(`DynamoDB Local exited unexpectedly (${code})`, 1));
   announce(service);

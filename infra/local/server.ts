@@ -109,10 +109,33 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 export interface LocalServerOptions {
   port: number;
   host?: string;
+  /** Host names besides the loopback ones whose requests the `/_local/*` routes answer (LOCAL_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** Take the client IP from X-Forwarded-For (only when TRUST_PROXY=1). */
   trustProxy?: boolean;
   /** Requests wait for this before they are served (the server listens before the table exists). */
   ready?: Promise<unknown>;
+}
+
+/** The names a loopback `Host` header carries: the `/_local/*` routes answer these (and the allowed hosts) only. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Whether a `Host` header (with or without its port) names a loopback address or one of `allowed`. The
+ * local routes show codes and captcha answers; checking the name the browser asked for defeats DNS
+ * rebinding, where a page of another site resolves its own name to 127.0.0.1 to read them.
+ */
+export function hostAllowed(host: string | undefined, allowed: readonly string[] = []): boolean {
+  const name = (host ?? '').trim().toLowerCase().replace(/:\d+$/, '');
+  return name !== '' && (LOOPBACK_HOSTS.includes(name) || allowed.includes(name));
+}
+
+/** LOCAL_ALLOWED_HOSTS: comma-separated host names, lower-cased, ports dropped; empty entries ignored. */
+export function parseAllowedHosts(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase().replace(/:\d+$/, ''))
+    .filter(Boolean);
 }
 
 /** What a listen failure means to the person who ran `npm start`. */
@@ -154,7 +177,11 @@ export async function serveRoutes(options: LocalServerOptions): Promise<{ server
       const url = new URL(request.url ?? '/', 'http://local');
       const method = (request.method ?? 'GET').toUpperCase();
       const local = find<LocalRoute>(compiledLocal, method, url.pathname);
-      if (local) return await local.route.handle({ request, response, url, params: local.values });
+      if (local) {
+        if (!hostAllowed(request.headers.host, options.allowedHosts))
+          return sendJson(response, 403, { message: 'Forbidden: /_local/ answers loopback hosts only' });
+        return await local.route.handle({ request, response, url, params: local.values });
+      }
       const match = find(compiled, method, url.pathname);
       if (!match) return sendJson(response, 404, { message: 'Not Found' });
       await invokeRoute(request, response, url, match, options.trustProxy ?? false);

@@ -18,6 +18,8 @@ export interface LocalOptions {
   /** TTL on the table (the tests turn it off so expired items linger as on real DynamoDB). */
   ttl?: boolean;
   trustProxy?: boolean;
+  /** Host names besides localhost, 127.0.0.1 and [::1] that may reach `/_local/*` (LOCAL_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** `outbox` (default) or `aws` (real SES/SNS clients; tests mock them with aws-sdk-client-mock). */
   delivery?: 'outbox' | 'aws';
   /** Print each outbox message on stdout (default true). */
@@ -59,6 +61,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
   const { server, url } = await serveRoutes({
     port: options.port ?? 3000,
     trustProxy: options.trustProxy,
+    allowedHosts: options.allowedHosts,
     ready: started,
   });
   let dynamo: DynamoDbLocal | undefined;
