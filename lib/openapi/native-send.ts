@@ -39,7 +39,8 @@ const send: OperationSpec = {
   body: {
     schema: 'NativeSendRequest',
     description:
-      '`to` is an email address, or an E.164 number (`+8613800138000`) for SMS. The body is read as JSON ' +
+      '`to` is an email address, or an E.164 number (`+8613800138000`) for SMS. `clientIp`, optional, is ' +
+      "the end user the per-IP limit counts (without it, the caller's own address). The body is read as JSON " +
       'whatever its `Content-Type`, except `application/x-www-form-urlencoded`, which is read as form ' +
       'fields (all strings).',
     form: true,
@@ -47,7 +48,7 @@ const send: OperationSpec = {
   success: { 201: { description: 'Sent; the code is on its way.', schema: 'NativeSendResponse' } },
   errors: {
     400: {
-      invalid_request: `${BODY_PROBLEMS} Also a malformed \`Idempotency-Key\`.`,
+      invalid_request: `${BODY_PROBLEMS} Also a malformed \`Idempotency-Key\` or a \`clientIp\` that is no IP address.`,
       invalid_address: '`to` is not an email address / E.164 number.',
       country_not_allowed: 'SMS to a country the tenant does not allow.',
     },
@@ -103,6 +104,19 @@ const send: OperationSpec = {
         expiresAt: EXPIRES,
       },
     },
+    client_ip: {
+      summary: "From an app server, on an end user's behalf",
+      description: 'The per-IP limit counts `clientIp`, the end user, not the server that calls.',
+      status: 201,
+      body: { channel: 'email', to: 'sam@example.com', purpose: 'login', clientIp: '2001:db8::7' },
+      response: {
+        id: EXAMPLE_ID,
+        status: 'pending',
+        channel: 'email',
+        to: 's***@example.com',
+        expiresAt: EXPIRES,
+      },
+    },
     idempotent: {
       summary: 'With an Idempotency-Key (safe to retry)',
       status: 201,
@@ -122,6 +136,14 @@ const send: OperationSpec = {
       body: { channel: 'email', to: 'ada@example.com', purpose: 'login', remember: true },
       response: {
         error: { code: 'invalid_request', message: 'Invalid body: Unrecognized key: "remember".' },
+      },
+    },
+    invalid_client_ip: {
+      summary: 'A clientIp that is no IP address',
+      status: 400,
+      body: { channel: 'email', to: 'ada@example.com', purpose: 'login', clientIp: '203.0.113.300' },
+      response: {
+        error: { code: 'invalid_request', message: 'Invalid clientIp: expected an IPv4 or IPv6 address.' },
       },
     },
     invalid_address: {

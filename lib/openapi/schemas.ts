@@ -146,6 +146,8 @@ function convert(
     // zod spells its date-time check out as a long pattern too; `format` says the same to a reader.
     override: ({ jsonSchema }) => {
       if (jsonSchema.format === 'date-time') delete jsonSchema.pattern;
+      // Likewise for IP literals; the server reads them with Node's own parser (lib/ip.ts).
+      if (jsonSchema.format === 'ipv4' || jsonSchema.format === 'ipv6') delete jsonSchema.pattern;
       // z.int() bounds itself to safe integers; no client needs telling.
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
     },

@@ -7,6 +7,7 @@ import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
 import type { HttpRequest, HttpResponse } from '../../http/request.ts';
 import { json } from '../../http/request.ts';
+import { parseIp } from '../../ip.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 
@@ -79,11 +80,22 @@ z.config(en());
 
 const address = z.string().check(z.trim(), z.minLength(3), z.maxLength(320));
 // The request schemas are exported for the OpenAPI document (lib/openapi/, npm run openapi).
+/** The end user's IP address, for an app server that sends on its users' behalf (what the per-IP limit counts). */
+const clientIp = z
+  .union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' })
+  .check(
+    z.describe(
+      "The end user's IP address, for an app server sending on its users' behalf: what the tenant's " +
+        "per-IP limit counts instead of the server's own address. IPv6 is counted per address as written " +
+        'in RFC 5952 form (an IPv4-mapped address as its IPv4).',
+    ),
+  );
 export const sendSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   to: address,
   purpose: z.enum(PURPOSES),
   locale: z.optional(z.enum(LOCALES)),
+  clientIp: z.optional(clientIp),
 });
 export const findSchema = z.strictObject({
   channel: z.enum(CHANNELS),
@@ -123,13 +135,19 @@ export function parseSend(request: HttpRequest, tenant: Tenant): SendCommand {
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new InputError('invalid_request', ['Invalid Idempotency-Key header.']);
   }
+  // One spelling per address (RFC 5952), so `2001:DB8::1` and `2001:db8::1` are one client to the limit.
+  const endUser = body.clientIp === undefined ? undefined : parseIp(body.clientIp);
+  if (body.clientIp !== undefined && endUser === undefined) {
+    throw new InputError('invalid_request', ['Invalid clientIp: expected an IPv4 or IPv6 address.']);
+  }
   return {
     tenant,
     channel: body.channel,
     to: body.to,
     purpose: body.purpose,
     locale: body.locale,
-    clientIp: request.clientIp,
+    // Given, it is the end user the per-IP limit counts; otherwise the caller's own source address.
+    clientIp: endUser ?? request.clientIp,
     idempotency: key
       ? {
           key: `${tenant.id}:${key}`,

@@ -1,12 +1,12 @@
 // Twilio Verify v2 dialect: HTTP Basic accounts, Verify services as tenant data, form-encoded parameters in,
 // Twilio's error JSON out. Parsers throw InputError(code, [message]); the engine's refusals map by kind.
-import { isIP } from 'node:net';
 import { parseEmail, parsePhone } from '../../address.ts';
 import { randomHex, safeEqual, sha256Hex } from '../../crypto.ts';
 import { DomainError, InputError } from '../../domain/errors.ts';
 import { type Channel, matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { parseIp } from '../../ip.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { ERRORS, KIND_CODES, SID, type TwilioCode, UNOFFERED_CHANNELS } from './codes.ts';
@@ -167,7 +167,11 @@ export function parseCreate(
   if (channelConfiguration !== undefined && !isJsonObject(channelConfiguration)) {
     throw invalid('ChannelConfiguration', 'must be a JSON object');
   }
-  const deviceIp = optional(form, 'DeviceIp');
+  const deviceIpText = optional(form, 'DeviceIp');
+  const deviceIp = deviceIpText === undefined ? undefined : parseIp(deviceIpText);
+  if (deviceIpText !== undefined && deviceIp === undefined) {
+    throw invalid('DeviceIp', 'must be an IPv4 or IPv6 address');
+  }
   return {
     // The service decides the code's length and the name the message shows; the tenant everything else.
     tenant: {
@@ -180,7 +184,7 @@ export function parseCreate(
     purpose: TWILIO_PURPOSE,
     locale: matchLocale(form.Locale) ?? service.defaultLocale ?? tenant.defaultLocale,
     // DeviceIp is the end user's address; without it the per-IP limit sees the calling server.
-    clientIp: deviceIp && isIP(deviceIp) ? deviceIp : request.clientIp,
+    clientIp: deviceIp ?? request.clientIp,
     validitySeconds: tenant.twilio?.validitySeconds ?? 600,
     code,
     external: { id: newSid('VE'), attemptId: newSid('VL'), fields: { serviceSid: service.sid, accountSid } },
