@@ -16,7 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { DEFAULT_THROTTLE, ROUTES, type Route } from '../lib/routes.ts';
+import { ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
 import { Feedback } from './feedback.ts';
 import {
@@ -27,6 +27,7 @@ import {
   type MonitoringTier,
 } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
+import { stageThrottles } from './throttles.ts';
 
 /** The SES identity used when no `sesIdentity` context is given; deploys, but cannot send. */
 export const PLACEHOLDER_SES_IDENTITY = 'example.com';
@@ -169,12 +170,13 @@ export class CodegateStack extends Stack {
           certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
         })
       : undefined;
+    const throttles = stageThrottles(this, ROUTES);
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       // HTTP API stage throttles apply to each route on its own, never to the API as a whole: this is
       // every route's default ceiling; routes that declare a `throttle` get theirs below.
-      throttle: DEFAULT_THROTTLE,
+      throttle: throttles.defaultThrottle,
       detailedMetricsEnabled: detailedMetrics,
       ...(domainName ? { domainMapping: { domainName } } : {}),
       accessLogSettings: {
@@ -231,10 +233,11 @@ export class CodegateStack extends Stack {
         reason:
           'Every Codegate dialect authenticates its callers itself, as the wire-compatible API it mimics does (API key, userDomain/clientId with HMAC signature, or tenant host), and answers failures in its own envelope; a gateway authorizer would reject with a foreign error shape and break wire compatibility.',
       });
-      if (route.throttle) {
+      const throttle = throttles.routes.get(route.name);
+      if (throttle) {
         routeSettings[`${route.method} ${route.path}`] = {
-          ThrottlingRateLimit: route.throttle.rateLimit,
-          ThrottlingBurstLimit: route.throttle.burstLimit,
+          ThrottlingRateLimit: throttle.rateLimit,
+          ThrottlingBurstLimit: throttle.burstLimit,
           DetailedMetricsEnabled: detailedMetrics,
         };
         // Route settings name route keys, which must exist before the stage that names them.
@@ -268,6 +271,20 @@ export class CodegateStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Codegate API' });
+    const rateBurst = (throttle: { rateLimit: number; burstLimit: number }) =>
+      `${throttle.rateLimit}/${throttle.burstLimit}`;
+    new CfnOutput(this, 'StageThrottles', {
+      value: JSON.stringify({
+        default: rateBurst(throttles.defaultThrottle),
+        ...Object.fromEntries([...throttles.routes].map(([name, throttle]) => [name, rateBurst(throttle)])),
+      }),
+      description:
+        'The stage throttles this deploy declares (route name: rate/burst); npm run verify:deployment compares',
+    });
+    new CfnOutput(this, 'MonitoringTier', {
+      value: tier,
+      description: 'The monitoring context: essential or full',
+    });
     if (domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: domainName.regionalDomainName,

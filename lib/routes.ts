@@ -19,12 +19,17 @@ export interface Throttle {
   burstLimit: number;
 }
 
-/** Every route without its own throttle: a ceiling per route; per-tenant limits live in the engine. */
-export const DEFAULT_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
-/** Routes that send a message: each request can cost an SMS, so a flood is capped well below the default. */
-export const SEND_THROTTLE: Throttle = { rateLimit: 10, burstLimit: 20 };
-/** The unauthenticated captcha challenge: PNG drawing plus a write each, so the lowest ceiling. */
-export const CAPTCHA_THROTTLE: Throttle = { rateLimit: 5, burstLimit: 10 };
+/**
+ * Every route without its own throttle. Stage throttles protect the account (its API Gateway quota, Lambda
+ * concurrency and spend), not one client from another: they count every caller of a route together, so the
+ * per-client limits are the engine's DynamoDB counters (per IP, address, device, tenant), which decide before any
+ * drawing or delivery. `-c throttle:<route>=<rate>/<burst>` changes any of them at deploy time (docs/deploy.md).
+ */
+export const DEFAULT_THROTTLE: Throttle = { rateLimit: 200, burstLimit: 400 };
+/** Routes that send a message: each request can cost an SMS, so their ceiling is lower. */
+export const SEND_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
+/** The unauthenticated captcha challenge: PNG drawing plus a write each. */
+export const CAPTCHA_THROTTLE: Throttle = { rateLimit: 25, burstLimit: 50 };
 
 export interface Route {
   method: 'GET' | 'POST';

@@ -48,6 +48,7 @@ import {
   checkAlarmTopic,
   checkPipe,
   checkStageThrottles,
+  declaredThrottles,
 } from '../infra/admin/verify/aws-checks.ts';
 import type { StackFacts } from '../infra/admin/verify/aws-resources.ts';
 import { type AwsClients, runAwsChecks } from '../infra/admin/verify/aws-run.ts';
@@ -547,6 +548,22 @@ describe('the AWS-only checks, one by one', () => {
       `POST /v1/verifications: live rate 10/burst 500, declared ${send?.rateLimit}/${send?.burstLimit}`,
       'POST /v1/verifications/check: live rate 1/burst 1, declared none (the default applies)',
     ]);
+  });
+
+  it('throttles a deploy overrode (the StageThrottles output) are what the live stage must hold', async () => {
+    const send = ROUTES.find((route) => route.name === 'native-send')?.throttle;
+    const declared = declaredThrottles(
+      JSON.stringify({ default: '300/600', 'native-send': '120/240', 'eiam-captcha-get': '25/50' }),
+    );
+    expect(declared[1]).toEqual({ rateLimit: 300, burstLimit: 600 });
+    // The stage as lib/routes.ts alone would have it differs from this deploy's declaration: named.
+    const result = await checkStageThrottles(clients.apigw, FACTS, ...declared);
+    expect(result.status).toBe('FAIL');
+    expect(result.more).toContain(
+      `POST /v1/verifications: live rate ${send?.rateLimit}/burst ${send?.burstLimit}, declared 120/240`,
+    );
+    // Without the output (a stack from before it), lib/routes.ts is the declaration.
+    expect(declaredThrottles(undefined)).toEqual([ROUTES, DEFAULT_THROTTLE]);
   });
 
   it('the alarm topic fails with advice when no notification arrives, and its cleanup removes all it made', async () => {

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENT_SOURCE } from '../../../lib/events/lifecycle.ts';
-import type { Route, Throttle } from '../../../lib/routes.ts';
+import { DEFAULT_THROTTLE, ROUTES, type Route, type Throttle } from '../../../lib/routes.ts';
 import type { Wait } from './api-checks.ts';
 import {
   createTemporaryQueue,
@@ -59,7 +59,22 @@ const throttleOf = (settings: RouteSettings | undefined) => ({
 });
 
 /**
- * The `$default` stage's throttles equal lib/routes.ts: the default route settings are DEFAULT_THROTTLE,
+ * What the deployed stack declares for its stage: the `StageThrottles` output (route name → `rate/burst`, `-c
+ * throttle:*` overrides included) over lib/routes.ts, or lib/routes.ts alone for a stack without that output.
+ */
+export function declaredThrottles(output: string | undefined): [readonly Route[], Throttle] {
+  if (!output) return [ROUTES, DEFAULT_THROTTLE];
+  const parsed = JSON.parse(output) as Record<string, string>;
+  const throttleOf = (value: string | undefined): Throttle | undefined => {
+    const [rate, burst] = (value ?? '').split('/').map(Number);
+    return rate && burst ? { rateLimit: rate, burstLimit: burst } : undefined;
+  };
+  const routes = ROUTES.map((route) => ({ ...route, throttle: throttleOf(parsed[route.name]) }));
+  return [routes, throttleOf(parsed.default) ?? DEFAULT_THROTTLE];
+}
+
+/**
+ * The `$default` stage's throttles equal what the stack declares (lib/routes.ts and the deploy's overrides): the default route settings are DEFAULT_THROTTLE,
  * every route with a throttle has it under its route key, and no other route key has one.
  */
 export async function checkStageThrottles(
@@ -92,13 +107,13 @@ export async function checkStageThrottles(
   if (drift.length > 0)
     return fail(
       'stage-throttles',
-      `${drift.length} throttle(s) differ from lib/routes.ts — someone changed the stage by hand, the stack is older than the route table, or it was deployed with other throttles: deploy again from this checkout`,
+      `${drift.length} throttle(s) differ from what the stack declares (its StageThrottles output, else lib/routes.ts) — someone changed the stage by hand, or the stack is older than the route table: deploy again from this checkout`,
       drift,
     );
   const own = [...declared.values()].filter(Boolean).length;
   return pass(
     'stage-throttles',
-    `default ${defaultThrottle.rateLimit}/s burst ${defaultThrottle.burstLimit}, and ${own} route(s) with their own, as lib/routes.ts declares`,
+    `default ${defaultThrottle.rateLimit}/s burst ${defaultThrottle.burstLimit}, and ${own} route(s) with their own, as the stack declares`,
   );
 }
 

@@ -10,7 +10,6 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { maskEmail } from '../../../lib/mask.ts';
-import { DEFAULT_THROTTLE, ROUTES } from '../../../lib/routes.ts';
 import { checkAlarmMetrics, checkAlarms, listStackAlarms } from './alarm-checks.ts';
 import {
   checkCredential,
@@ -25,6 +24,7 @@ import {
   checkAlarmTopic,
   checkPipe,
   checkStageThrottles,
+  declaredThrottles,
   type EventCapture,
   type RunNames,
 } from './aws-checks.ts';
@@ -141,7 +141,7 @@ export async function runAwsChecks(
 
   await report.run('pipe', 'the verifier needs pipes:DescribePipe', () => checkPipe(clients.pipes, facts));
   await report.run('stage-throttles', 'the verifier needs apigateway:GET on the API', () =>
-    checkStageThrottles(clients.apigw, facts, ROUTES, DEFAULT_THROTTLE),
+    checkStageThrottles(clients.apigw, facts, ...declaredThrottles(facts.outputs.StageThrottles)),
   );
   let alarms: MetricAlarm[] = [];
   await report.run('alarms', 'the verifier needs cloudwatch:DescribeAlarms', async () => {
