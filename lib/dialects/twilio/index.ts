@@ -5,6 +5,7 @@ import { randomHex, safeEqual, sha256Hex } from '../../crypto.ts';
 import { DomainError, InputError } from '../../domain/errors.ts';
 import { type Channel, matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
+import { isSafeMessageText } from '../../engine/message-text.ts';
 import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
@@ -156,6 +157,10 @@ export function parseCreate(
   const friendlyName = optional(form, 'CustomFriendlyName');
   if (friendlyName !== undefined && friendlyName.length > 30) {
     throw invalid('CustomFriendlyName', 'must be at most 30 characters');
+  }
+  // It becomes the mail subject and the message's app name: checked as sent, before any trimming.
+  if (!isSafeMessageText(form.CustomFriendlyName ?? '')) {
+    throw invalid('CustomFriendlyName', 'must not contain control, line-separator or bidi characters');
   }
   const code = optional(form, 'CustomCode');
   if (code !== undefined) {
