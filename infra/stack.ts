@@ -76,6 +76,14 @@ function smsBudget(scope: Construct): number {
   return budget;
 }
 
+/** `alarmEmail` context: one email address, or none (SNS would only fail the subscription at deploy time). */
+export function alarmEmailOf(scope: Construct): string | undefined {
+  const email = contextString(scope, 'alarmEmail');
+  if (email !== undefined && !/^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/.test(email))
+    throw new Error(`alarmEmail must be one email address, got "${email}"`);
+  return email;
+}
+
 /** `monitoring` context: `essential` (the default) or `full` (docs/deploy.md, "Monitoring tiers"). */
 export function monitoringTierOf(scope: Construct): MonitoringTier {
   const raw = contextString(scope, 'monitoring') ?? DEFAULT_MONITORING_TIER;
@@ -256,7 +264,7 @@ export class CodegateStack extends Stack {
       functions,
       table: this.table,
       smsMonthlyBudgetUsd: smsBudget(this),
-      alarmEmail: contextString(this, 'alarmEmail'),
+      alarmEmail: alarmEmailOf(this),
     });
     // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
     const feedback = new Feedback(this, 'Feedback', {

@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
 import { DEFAULT_SMS_BUDGET_USD, SMS_BUDGET_ALARM_SHARE } from '../infra/monitoring.ts';
 import { PROJECT_ROOT, SNS_ANY_ARN } from '../infra/service-function.ts';
-import { CodegateStack, DEFAULT_STACK_NAME, PLACEHOLDER_SES_IDENTITY, stackNameOf } from '../infra/stack.ts';
+import {
+  alarmEmailOf,
+  CodegateStack,
+  DEFAULT_STACK_NAME,
+  PLACEHOLDER_SES_IDENTITY,
+  stackNameOf,
+} from '../infra/stack.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
@@ -564,6 +570,9 @@ describe('cdk CLI', () => {
           child.on('close', (exitCode) => resolve({ code: exitCode, output }));
         });
         expect(code, output).toBe(0);
+        // No construct trace beside the placeholder-identity warning (the App keeps no stack traces).
+        expect(output).toContain('No sesIdentity context given');
+        expect(output).not.toMatch(/infra\/stack\.ts:\d+/);
         const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
         // -c stackName names the stack (and its template): a second copy beside `Codegate`.
         expect(templates).toEqual(['codegate-staging.template.json']);
@@ -575,6 +584,44 @@ describe('cdk CLI', () => {
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
+    },
+    SLOW,
+  );
+});
+
+describe('bad contexts', () => {
+  it('-c alarmEmail that is not one address is refused naming alarmEmail', () => {
+    expect(alarmEmailOf(tempApp({ context: { alarmEmail: 'ops@example.com' } }))).toBe('ops@example.com');
+    for (const bad of ['not-an-email', 'a@b.c,d@e.f', 'ops@example'])
+      expect(() => alarmEmailOf(tempApp({ context: { alarmEmail: bad } })), bad).toThrow(
+        `alarmEmail must be one email address, got "${bad}"`,
+      );
+  });
+
+  it(
+    '`cdk synth` with a bad context prints one line naming it, no stack trace, and fails',
+    async () => {
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(
+          'npx',
+          ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'alarmEmail=not-an-email'],
+          {
+            cwd: PROJECT_ROOT,
+            env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+          },
+        );
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+        });
+        child.stderr.on('data', (chunk) => {
+          output += chunk;
+        });
+        child.on('close', (exitCode) => resolve({ code: exitCode, output }));
+      });
+      expect(code).not.toBe(0);
+      expect(output).toContain('codegate: alarmEmail must be one email address, got "not-an-email"');
+      expect(output).not.toMatch(/^\s+at /m);
     },
     SLOW,
   );
