@@ -119,7 +119,8 @@ async function build(): Promise<Runtime> {
     draw: drawPuzzle,
     log: (message, facts) => logger.info(message, facts),
   });
-  return { config, engine, store, captcha, tenants: new TenantRegistry(db, config.TABLE_NAME) };
+  const tenants = new TenantRegistry(db, config.TABLE_NAME).opening(pepper);
+  return { config, engine, store, captcha, tenants };
 }
 
 let runtime: Promise<Runtime> | undefined;

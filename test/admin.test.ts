@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadTenants, UsageError } from '../infra/admin/load-tenants.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
@@ -13,6 +13,18 @@ const tempFile = async (content: unknown) => {
   await writeFile(path, JSON.stringify(content));
   return path;
 };
+
+const PEPPER = 'admin-test-pepper-0123456789abcdef012345';
+let outerPepper: string | undefined;
+beforeAll(() => {
+  // As an operator would: `PEPPER=… npm run tenants:load` (or --pepper-secret <arn>).
+  outerPepper = process.env.PEPPER;
+  process.env.PEPPER = PEPPER;
+});
+afterAll(() => {
+  if (outerPepper === undefined) delete process.env.PEPPER;
+  else process.env.PEPPER = outerPepper;
+});
 
 describe('tenants:load', () => {
   it('writes every alias of every tenant, so each dialect finds its tenant', async () => {
@@ -37,8 +49,11 @@ describe('tenants:load', () => {
     const items = await scanAll(db, tableName);
     // API keys are stored only as hashes, and only the config item holds secrets and the directory.
     expect(items.flatMap(scalars).some((value) => value.includes('demo-api-key'))).toBe(false);
+    // The signing secret is sealed in the config item: no item holds it in clear, the registry opens it.
     const holding = items.filter((item) => JSON.stringify(item).includes('57Fk69oYgbs2aWWN362N'));
-    expect(holding.map((item) => item.pk)).toEqual(['TENANT#id#demo']);
+    expect(holding).toEqual([]);
+    const opened = await registry.opening(Buffer.from(PEPPER, 'utf8')).find('id', 'demo');
+    expect(opened?.userDomainSecret).toBe('57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33');
     expect(items.filter((item) => item.pk !== 'TENANT#id#demo' && item.pk !== 'TENANT#id#other')).toSatisfy(
       (aliases: Record<string, unknown>[]) =>
         aliases.every((item) => Object.keys(item).sort().join(',') === 'pk,sk,tenantId'),
@@ -83,6 +98,10 @@ describe('tenants:load', () => {
       'missing required option --table',
     );
     await expect(loadTenants(['--bogus'])).rejects.toBeInstanceOf(UsageError);
+    delete process.env.PEPPER;
+    const noPepper = loadTenants(['--file', DEMO_TENANTS_FILE, '--table', 'codegate-x']);
+    await expect(noPepper).rejects.toThrow('--table needs the pepper: --pepper-secret <arn> (or PEPPER)');
+    process.env.PEPPER = PEPPER;
     const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
     const [demo] = tenants;
     const typo = await tempFile({ tenants: [{ ...demo, alias: { hosts: ['x.example'] } }] });

@@ -100,7 +100,7 @@ const EXAMPLES: Record<string, Treatment> = {
     why: 'deploys to an AWS account',
   },
   'docs/deploy.md › npm run tenants:load -- --help': { run: 'here' },
-  'docs/deploy.md › npm run tenants:load -- --table <TableName> --file tenants.json --region <region> --dry-run   # prints the diff':
+  'docs/deploy.md › npm run tenants:load -- --table <TableName> --file tenants.json --region <region> --pepper-secret <pepper ARN> --dry-run   # prints the diff':
     {
       run: 'not locally',
       why: 'reads and writes the deployed table (test/tenants-sync.test.ts runs the command on DynamoDB Local)',

@@ -151,7 +151,10 @@ async function drive(request: ScenarioRequest): Promise<ScenarioResponse> {
   // Each function is its own container: its own tenant cache, never warmed by another route's requests.
   const runtime = await getRuntime();
   if (!registries.has(route.name) && documentClient)
-    registries.set(route.name, new TenantRegistry(documentClient, service.tableName));
+    registries.set(
+      route.name,
+      new TenantRegistry(documentClient, service.tableName).opening(Buffer.from(PEPPER, 'utf8')),
+    );
   runtime.tenants = registries.get(route.name) ?? runtime.tenants;
   try {
     // Redirects (the reset confirmation's 302) are answers here, not followed.
@@ -190,6 +193,8 @@ beforeAll(async () => {
         }
       : tenant,
   );
+  // The tenants are sealed under the pepper the functions later read from Secrets Manager.
+  process.env.PEPPER = PEPPER;
   service = await startService({ delivery: 'aws', tenants: { ...demo, tenants } });
   // As deployed: the pepper comes from Secrets Manager at cold start, not from the environment.
   delete process.env.PEPPER;

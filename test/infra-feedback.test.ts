@@ -1,5 +1,6 @@
 // The feedback loops in the synthesized template (one synth, cdk-nag as in infra/app.ts): the SES event
 // destination and its consumer, the event bus and its pipe, and grants that match what the code really sends.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,7 +189,9 @@ describe('lifecycle events: table stream → pipe → event bus', () => {
 
   it('the enrichment may do on the table exactly what it sends while deriving events', async () => {
     const { db, tableName } = await freshTable();
-    await syncTenants(db, tableName, (await loadTenantsFile(DEMO_TENANTS_FILE)).tenants);
+    await syncTenants(db, tableName, (await loadTenantsFile(DEMO_TENANTS_FILE)).tenants, {
+      pepper: randomBytes(32),
+    });
     const sent = recorder(db);
     const addrKey = 'A'.repeat(43);
     const image = (n: number) =>

@@ -63,7 +63,8 @@ describe('tenants sync', () => {
   it('a warm registry stops answering for a removed key or a disabled tenant once its cache time is over', async () => {
     const { tableName, db } = await freshTable();
     const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
-    await syncTenants(db, tableName, tenants);
+    const pepper = randomBytes(32);
+    await syncTenants(db, tableName, tenants, { pepper });
     let now = 0;
     const registry = new TenantRegistry(db, tableName, 60_000, () => now);
     expect((await registry.findByApiKey('other-api-key'))?.id).toBe('other');
@@ -71,10 +72,15 @@ describe('tenants sync', () => {
 
     const [demo, other] = tenants;
     if (!demo || !other) throw new Error('demo tenants missing');
-    await syncTenants(db, tableName, [
-      { ...demo, disabled: true },
-      { ...other, apiKeySha256: [] },
-    ]);
+    await syncTenants(
+      db,
+      tableName,
+      [
+        { ...demo, disabled: true },
+        { ...other, apiKeySha256: [] },
+      ],
+      { pepper },
+    );
     now = 59_000;
     expect((await registry.findByApiKey('other-api-key'))?.id).toBe('other');
     now = 60_001;

@@ -1,6 +1,7 @@
 // Admin command: validates a tenants file and makes a Codegate table's tenants match it (local or deployed).
-//   npm run tenants:load -- --file tenants.json --table <TableName> [--endpoint http://127.0.0.1:8000] [--region eu-west-1] [--dry-run]
+//   npm run tenants:load -- --file tenants.json --table <TableName> --pepper-secret <arn> [--endpoint http://127.0.0.1:8000] [--region eu-west-1] [--dry-run]
 import { parseArgs } from 'node:util';
+import { readPepper } from '../../lib/pepper.ts';
 import { createDocumentClient } from '../../lib/store/client.ts';
 import { loadTenantsFile } from '../../lib/tenants/load.ts';
 import { formatChanges, syncTenants } from '../../lib/tenants/sync.ts';
@@ -15,6 +16,9 @@ within their tenant cache time (60 s).
   --table <name>     the Codegate table (required, except for --dry-run without a table)
   --endpoint <url>   a DynamoDB endpoint other than AWS's (e.g. DynamoDB Local)
   --region <region>  the AWS region of the table
+  --pepper-secret <arn>
+                     the stack's pepper secret (or set PEPPER): tenant secrets and accounts are
+                     stored sealed under it; needed with --table
   --dry-run          print the changes without writing; without --table, only validate the file
   --help             show this text`;
 
@@ -32,6 +36,7 @@ export async function loadTenants(argv: string[]): Promise<string> {
         table: { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
+        'pepper-secret': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -51,9 +56,13 @@ export async function loadTenants(argv: string[]): Promise<string> {
   const ids = tenants.map((tenant) => tenant.id).join(', ');
   if (!table) return `valid: ${tenants.length} tenant(s): ${ids}`;
   if (typeof values.region === 'string') process.env.AWS_REGION = values.region;
+  const pepperSecret = typeof values['pepper-secret'] === 'string' ? values['pepper-secret'] : undefined;
+  if (!process.env.PEPPER && !pepperSecret)
+    throw new UsageError('--table needs the pepper: --pepper-secret <arn> (or PEPPER)');
+  const pepper = await readPepper({ PEPPER: process.env.PEPPER, PEPPER_SECRET_ARN: pepperSecret });
   const db = createDocumentClient(typeof values.endpoint === 'string' ? values.endpoint : undefined);
   try {
-    const changes = await syncTenants(db, table, tenants, { dryRun });
+    const changes = await syncTenants(db, table, tenants, { pepper, dryRun });
     const list = changes.length > 0 ? `\n${formatChanges(changes)}` : '';
     const verb = dryRun ? 'would change' : 'synced';
     return `${verb} ${tenants.length} tenant(s) in ${table}: ${ids} (${changes.length} change(s))${list}`;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readPepper } from '../../lib/pepper.ts';
 import { createDocumentClient, ensureTable } from '../../lib/store/client.ts';
 import type { Tenant, TenantsFile } from '../../lib/tenants/schema.ts';
 import { syncTenants } from '../../lib/tenants/sync.ts';
@@ -84,7 +85,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 
     const db = createDocumentClient(endpoint);
     // The table's tenants become exactly the file's: removed keys and aliases stop answering.
-    await syncTenants(db, tableName, withLocalLinks(options.tenants.tenants, url));
+    await syncTenants(db, tableName, withLocalLinks(options.tenants.tenants, url), {
+      pepper: await readPepper({ PEPPER: process.env.PEPPER }),
+    });
     db.destroy();
     // Lifecycle events: the table's stream, polled as the deployed pipe reads it (`/_local/events`).
     const events = await startLocalLifecycleEvents(endpoint, tableName);

@@ -1,6 +1,6 @@
 // Use case support: what a send under an external id (a dialect's own verification id, e.g. a Twilio sid)
 // writes — the id kept beside the code and a lookup item holding the address sealed.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { seal as sealText, unseal as unsealText } from '../crypto.ts';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef, ExternalAdmission, ExternalView } from '../store/verification-store.ts';
 
@@ -18,22 +18,11 @@ export interface ExternalSend {
 
 // The lookup item holds the address sealed with AES-256-GCM under a key derived from the pepper and
 // bound to the id, so a table dump shows no address while a check by id can still rebuild the code hash.
-const sealKey = (pepper: Buffer) => createHmac('sha256', pepper).update('seal|external-address').digest();
+const SEAL_PURPOSE = 'external-address';
 
-function seal(pepper: Buffer, id: string, address: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', sealKey(pepper), iv).setAAD(Buffer.from(id));
-  const body = Buffer.concat([cipher.update(address, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-}
-
+/** Opens the address a lookup item holds for `id`. */
 export function unseal(pepper: Buffer, id: string, sealed: string): string {
-  const raw = Buffer.from(sealed, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', sealKey(pepper), raw.subarray(0, 12)).setAAD(
-    Buffer.from(id),
-  );
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  return unsealText(pepper, SEAL_PURPOSE, id, sealed);
 }
 
 /** Where and when a send under an external id goes (what {@link externalAdmission} needs of it). */
@@ -65,7 +54,7 @@ export function externalAdmission(external: ExternalSend, context: ExternalSendC
           channel,
           purpose,
           fields: external.fields,
-          sealed: seal(pepper, external.id, deliverTo),
+          sealed: sealText(pepper, SEAL_PURPOSE, external.id, deliverTo),
           createdAt: now,
         },
     lookupTtl: Math.ceil(expiresAt / 1000) + 86_400,

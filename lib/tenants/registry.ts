@@ -1,14 +1,16 @@
 // Secondary adapter: tenant lookup by each dialect's handle, with a short in-memory cache per container.
 //
 // Layout: one config item per tenant (`TENANT#id#{id}` / `TENANT`, the whole config) and one small alias
-// item per handle (`TENANT#{kind}#{value}` / `TENANT`, only `tenantId`). An alias therefore never carries
-// a copy of secrets or the account directory, and removing a tenant's config item ends every alias at
+// item per handle (`TENANT#{kind}#{value}` / `TENANT`, only `tenantId`). The config item holds the signing
+// secrets and the account directory sealed under the pepper (./sealed.ts), opened here on read; an alias
+// never carries a copy of them, and removing a tenant's config item ends every alias at
 // once. A lookup costs two GetItems on a cold cache (alias, then config; the config is then cached by
 // id for every other alias of the tenant), none on a warm one.
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../crypto.ts';
 import { dynamoFault } from '../store/client.ts';
 import type { Tenant } from './schema.ts';
+import { openTenant } from './sealed.ts';
 
 /** The ways a dialect names its tenant. */
 export type AliasKind = 'id' | 'userDomain' | 'clientId' | 'host' | 'apiKey' | 'twilioAccount';
@@ -53,14 +55,24 @@ export class TenantRegistry {
     private readonly now: () => number = Date.now,
     private readonly cache = new Map<string, CacheEntry<string | Tenant>>(),
     private readonly admit?: TenantAdmission,
+    private readonly pepper?: Buffer,
   ) {}
+
+  /**
+   * A registry that opens each tenant's sealed secrets and accounts with `pepper` (its own cache). Every
+   * function that signs, verifies sessions or asks for accounts uses one; a registry without the pepper
+   * sees each tenant without secrets and accounts (the lifecycle-events enrichment needs limits only).
+   */
+  opening(pepper: Buffer): TenantRegistry {
+    return new TenantRegistry(this.db, this.tableName, this.ttlMs, this.now, new Map(), this.admit, pepper);
+  }
 
   /**
    * The same registry (and cache) for one request: every enabled tenant it finds is first passed to
    * `admit`, which may refuse the request by throwing. The HTTP layer uses it for the origin guard.
    */
   admitting(admit: TenantAdmission): TenantRegistry {
-    return new TenantRegistry(this.db, this.tableName, this.ttlMs, this.now, this.cache, admit);
+    return new TenantRegistry(this.db, this.tableName, this.ttlMs, this.now, this.cache, admit, this.pepper);
   }
 
   /** The tenant behind an alias; undefined for unknown aliases (cached too, so floods cost no reads). */
@@ -69,7 +81,7 @@ export class TenantRegistry {
     const tenantId = kind === 'id' ? value : await this.cached(`${kind}#${value}`, (item) => item.tenantId);
     const tenant =
       typeof tenantId === 'string'
-        ? await this.cached(`id#${tenantId}`, (item) => JSON.parse(String(item.config)) as Tenant)
+        ? await this.cached(`id#${tenantId}`, (item) => openTenant(item, this.pepper))
         : undefined;
     if (typeof tenant !== 'object') return undefined;
     if (!tenant.disabled) this.admit?.(tenant);

@@ -1,4 +1,5 @@
 // Secondary adapter: makes the table's tenant items match a tenants file (the admin command and `npm start`).
+// Each config item holds the tenant's secrets and account directory sealed under the pepper (./sealed.ts).
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { aliasesOf, tenantKey } from './registry.ts';
 import type { Tenant } from './schema.ts';
+import { openSecrets, sealSecrets, splitTenant } from './sealed.ts';
 
 /** One difference between the file and the table: an item to write or to delete. */
 export interface TenantChange {
@@ -18,12 +20,27 @@ export interface TenantChange {
 
 type Item = Record<string, NativeAttributeValue>;
 
-/** The items a tenants file stands for: each tenant's config item, then its alias items. */
-export function desiredItems(tenants: Tenant[]): Map<string, Item> {
+/** The plaintext each wanted config item sealed: compared on sync, since every seal draws a new iv. */
+const plaintexts = new WeakMap<Item, string>();
+
+/**
+ * The items a tenants file stands for: each tenant's config item (its secrets and accounts sealed under
+ * `pepper`), then its alias items. A tenant with nothing to seal needs no pepper.
+ *
+ * @throws Error if a tenant has secrets or accounts and no pepper is given.
+ */
+export function desiredItems(tenants: Tenant[], pepper?: Buffer): Map<string, Item> {
   const items = new Map<string, Item>();
   for (const tenant of tenants) {
-    const config = { ...tenantKey('id', tenant.id), tenantId: tenant.id, config: JSON.stringify(tenant) };
-    items.set(config.pk, config);
+    const { config: text, secrets } = splitTenant(tenant);
+    if (secrets !== undefined && !pepper)
+      throw new Error(`tenant ${tenant.id} has secrets or accounts to seal: the pepper is needed`);
+    const config: Item = { ...tenantKey('id', tenant.id), tenantId: tenant.id, config: text };
+    if (secrets !== undefined && pepper) {
+      config.sealed = sealSecrets(pepper, tenant.id, secrets);
+      plaintexts.set(config, secrets);
+    }
+    items.set(String(config.pk), config);
     for (const [kind, value] of aliasesOf(tenant)) {
       const alias = { ...tenantKey(kind, value), tenantId: tenant.id };
       items.set(alias.pk, alias);
@@ -60,10 +77,25 @@ function describe(pk: string): string {
   return `${kind} ${value}`;
 }
 
-/** Whether a stored item already holds what the file wants (an alias item of the old layout does not). */
-function same(stored: Item, wanted: Item): boolean {
+/** The plaintext of a stored sealed value, or undefined when it does not open (another pepper, tampered). */
+function opened(stored: Item, pepper: Buffer | undefined): string | undefined {
+  if (!pepper || typeof stored.sealed !== 'string') return undefined;
+  try {
+    return openSecrets(pepper, String(stored.tenantId), stored.sealed);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a stored item already holds what the file wants (an alias item of the old layout, or a config
+ * item with its secrets in clear, does not). Sealed parts are compared opened.
+ */
+function same(stored: Item, wanted: Item, pepper: Buffer | undefined): boolean {
   const keys = new Set([...Object.keys(stored), ...Object.keys(wanted)]);
-  return [...keys].every((key) => stored[key] === wanted[key]);
+  return [...keys].every((key) =>
+    key === 'sealed' ? opened(stored, pepper) === plaintexts.get(wanted) : stored[key] === wanted[key],
+  );
 }
 
 async function batchWrite(db: DynamoDBDocumentClient, tableName: string, requests: Item[]) {
@@ -78,7 +110,8 @@ async function batchWrite(db: DynamoDBDocumentClient, tableName: string, request
 }
 
 /**
- * Makes the table's tenant items match `tenants`: writes what is new or changed, deletes alias and config
+ * Makes the table's tenant items match `tenants`, sealing secrets and accounts under `options.pepper` (the
+ * deployment's pepper: the functions open them with it): writes what is new or changed, deletes alias and config
  * items the file no longer has (a removed API key, host, userDomain or clientId, a removed tenant).
  * Returns the changes; with `dryRun` it only computes them. Order keeps lookups sound while it runs:
  * configs first, then aliases, then deleted aliases, then deleted configs (an alias never points at a
@@ -88,15 +121,15 @@ export async function syncTenants(
   db: DynamoDBDocumentClient,
   tableName: string,
   tenants: Tenant[],
-  options: { dryRun?: boolean } = {},
+  options: { pepper?: Buffer; dryRun?: boolean } = {},
 ): Promise<TenantChange[]> {
-  const wanted = desiredItems(tenants);
+  const wanted = desiredItems(tenants, options.pepper);
   const stored = await storedItems(db, tableName);
   const changes: TenantChange[] = [];
   const puts: Item[] = [];
   for (const [pk, item] of wanted) {
     const old = stored.get(pk);
-    if (old && same(old, item)) continue;
+    if (old && same(old, item, options.pepper)) continue;
     changes.push({ action: old ? 'update' : 'add', what: describe(pk), pk });
     puts.push(item);
   }
