@@ -1,4 +1,5 @@
 // Cost model tests: known answers on a hand-made template, the default stack's at-rest budget, and the EMF streams it counts.
+import { spawnSync } from 'node:child_process';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTemplate } from '../infra/admin/cost.ts';
@@ -11,6 +12,7 @@ import {
 } from '../infra/admin/cost-model.ts';
 import { emfStreams, metricStreams, streamsInEmf } from '../infra/admin/metric-streams.ts';
 import { PRICES } from '../infra/prices.ts';
+import { PROJECT_ROOT } from '../infra/service-function.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
 
 const app = (context: Record<string, string> = {}): App =>
@@ -210,4 +212,19 @@ describe('metric streams', () => {
     expect(metricStreams(routes(false), emf).count).toBe(emf.length + 6);
     expect(metricStreams(routes(true), emf).ceilingUsd).toBeCloseTo((emf.length + 12) * 0.3, 10);
   });
+});
+
+describe('npm run cost (docs/cost.md)', () => {
+  it('the command prints the at-rest lines, the total within the budget, and the per-million figures', () => {
+    const run = spawnSync('npx', ['tsx', 'infra/admin/cost.ts'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/CloudWatch alarms, standard: \d+ alarms, \d+ alarm metrics/);
+    expect(run.stdout).toMatch(/total at rest\s+\$\d+\.\d\d/);
+    expect(run.stdout).toContain('within the $5.00 at-rest budget');
+    expect(run.stdout).toContain('Per million email verifications');
+  }, 240_000);
 });

@@ -100,6 +100,23 @@ const EXAMPLES: Record<string, Treatment> = {
     why: 'deploys to an AWS account',
   },
   'docs/deploy.md › npm run tenants:load -- --help': { run: 'here' },
+  'docs/deploy.md › npm run verify:deployment -- --stack <stack name> --region <region> --from no-reply@<your verified domain>':
+    {
+      run: 'not locally',
+      why: 'proves a deployed stack (test/verify-deployment-aws.test.ts runs it on mocks)',
+    },
+  'docs/verify-deployment.md › npm run verify:deployment -- --stack Codegate --region eu-west-1 --from no-reply@mail.example.com':
+    {
+      run: 'not locally',
+      why: 'proves a deployed stack (test/verify-deployment-aws.test.ts runs it on mocks)',
+    },
+  'docs/verify-deployment.md › npm start                                                   # prints: Codegate listening on http://127.0.0.1:3000':
+    { run: 'elsewhere', test: 'test/verify-deployment-local.test.ts', reads: "'--local'" },
+  'docs/cost.md › npm run cost                                # the default stack (no context)': {
+    run: 'elsewhere',
+    test: 'test/cost.test.ts',
+    reads: "'infra/admin/cost.ts'",
+  },
   'docs/deploy.md › npm run tenants:load -- --table <TableName> --file tenants.json --region <region> --pepper-secret <pepper ARN> --dry-run   # prints the diff':
     {
       run: 'not locally',
