@@ -173,6 +173,37 @@ export const tenantSchema = z.strictObject({
       perIp: { limit: 30, windowSeconds: 3600 },
       perDevice: { limit: 10, windowSeconds: 3600 },
     }),
+  /** How the tenant's mail looks (lib/delivery/mail-layout.ts): every field optional, the words stay the templates'. */
+  branding: z
+    .strictObject({
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(80)
+        .optional()
+        .describe(
+          "The name at the top of the tenant's mail, beside or instead of the logo; defaults to appName.",
+        ),
+      logoUrl: z
+        .url({ protocol: /^https$/, error: 'must be an https URL' })
+        .max(2048)
+        .optional()
+        .describe(
+          'An https URL of the logo image shown at the top of the mail (about 40 px high); its alt text is the name. Mail clients fetch it when the mail is opened.',
+        ),
+      accentColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a73e8')
+        .optional()
+        .describe(
+          "The accent colour (#rrggbb) of the mail's top bar and the code's frame; the text on it is black or white, whichever contrasts more.",
+        ),
+    })
+    .optional()
+    .describe(
+      "The tenant's mail branding: name, logo and accent colour. Absent: the app name on a neutral layout.",
+    ),
   /** Template overrides: locale → purpose → parts with `{app}`, `{code}`, `{minutes}`, `{link}` placeholders. */
   templates: z
     .partialRecord(z.enum(LOCALES), z.partialRecord(z.enum(PURPOSES), templateOverride))
