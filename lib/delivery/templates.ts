@@ -1,5 +1,6 @@
 // Message templates per purpose and locale, with tenant overrides as data.
 import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
+import { renderMailLayout } from './mail-layout.ts';
 
 /** What the code is for, as the message says it. */
 const ACTIONS: Record<Purpose, Record<Locale, string>> = {
@@ -47,6 +48,8 @@ export interface TemplateInput {
   minutes: number;
   link?: string;
   override?: TemplateOverride;
+  /** The tenant's `branding` (lib/delivery/mail-layout.ts); the name defaults to `appName`. */
+  branding?: { name?: string; logoUrl?: string; accentColor?: string };
 }
 
 export interface RenderedTemplate {
@@ -77,10 +80,16 @@ export function renderTemplate(input: TemplateInput): RenderedTemplate {
   const htmlValues = Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, escapeHtml(value)]),
   );
+  const subject = fill(input.override?.subject ?? base.subject, values);
   const html = input.override?.html
     ? fill(input.override.html, htmlValues)
-    : `<!doctype html><html lang="${input.locale}"><body><p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>${
-        input.link ? `<p><a href="${htmlValues.link}">${htmlValues.link}</a></p>` : ''
-      }</body></html>`;
-  return { subject: fill(input.override?.subject ?? base.subject, values), text, html };
+    : renderMailLayout({
+        locale: input.locale,
+        title: subject,
+        text,
+        code: input.code,
+        link: input.link,
+        branding: { ...input.branding, name: input.branding?.name ?? input.appName },
+      });
+  return { subject, text, html };
 }
