@@ -48,6 +48,8 @@ export interface TemplateInput {
   minutes: number;
   link?: string;
   override?: TemplateOverride;
+  /** The HTML `lang` when the text is in a language other than `locale` (lib/delivery/locale-text.ts). */
+  lang?: string;
   /** The tenant's `branding` (lib/delivery/mail-layout.ts); the name defaults to `appName`. */
   branding?: { name?: string; logoUrl?: string; accentColor?: string };
 }
@@ -84,7 +86,7 @@ export function renderTemplate(input: TemplateInput): RenderedTemplate {
   const html = input.override?.html
     ? fill(input.override.html, htmlValues)
     : renderMailLayout({
-        locale: input.locale,
+        locale: input.lang ?? input.locale,
         title: subject,
         text,
         code: input.code,
