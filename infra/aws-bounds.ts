@@ -37,6 +37,8 @@ const PUT_METRIC_ALARM =
   'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html';
 const ALARM_PERIOD_QUOTE =
   'Valid values are 10, 20, 30, and any multiple of 60 (10/20/30 only for high-resolution metrics, which Codegate does not publish)';
+const WAF_RATE_STATEMENT = 'https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html';
+const WAF_RULE = ['Rules', '*'] as const;
 const THROTTLE = (field: 'ThrottlingRateLimit' | 'ThrottlingBurstLimit', max: number, where: string[]) => ({
   resourceType: 'AWS::ApiGatewayV2::Stage',
   path: [...where, field],
@@ -187,6 +189,38 @@ export const AWS_BOUNDS = {
     source: RULE_RETRY,
     quote: 'MaximumEventAgeInSeconds: Valid Range: Minimum value of 60. Maximum value of 86400.',
   },
+  wafRateLimit: {
+    resourceType: 'AWS::WAFv2::WebACL',
+    path: [...WAF_RULE, 'Statement', 'RateBasedStatement', 'Limit'],
+    min: 10,
+    max: 2_000_000_000,
+    source: WAF_RATE_STATEMENT,
+    quote:
+      'Limit: … Valid Range: Minimum value of 10. Maximum value of 2000000000. (The minimum was 100 until https://aws.amazon.com/about-aws/whats-new/2024/08/aws-waf-rate-based-rules-lower-rate-limits: "as low as 10 requests per evaluation window")',
+  },
+  wafRateWindow: {
+    resourceType: 'AWS::WAFv2::WebACL',
+    path: [...WAF_RULE, 'Statement', 'RateBasedStatement', 'EvaluationWindowSec'],
+    oneOf: [60, 120, 300, 600],
+    source: WAF_RATE_STATEMENT,
+    quote: 'EvaluationWindowSec: … Valid Values: 60 | 120 | 300 | 600 (default 300, five minutes)',
+  },
+  wafRulePriority: {
+    resourceType: 'AWS::WAFv2::WebACL',
+    path: [...WAF_RULE, 'Priority'],
+    min: 0,
+    source: 'https://docs.aws.amazon.com/waf/latest/APIReference/API_Rule.html',
+    quote: 'Priority: … Valid Range: Minimum value of 0 (rules are evaluated from the lowest value up)',
+  },
+  wafCustomResponseCode: {
+    resourceType: 'AWS::WAFv2::WebACL',
+    path: [...WAF_RULE, 'Action', 'Block', 'CustomResponse', 'ResponseCode'],
+    min: 200,
+    max: 599,
+    source: 'https://docs.aws.amazon.com/waf/latest/APIReference/API_CustomResponse.html',
+    quote:
+      'ResponseCode: The HTTP status code to return to the client. … Valid Range: Minimum value of 200. Maximum value of 599.',
+  },
   alarmPeriod: {
     resourceType: 'AWS::CloudWatch::Alarm',
     path: ['Period'],
@@ -232,6 +266,13 @@ export const AWS_BOUNDS = {
 export const UNBOUNDED: readonly { resourceType: string; path: readonly string[]; reason: string }[] = [
   { resourceType: 'AWS::CloudWatch::Alarm', path: ['Threshold'], reason: 'any double' },
 ];
+
+/** The longest regular expression a WAF RegexMatchStatement takes (the send routes' path pattern, infra/edge.ts). */
+export const WAF_REGEX_MAX_LENGTH = {
+  max: 512,
+  source: 'https://docs.aws.amazon.com/waf/latest/APIReference/API_RegexMatchStatement.html',
+  quote: 'RegexString: … Length Constraints: Minimum length of 1. Maximum length of 512.',
+} as const;
 
 /** An alarm's whole evaluation range: Period × EvaluationPeriods, by the length of the period. */
 export const ALARM_EVALUATION_RANGE = {

@@ -138,6 +138,31 @@ export const PRICES = {
     read: READ,
     via: VIA_KNOWN,
   },
+  wafRequest: {
+    usd: 0.6 / 1e6,
+    unit: 'request inspected by a web ACL',
+    source: 'https://aws.amazon.com/waf/pricing/',
+    quote: 'Requests: $0.60 per 1 million requests processed (web ACLs up to 1,500 WCUs)',
+    read: READ,
+    via: VIA_KNOWN,
+  },
+  cloudFrontHttpsRequest: {
+    usd: 0.01 / 10_000,
+    unit: 'HTTPS request (United States)',
+    source: 'https://aws.amazon.com/cloudfront/pricing/',
+    quote:
+      'HTTPS requests, United States: $0.0100 per 10,000 (no monthly fee; the always-free tier covers 10 million requests and 1 TB a month, which the model ignores)',
+    read: READ,
+    via: VIA_KNOWN,
+  },
+  cloudFrontFunction: {
+    usd: 0.1 / 1e6,
+    unit: 'CloudFront Functions invocation',
+    source: 'https://aws.amazon.com/cloudfront/pricing/',
+    quote: 'CloudFront Functions: $0.10 per 1 million invocations',
+    read: READ,
+    via: VIA_KNOWN,
+  },
   dynamoWrite: {
     usd: 0.625 / 1e6,
     unit: 'write request unit (on-demand)',

@@ -192,6 +192,15 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * With `-c waf=true`: tells the function the edge secret (`EDGE_SECRET_ARN`, read at cold start beside the pepper)
+   * and grants GetSecretValue on that secret only.
+   */
+  grantEdgeSecret(secret: ISecret): void {
+    this.grantPepper(secret);
+    this.function.addEnvironment('EDGE_SECRET_ARN', secret.secretArn);
+  }
+
+  /**
    * Grants `ses:SendEmail` (the only SES call the mailer makes) for the given verified identities, only together
    * with this configuration set (SES authorizes both the identity and the set of a send).
    * Also tells the function the configuration set's name.

@@ -18,6 +18,7 @@ import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { Edge, edgeOptionsOf } from './edge.ts';
 import { Feedback } from './feedback.ts';
 import {
   DEFAULT_MONITORING_TIER,
@@ -172,12 +173,18 @@ export class CodegateStack extends Stack {
       createDefaultStage: false,
     });
     const domain = customDomain(this);
-    const domainName = domain
-      ? new DomainName(this, 'Domain', {
-          domainName: domain.domainName,
-          certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
-        })
+    // -c waf=true: CloudFront + WAF in front (infra/edge.ts); a custom domain then goes on the distribution.
+    const edgeOptions = edgeOptionsOf(this);
+    const edge = edgeOptions
+      ? new Edge(this, 'Edge', { ...edgeOptions, api: this.api, routes: ROUTES, domain })
       : undefined;
+    const domainName =
+      domain && !edge
+        ? new DomainName(this, 'Domain', {
+            domainName: domain.domainName,
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+          })
+        : undefined;
     const throttles = stageThrottles(this, ROUTES);
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
@@ -224,6 +231,7 @@ export class CodegateStack extends Stack {
       });
       service.grantTable(this.table, route.access.table, route.access.keys);
       service.grantPepper(pepper);
+      if (edge) service.grantEdgeSecret(edge.secret);
       if (route.access.mail) service.grantMail(identities, mailConfiguration);
       if (route.access.sms) service.grantSms();
 
@@ -293,10 +301,17 @@ export class CodegateStack extends Stack {
       value: tier,
       description: 'The monitoring context: essential or full',
     });
-    if (domainName) {
+    if (edge) {
+      new CfnOutput(this, 'EdgeUrl', {
+        value: `https://${edge.distribution.distributionDomainName}/`,
+        description: 'Base URL through CloudFront and WAF: apps use this, not ApiUrl (which answers 403)',
+      });
+    }
+    const domainTarget = edge?.distribution.distributionDomainName ?? domainName?.regionalDomainName;
+    if (domain && domainTarget) {
       new CfnOutput(this, 'CustomDomainTarget', {
-        value: domainName.regionalDomainName,
-        description: `Point ${domain?.domainName} here (CNAME or alias record)`,
+        value: domainTarget,
+        description: `Point ${domain.domainName} here (CNAME or alias record)`,
       });
     }
     new CfnOutput(this, 'AlarmTopicArn', {

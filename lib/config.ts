@@ -1,5 +1,5 @@
 // Container configuration: read from the environment once and checked; a bad value fails the cold start.
-// Checked by hand rather than with a schema library: six variables do not justify loading one in every
+// Checked by hand rather than with a schema library: seven variables do not justify loading one in every
 // function's cold start.
 
 export interface Config {
@@ -13,6 +13,11 @@ export interface Config {
   /** `aws` sends through SES/SNS; `outbox` keeps messages in the local outbox. */
   DELIVERY: 'aws' | 'outbox';
   SES_CONFIGURATION_SET?: string;
+  /**
+   * Deployed with `-c waf=true`: the Secrets Manager secret CloudFront sends as the `X-Codegate-Edge` origin header;
+   * when set, the functions answer only requests that carry it (lib/http/edge.ts). Absent: no edge, no check.
+   */
+  EDGE_SECRET_ARN?: string;
 }
 
 const DELIVERIES = ['aws', 'outbox'] as const;
@@ -48,6 +53,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(DELIVERIES as readonly string[]).includes(delivery))
     problem('DELIVERY', `Invalid option: expected one of ${DELIVERIES.map((d) => `"${d}"`).join('|')}`);
   const configurationSet = optional('SES_CONFIGURATION_SET', 1);
+  const edgeSecretArn = optional('EDGE_SECRET_ARN', 1);
   if (problems.length === 0 && !pepperArn && !pepper)
     problems.push('✖ set PEPPER_SECRET_ARN (deployed) or PEPPER (local)');
   if (problems.length > 0) throw new Error(`Codegate configuration is invalid:\n${problems.join('\n')}`);
@@ -57,5 +63,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pepperArn !== undefined) config.PEPPER_SECRET_ARN = pepperArn;
   if (pepper !== undefined) config.PEPPER = pepper;
   if (configurationSet !== undefined) config.SES_CONFIGURATION_SET = configurationSet;
+  if (edgeSecretArn !== undefined) config.EDGE_SECRET_ARN = edgeSecretArn;
   return config;
 }

@@ -266,12 +266,14 @@ export function perMillion(
   const wru = ASSUMPTIONS.sendWru[channel] + ASSUMPTIONS.checkWru;
   const logGb = (ASSUMPTIONS.logBytesPerVerification * n) / GB;
   const lambda = `${2 + events} invocations, ${durationS * 1000} ms at ${memoryGb * 1024} MB ${arm64 ? 'arm64' : 'x86_64'}`;
+  const edge = perRequestAtEdge(template);
   const message =
     channel === 'email'
       ? priced('SES: 1 email', n, PRICES.sesEmail.usd)
       : priced('SNS SMS: 1 message (US example)', n, PRICES.snsSmsUs.usd);
   return [
     priced('API Gateway HTTP API: 2 requests', 2 * n, PRICES.httpApiRequest.usd),
+    ...(edge ? [priced(`Edge: 2 requests (${edge.what})`, 2 * n, edge.usd)] : []),
     priced(`Lambda: ${lambda}`, n, (2 + events) * PRICES.lambdaRequest.usd + durationS * memoryGb * gbSecond),
     priced(`DynamoDB: ${wru} WRU, ${ASSUMPTIONS.readRru} RRU`, n, wru * PRICES.dynamoWrite.usd),
     message,
@@ -282,6 +284,27 @@ export function perMillion(
 }
 
 const PIPE_AND_BUS_USD = PRICES.pipeRequest.usd + PRICES.busEvent.usd;
+
+/**
+ * What one request through the edge (`-c waf=true`) adds, when the template has a distribution: CloudFront's HTTPS
+ * request, each viewer-request function, and WAF's inspection when a web ACL is attached. Data transfer out (small
+ * JSON answers) is left out.
+ */
+function perRequestAtEdge(template: CfnTemplate): { what: string; usd: number } | undefined {
+  if (resourcesOf(template, 'AWS::CloudFront::Distribution').length === 0) return undefined;
+  const functions = resourcesOf(template, 'AWS::CloudFront::Function').length;
+  const waf = resourcesOf(template, 'AWS::WAFv2::WebACL').length > 0;
+  const what = [
+    'CloudFront HTTPS',
+    ...(functions > 0 ? [`${functions} function(s)`] : []),
+    ...(waf ? ['WAF'] : []),
+  ];
+  const usd =
+    PRICES.cloudFrontHttpsRequest.usd +
+    functions * PRICES.cloudFrontFunction.usd +
+    (waf ? PRICES.wafRequest.usd : 0);
+  return { what: what.join(' + '), usd };
+}
 
 /** The monthly volume at which Codegate (at rest + per verification) costs what Twilio Verify does. */
 export function breakEven(

@@ -9,6 +9,7 @@ import { logger } from '../log.ts';
 import { observeFailure } from '../observe.ts';
 import { getRuntime, type Runtime } from '../runtime.ts';
 import { browserAdmission } from './browser.ts';
+import { EDGE_REFUSAL, edgeSecret, throughEdge } from './edge.ts';
 import { type HttpRequest, type HttpResponse, toHttpRequest } from './request.ts';
 
 /** A dialect's renderer for failures: its own code for input errors and domain errors, busy for the rest. */
@@ -17,6 +18,9 @@ export interface ErrorRenderer {
 }
 
 type Handle = (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
+
+/** Each event's request as the handler saw it (through the edge: the viewer's IP and host), for the error renderer. */
+const admitted = new WeakMap<APIGatewayProxyEventV2, HttpRequest>();
 
 /**
  * Renders every failure with the dialect's envelope. Unknown errors are logged with the request id and
@@ -34,7 +38,10 @@ function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEve
         // bundle: `npm run stack` maps them back to the sources).
         logger.error('request failed', error instanceof Error ? error : String(error));
       }
-      request.response = dialect.renderError(error, toHttpRequest(request.event));
+      request.response = dialect.renderError(
+        error,
+        admitted.get(request.event) ?? toHttpRequest(request.event),
+      );
     },
   };
 }
@@ -45,9 +52,17 @@ export function endpoint(dialect: ErrorRenderer, handle: Handle) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(dialectErrors(dialect))
     .handler(async (event) => {
-      const request = toHttpRequest(event);
-      logger.appendKeys({ requestId: request.requestId, route: event.routeKey });
-      const runtime = await getRuntime();
+      const received = toHttpRequest(event);
+      logger.appendKeys({ requestId: received.requestId, route: event.routeKey });
+      // With -c waf=true both secrets are read at the first request, in parallel (two GetSecretValue calls); the
+      // edge check then precedes any dialect code. Without it, edgeSecret() is undefined at no cost.
+      const [runtime, edge] = await Promise.all([getRuntime(), edgeSecret()]);
+      const request = edge ? throughEdge(received, edge) : received;
+      if (!request) {
+        logger.info('request refused', { reason: 'edge' });
+        return EDGE_REFUSAL;
+      }
+      admitted.set(event, request);
       // Every POST (sends, confirmations, checks) answers only browsers on origins its tenant allows:
       // each tenant lookup of the request applies the rule, whichever dialect names the tenant.
       if (request.method === 'GET') return handle(request, runtime);
