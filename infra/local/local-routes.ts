@@ -57,7 +57,14 @@ const asset = (file: string) => readFileSync(resolve(PAGE_DIR, file), 'utf8');
 // The page loads its script and style from this origin only: no inline script, nothing from elsewhere.
 const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
-  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+// A mail's HTML as a mail client would show it, framed by the outbox page only: its inline styles and https
+// images (a tenant's logo) load, nothing runs (the `sandbox` directive also gives it an origin of its own), and
+// it can submit nothing.
+const MAIL_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; " +
+  "frame-ancestors 'self'; base-uri 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 function servePage(file: string, type: string) {
   const body = asset(file);
@@ -77,6 +84,15 @@ function servePage(file: string, type: string) {
 /** Every `/_local/*` route. The outbox shows codes on purpose: it stands in for the user's inbox. */
 export const LOCAL_ROUTES: LocalRoute[] = [
   {
+    // The runtime's root leads to the outbox page: what someone who opens the printed address wants to see.
+    method: 'GET',
+    path: '/',
+    handle({ response }) {
+      response.writeHead(302, { location: '/_local/', 'cache-control': 'no-store' });
+      response.end();
+    },
+  },
+  {
     method: 'GET',
     path: '/_local',
     handle({ response }) {
@@ -95,6 +111,29 @@ export const LOCAL_ROUTES: LocalRoute[] = [
       const to = rawQueryParam(url, 'to');
       if (to === null) return sendJson(response, 400, { message: 'to: malformed percent-encoding' });
       sendJson(response, 200, { messages: outbox.list(to || undefined) });
+    },
+  },
+  {
+    // One mail's HTML part, found by its recipient and time (`to` and `sentAt` of /_local/outbox): the page
+    // frames it so the layout shows as the recipient would see it.
+    method: 'GET',
+    path: '/_local/outbox/html',
+    handle({ response, url }) {
+      const to = rawQueryParam(url, 'to');
+      const sentAt = url.searchParams.get('sentAt');
+      const mail = to
+        ? outbox.list(to).find((message) => message.sentAt === sentAt && message.html)
+        : undefined;
+      if (!mail?.html) return sendJson(response, 404, { message: 'no such mail in the outbox' });
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': MAIL_POLICY,
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+      });
+      response.end(mail.html);
     },
   },
   {

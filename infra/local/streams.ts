@@ -39,6 +39,22 @@ async function streams<T>(endpoint: string, operation: string, body: unknown): P
   return JSON.parse(text) as T;
 }
 
+/**
+ * DynamoDB Local rounds a record's `ApproximateCreationDateTime` down to the minute (DynamoDB itself gives the
+ * second), which made every local `occurredAt` read `hh:mm:00`. The poller reads each record within a poll
+ * interval of its write, so a record seen during the minute it is stamped with gets the second it was seen in
+ * (never earlier than its stamp, never past its minute). A record seen later — an older record of a shared
+ * DynamoDB Local read at start — keeps its stamp: its second is not known.
+ */
+export function toTheSecond(records: readonly DynamoDBRecord[], seenAtSeconds: number): DynamoDBRecord[] {
+  const seen = Math.floor(seenAtSeconds);
+  return records.map((record) => {
+    const stamped = record.dynamodb?.ApproximateCreationDateTime;
+    if (stamped === undefined || stamped % 60 !== 0 || seen < stamped || seen >= stamped + 60) return record;
+    return { ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: seen } };
+  });
+}
+
 interface Shard {
   ShardId: string;
 }
@@ -85,7 +101,10 @@ export async function pollLifecycleEvents(options: StreamPollerOptions): Promise
       );
       // A closed shard has no next iterator: remember it as done so it is not read again.
       iterators.set(shardId, page.NextShardIterator ?? null);
-      if (page.Records?.length) options.publish(await enrichRecords(page.Records, options.maxAttemptsOf));
+      if (page.Records?.length) {
+        const records = toTheSecond(page.Records, Date.now() / 1000);
+        options.publish(await enrichRecords(records, options.maxAttemptsOf));
+      }
     }
   };
   const loop = (async () => {

@@ -52,6 +52,15 @@ function image(raw: Record<string, unknown> | undefined): Item {
 
 const ADDRESS_PK = new RegExp(`^ADDR#([a-z0-9][a-z0-9-]*)#(${CHANNELS.join('|')})#([A-Za-z0-9_-]{43})$`);
 
+/**
+ * `occurredAt` to the second (docs/events.md): DynamoDB Streams give `ApproximateCreationDateTime` in epoch
+ * seconds, rounded down to the second; a fraction, should one come, is dropped so every event reads alike.
+ */
+export function occurredAtOf(approximateCreationDateTime: number | undefined, now = Date.now()): string {
+  const seconds = approximateCreationDateTime ?? now / 1000;
+  return new Date(Math.floor(seconds) * 1000).toISOString();
+}
+
 /** The events one stream record stands for (usually none or one). REMOVE records (TTL) stand for none. */
 export async function lifecycleEvents(
   record: DynamoDBRecord,
@@ -61,7 +70,7 @@ export async function lifecycleEvents(
   if (!stream || record.eventName === 'REMOVE') return [];
   const next = image(stream.NewImage);
   const prev = image(stream.OldImage);
-  const occurredAt = new Date((stream.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString();
+  const occurredAt = occurredAtOf(stream.ApproximateCreationDateTime);
   if (next.sk === 'SUPP') return suppressionEvents(next, prev, occurredAt);
   const address = next.sk === 'ADDR' ? ADDRESS_PK.exec(String(next.pk)) : null;
   if (!address) return [];

@@ -60,7 +60,26 @@ function fact(list, name, value) {
   list.append(row);
 }
 
-function renderMessage(message) {
+/**
+ * A mail's HTML part, framed as its recipient's client would show it (served by /_local/outbox/html with a
+ * policy of its own: inline styles and https images, nothing that runs). Open for the newest message.
+ */
+function renderHtml(message, open) {
+  const details = document.createElement('details');
+  details.className = 'html';
+  details.open = open;
+  const summary = document.createElement('summary');
+  summary.textContent = 'Mail as HTML';
+  const frame = document.createElement('iframe');
+  frame.src = `/_local/outbox/html?to=${encodeURIComponent(message.to)}&sentAt=${encodeURIComponent(message.sentAt)}`;
+  frame.title = `Mail to ${message.to} as HTML`;
+  frame.setAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+  frame.referrerPolicy = 'no-referrer';
+  details.append(summary, frame);
+  return details;
+}
+
+function renderMessage(message, index) {
   const item = document.createElement('li');
   const facts = document.createElement('dl');
   facts.className = 'meta';
@@ -79,6 +98,7 @@ function renderMessage(message) {
     item.append(subject);
   }
   item.append(renderText(message.text));
+  if (message.html) item.append(renderHtml(message, index === 0));
   return item;
 }
 
