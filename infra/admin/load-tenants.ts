@@ -3,24 +3,50 @@
 import { parseArgs } from 'node:util';
 import { readPepper } from '../../lib/pepper.ts';
 import { createDocumentClient } from '../../lib/store/client.ts';
+import { formatProblems, tenantsProblems } from '../../lib/tenants/checks.ts';
 import { loadTenantsFile } from '../../lib/tenants/load.ts';
+import { type Tenant, tenantSchema } from '../../lib/tenants/schema.ts';
 import { formatChanges, syncTenants } from '../../lib/tenants/sync.ts';
 
 export const USAGE = `usage: npm run tenants:load -- --file <tenants.json> --table <TableName> [options]
 
 Makes the table's tenants match the file: new and changed tenants and aliases are written; API keys,
 hosts, userDomains, clientIds and tenants no longer in the file are deleted. Running services notice
-within their tenant cache time (60 s).
+within their tenant cache time (60 s). A tenant that would fail at run time is refused, naming the
+field (docs/tenants.md). Loading also records the pepper's fingerprint (npm run suppressions checks it).
 
   --file <path>      the tenants file (required)
   --table <name>     the Codegate table (required, except for --dry-run without a table)
   --endpoint <url>   a DynamoDB endpoint other than AWS's (e.g. DynamoDB Local)
   --region <region>  the AWS region of the table
+  --link-base-url <url>
+                     mail.linkBaseUrl for every tenant that names none (the API's base URL:
+                     the custom domain or the ApiUrl output); a tenant reachable by host
+                     (AnqiCMS mails links) is refused without one
   --pepper-secret <arn>
                      the stack's pepper secret (or set PEPPER): tenant secrets and accounts are
                      stored sealed under it; needed with --table
-  --dry-run          print the changes without writing; without --table, only validate the file
+  --dry-run          print the changes (per field, secrets masked) without writing;
+                     without --table, only validate the file
   --help             show this text`;
+
+/** `--link-base-url`, checked as the schema checks `mail.linkBaseUrl`. */
+function linkBase(value: string | boolean | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parsed = tenantSchema.shape.mail.shape.linkBaseUrl.safeParse(value);
+  if (!parsed.success)
+    throw new UsageError(`--link-base-url must be an http(s) URL without query or fragment`);
+  return parsed.data;
+}
+
+/** Tenants with `linkBaseUrl` as their `mail.linkBaseUrl` where they name none. */
+function withLinkBase(tenants: Tenant[], linkBaseUrl: string | undefined): Tenant[] {
+  if (!linkBaseUrl) return tenants;
+  return tenants.map((tenant) => ({
+    ...tenant,
+    mail: { ...tenant.mail, linkBaseUrl: tenant.mail.linkBaseUrl ?? linkBaseUrl },
+  }));
+}
 
 /** A refusal of the command line itself: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -36,6 +62,7 @@ export async function loadTenants(argv: string[]): Promise<string> {
         table: { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
+        'link-base-url': { type: 'string' },
         'pepper-secret': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -52,7 +79,12 @@ export async function loadTenants(argv: string[]): Promise<string> {
   if (!file) throw new UsageError('missing required option --file <tenants.json>');
   if (!table && !dryRun) throw new UsageError('missing required option --table <TableName>');
 
-  const tenants = (await loadTenantsFile(file)).tenants;
+  const linkBaseUrl = linkBase(values['link-base-url']);
+  // Parsed and checked as for the local runtime, then with the link base filled as the deployment will see it.
+  const tenants = withLinkBase((await loadTenantsFile(file, { target: 'local' })).tenants, linkBaseUrl);
+  const problems = tenantsProblems(tenants, undefined, { target: 'deployment' });
+  if (problems.length > 0)
+    throw new Error(`${file}: these tenants would fail at run time:\n${formatProblems(problems)}`);
   const ids = tenants.map((tenant) => tenant.id).join(', ');
   if (!table) return `valid: ${tenants.length} tenant(s): ${ids}`;
   if (typeof values.region === 'string') process.env.AWS_REGION = values.region;

@@ -6,6 +6,8 @@ import {
   type NativeAttributeValue,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { maskEmail, maskPhone } from '../mask.ts';
+import { recordPepperFingerprint } from './pepper-fingerprint.ts';
 import { aliasesOf, tenantKey } from './registry.ts';
 import type { Tenant } from './schema.ts';
 import { openSecrets, sealSecrets, splitTenant } from './sealed.ts';
@@ -16,6 +18,11 @@ export interface TenantChange {
   /** `config demo`, `userDomain C.DM.5903.1`, `apiKey sha256:ca6f2e39…` — no secret, no full key hash. */
   what: string;
   pk: string;
+  /**
+   * A changed config: one line per changed field, `demo: mail.from "A" → "B"`. Secrets are never shown (`changed`),
+   * key and token hashes by their first 8 hex, account addresses masked.
+   */
+  fields?: string[];
 }
 
 type Item = Record<string, NativeAttributeValue>;
@@ -98,6 +105,74 @@ function same(stored: Item, wanted: Item, pepper: Buffer | undefined): boolean {
   );
 }
 
+type Leaves = Map<string, unknown>;
+
+/** Every leaf of a config by its path (`mail.from`, `accounts[0].email`); arrays of plain values are one leaf. */
+function leaves(value: unknown, path = '', out: Leaves = new Map()): Leaves {
+  if (Array.isArray(value) && value.some((entry) => typeof entry === 'object' && entry !== null)) {
+    for (const [index, entry] of value.entries()) leaves(entry, `${path}[${index}]`, out);
+  } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) leaves(inner, path ? `${path}.${key}` : key, out);
+  } else if (value !== undefined) {
+    out.set(path, value);
+  }
+  return out;
+}
+
+const SECRET_FIELDS = /^(userDomainSecret|sessionTokenSecret)$/;
+const hashPrefix = (hash: unknown) => `sha256:${String(hash).slice(0, 8)}…`;
+
+/** A value as the dry run may print it: no secret, no full hash, no full address. */
+function shown(path: string, value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (path === 'apiKeySha256' && Array.isArray(value)) return `[${value.map(hashPrefix).join(', ')}]`;
+  if (path.endsWith('.authTokenSha256')) return hashPrefix(value);
+  if (/^accounts\[\d+\]\.email$/.test(path)) return JSON.stringify(maskEmail(String(value)));
+  if (/^accounts\[\d+\]\.phone$/.test(path)) return JSON.stringify(maskPhone(String(value)));
+  return JSON.stringify(value);
+}
+
+/**
+ * The field-level difference between a stored config (`before`, its sealed part opened when the pepper could) and
+ * the wanted tenant, one line per field. `sealedOpened` false: the stored secrets could not be read (another pepper).
+ */
+export function fieldChanges(
+  before: Record<string, unknown>,
+  after: Tenant,
+  sealedOpened: boolean,
+): string[] {
+  const old = leaves(before);
+  const next = leaves(after);
+  const lines: string[] = [];
+  for (const path of new Set([...old.keys(), ...next.keys()])) {
+    const a = old.get(path);
+    const b = next.get(path);
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    // Unopened, the stored secrets and accounts are unknown: the line below says they are sealed again.
+    if (!sealedOpened && (SECRET_FIELDS.test(path) || path.startsWith('accounts'))) continue;
+    if (SECRET_FIELDS.test(path)) {
+      const change = a === undefined ? 'set' : b === undefined ? 'removed' : 'changed';
+      lines.push(`${after.id}: ${path} ${change} (secret, not shown)`);
+    } else {
+      lines.push(`${after.id}: ${path} ${shown(path, a)} → ${shown(path, b)}`);
+    }
+  }
+  if (!sealedOpened) lines.push(`${after.id}: secrets and accounts sealed again under this pepper`);
+  return lines;
+}
+
+/** The stored config item as a tenant-shaped object, its sealed part opened if the pepper can. */
+function storedConfig(
+  stored: Item,
+  pepper: Buffer | undefined,
+): { config: Record<string, unknown>; opened: boolean } {
+  const config = { accounts: [], ...(JSON.parse(String(stored.config)) as Record<string, unknown>) };
+  if (typeof stored.sealed !== 'string') return { config, opened: true };
+  const secrets = opened(stored, pepper);
+  if (secrets === undefined) return { config, opened: false };
+  return { config: { ...config, ...(JSON.parse(secrets) as Record<string, unknown>) }, opened: true };
+}
+
 async function batchWrite(db: DynamoDBDocumentClient, tableName: string, requests: Item[]) {
   for (let start = 0; start < requests.length; start += 25) {
     let pending: Item[] | undefined = requests.slice(start, start + 25);
@@ -124,13 +199,21 @@ export async function syncTenants(
   options: { pepper?: Buffer; dryRun?: boolean } = {},
 ): Promise<TenantChange[]> {
   const wanted = desiredItems(tenants, options.pepper);
+  const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
   const stored = await storedItems(db, tableName);
   const changes: TenantChange[] = [];
   const puts: Item[] = [];
   for (const [pk, item] of wanted) {
     const old = stored.get(pk);
     if (old && same(old, item, options.pepper)) continue;
-    changes.push({ action: old ? 'update' : 'add', what: describe(pk), pk });
+    const tenant = pk.startsWith('TENANT#id#') ? byId.get(String(item.tenantId)) : undefined;
+    if (old && tenant && typeof old.config === 'string') {
+      const before = storedConfig(old, options.pepper);
+      const fields = fieldChanges(before.config, tenant, before.opened);
+      changes.push({ action: 'update', what: describe(pk), pk, ...(fields.length > 0 ? { fields } : {}) });
+    } else {
+      changes.push({ action: old ? 'update' : 'add', what: describe(pk), pk });
+    }
     puts.push(item);
   }
   const deletes = [...stored.keys()].filter((pk) => !wanted.has(pk));
@@ -144,11 +227,15 @@ export async function syncTenants(
   await batchWrite(db, tableName, put(puts.filter((item) => !isConfig(String(item.pk)))));
   await batchWrite(db, tableName, del(deletes.filter((pk) => !isConfig(pk))));
   await batchWrite(db, tableName, del(deletes.filter(isConfig)));
+  // The pepper the tenants are sealed under, recorded so that the admin commands can refuse a wrong one.
+  if (options.pepper) await recordPepperFingerprint(db, tableName, options.pepper);
   return changes;
 }
 
-/** One line per change, for the admin command's output. */
+/** One line per change (per changed field for a config), for the admin command's output. */
 export function formatChanges(changes: TenantChange[]): string {
   const sign = { add: '+', update: '~', delete: '-' } as const;
-  return changes.map((change) => `${sign[change.action]} ${change.what}`).join('\n');
+  return changes
+    .flatMap((change) => (change.fields ?? [change.what]).map((line) => `${sign[change.action]} ${line}`))
+    .join('\n');
 }
