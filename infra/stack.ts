@@ -18,90 +18,31 @@ import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import {
+  alarmEmailOf,
+  customDomainOf,
+  monitoringTierOf,
+  PLACEHOLDER_SES_IDENTITY,
+  sesIdentities,
+  smsBudgetOf,
+} from './context.ts';
 import { Edge, edgeOptionsOf } from './edge.ts';
 import { Feedback } from './feedback.ts';
-import {
-  DEFAULT_MONITORING_TIER,
-  DEFAULT_SMS_BUDGET_USD,
-  MONITORING_TIERS,
-  Monitoring,
-  type MonitoringTier,
-} from './monitoring.ts';
+import { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 import { stageThrottles } from './throttles.ts';
 
-/** The SES identity used when no `sesIdentity` context is given; deploys, but cannot send. */
-export const PLACEHOLDER_SES_IDENTITY = 'example.com';
+export {
+  alarmEmailOf,
+  DEFAULT_STACK_NAME,
+  monitoringTierOf,
+  PLACEHOLDER_SES_IDENTITY,
+  stackNameOf,
+} from './context.ts';
 
 /** Turns a route's function name into a construct id: `native-send` → `NativeSend`. */
 const constructId = (route: Route): string =>
   route.name.replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
-
-/** `sesIdentity` context: one or more verified SES identities (domains or addresses), comma-separated. */
-function sesIdentities(scope: Construct): string[] {
-  const raw: unknown = scope.node.tryGetContext('sesIdentity');
-  const value = typeof raw === 'string' && raw.trim() !== '' ? raw : PLACEHOLDER_SES_IDENTITY;
-  return value
-    .split(',')
-    .map((identity) => identity.trim())
-    .filter((identity) => identity !== '');
-}
-
-/** The stack name (and construct id) when no `stackName` context is given. */
-export const DEFAULT_STACK_NAME = 'Codegate';
-
-/** `stackName` context: a CloudFormation stack name, so several copies can live in one account. */
-export function stackNameOf(scope: Construct): string {
-  const name = contextString(scope, 'stackName') ?? DEFAULT_STACK_NAME;
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name))
-    throw new Error(
-      `stackName must be a CloudFormation stack name (letters, digits, hyphens), got "${name}"`,
-    );
-  return name;
-}
-
-/** A context value as a string, or undefined when absent or blank. */
-function contextString(scope: Construct, key: string): string | undefined {
-  const raw: unknown = scope.node.tryGetContext(key);
-  if (raw === undefined || raw === null || String(raw).trim() === '') return undefined;
-  return String(raw).trim();
-}
-
-/** `smsMonthlyBudgetUsd` context: a positive number of US dollars (SNS's default limit when absent). */
-function smsBudget(scope: Construct): number {
-  const raw = contextString(scope, 'smsMonthlyBudgetUsd');
-  if (raw === undefined) return DEFAULT_SMS_BUDGET_USD;
-  const budget = Number(raw);
-  if (!Number.isFinite(budget) || budget <= 0)
-    throw new Error(`smsMonthlyBudgetUsd must be a positive number of US dollars, got "${raw}"`);
-  return budget;
-}
-
-/** `alarmEmail` context: one email address, or none (SNS would only fail the subscription at deploy time). */
-export function alarmEmailOf(scope: Construct): string | undefined {
-  const email = contextString(scope, 'alarmEmail');
-  if (email !== undefined && !/^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/.test(email))
-    throw new Error(`alarmEmail must be one email address, got "${email}"`);
-  return email;
-}
-
-/** `monitoring` context: `essential` (the default) or `full` (docs/deploy.md, "Monitoring tiers"). */
-export function monitoringTierOf(scope: Construct): MonitoringTier {
-  const raw = contextString(scope, 'monitoring') ?? DEFAULT_MONITORING_TIER;
-  const tier = MONITORING_TIERS.find((known) => known === raw);
-  if (!tier) throw new Error(`monitoring must be one of ${MONITORING_TIERS.join(', ')}, got "${raw}"`);
-  return tier;
-}
-
-/** `domainName` + `certificateArn` context: both or neither. */
-function customDomain(scope: Construct): { domainName: string; certificateArn: string } | undefined {
-  const domainName = contextString(scope, 'domainName');
-  const certificateArn = contextString(scope, 'certificateArn');
-  if (!domainName && !certificateArn) return undefined;
-  if (!domainName || !certificateArn)
-    throw new Error('give domainName and certificateArn together (an ACM certificate in the stack region)');
-  return { domainName, certificateArn };
-}
 
 /**
  * Codegate's stack. Env-agnostic (no lookups), so `cdk synth` works offline with no account; no
@@ -172,7 +113,7 @@ export class CodegateStack extends Stack {
       description: 'Codegate: wire-compatible verification-code dialects and the native API',
       createDefaultStage: false,
     });
-    const domain = customDomain(this);
+    const domain = customDomainOf(this);
     // -c waf=true: CloudFront + WAF in front (infra/edge.ts); a custom domain then goes on the distribution.
     const edgeOptions = edgeOptionsOf(this);
     const edge = edgeOptions
@@ -271,7 +212,7 @@ export class CodegateStack extends Stack {
       routes: ROUTES,
       functions,
       table: this.table,
-      smsMonthlyBudgetUsd: smsBudget(this),
+      smsMonthlyBudgetUsd: smsBudgetOf(this),
       alarmEmail: alarmEmailOf(this),
     });
     // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
