@@ -1,8 +1,15 @@
 // Primary adapter: POST /v2/Services/{ServiceSid}/VerificationCheck (Twilio Verify v2): a code, by the
-// verification's sid or by its address. Approved and pending answer 200; the attempt cap 60202; nothing
-// pending 20404.
+// verification's sid or by its address, for this service and account only. Approved and pending answer 200;
+// the attempt cap 60202; nothing pending 20404.
 
-import { authenticate, parseCheck, serviceOf, TWILIO_PURPOSE, twilio } from '../lib/dialects/twilio/index.ts';
+import {
+  authenticate,
+  ownerOf,
+  parseCheck,
+  serviceOf,
+  TWILIO_PURPOSE,
+  twilio,
+} from '../lib/dialects/twilio/index.ts';
 import { checkResource } from '../lib/dialects/twilio/resources.ts';
 import { InputError } from '../lib/domain/errors.ts';
 import { endpoint } from '../lib/http/endpoint.ts';
@@ -12,13 +19,22 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
   const { tenant, accountSid } = await authenticate(request, tenants);
   const service = serviceOf(request, tenant);
   const input = parseCheck(request);
+  const { code, binding } = input;
   const { result, to, channel } =
     'sid' in input
       ? await engine
-          .checkByExternalId(tenant, input.sid, input.code, { serviceSid: service.sid })
+          .checkByExternalId(tenant, input.sid, code, { serviceSid: service.sid, accountSid }, binding)
           .then((checked) => ({ result: checked, ...checked.verification }))
       : {
-          result: await engine.checkCodeNamed({ tenant, ...input, purpose: TWILIO_PURPOSE }),
+          result: await engine.checkCodeNamed({
+            tenant,
+            to: input.to,
+            channel: input.channel,
+            code,
+            binding,
+            purpose: TWILIO_PURPOSE,
+            externalOwner: ownerOf(service.sid, accountSid),
+          }),
           to: input.to,
           channel: input.channel,
         };

@@ -19,8 +19,9 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
       channel: command.channel,
       state: 'pending',
       createdAt: external.createdAt,
-      updatedAt: Math.max(external.createdAt, ...external.attempts.map((attempt) => attempt.at)),
+      updatedAt: external.updatedAt ?? external.createdAt,
       attempts: external.attempts,
+      extras: external.extras,
     }),
   );
 });

@@ -1,9 +1,11 @@
-// Primary adapter: POST /v2/Services/{ServiceSid}/Verifications/{Sid} (Twilio Verify v2): Status=canceled
-// withdraws the code; Status=approved approves it (apps that verified the user themselves).
+// Primary adapter: POST /v2/Services/{ServiceSid}/Verifications/{Sid} (Twilio Verify v2), by sid or To:
+// Status=canceled withdraws the code; Status=approved approves it (apps that verified the user themselves).
 import {
   authenticate,
+  ownerOf,
   parseUpdate,
   serviceOf,
+  TWILIO_PURPOSE,
   twilio,
   verificationSidOf,
 } from '../lib/dialects/twilio/index.ts';
@@ -14,8 +16,13 @@ import { json } from '../lib/http/request.ts';
 export const handler = endpoint(twilio, async (request, { engine, tenants }) => {
   const { tenant, accountSid } = await authenticate(request, tenants);
   const service = serviceOf(request, tenant);
-  const sid = verificationSidOf(request);
+  const named = verificationSidOf(request);
   const status = parseUpdate(request);
-  const ended = await engine.endByExternalId(tenant, sid, status, { serviceSid: service.sid });
+  const owner = ownerOf(service.sid, accountSid);
+  const sid =
+    'sid' in named
+      ? named.sid
+      : await engine.externalIdOf(tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
+  const ended = await engine.endByExternalId(tenant, sid, status, { serviceSid: service.sid, accountSid });
   return json(200, verificationResource(request, { ...ended, sid, serviceSid: service.sid, accountSid }));
 });

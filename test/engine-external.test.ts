@@ -163,14 +163,17 @@ describe('the lookup item', () => {
     now += 61_000;
     const second = sid('Q');
     const resent = await send(to, second, 'VLresend');
-    expect(resent.external).toEqual({
+    expect(resent.external).toMatchObject({
       id: first,
       createdAt: issued,
+      updatedAt: now,
       attempts: [
         { id: `VL${first.slice(2)}`, at: issued },
         { id: 'VLresend', at: now },
       ],
     });
+    // The pending code is kept sealed beside its hash, for this resend; the dialect's echo stays the first's.
+    expect(typeof resent.external.sealedCode).toBe('string');
     const { Item: none } = await table.db.send(
       new GetCommand({ TableName: table.tableName, Key: lookupKey(second) }),
     );
@@ -278,7 +281,7 @@ describe('stored items this version would not write', () => {
     await expect(engine.endByExternalId(tenant, id, 'approved')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("createdAt is the address item's issue time, else the lookup's; updatedAt the latest of those and the attempts", async () => {
+  it("createdAt is the address item's issue time, else the lookup's; updatedAt the stored one, else the latest of those and the attempts", async () => {
     const id = sid('W');
     await send(fresh(), id);
     const issued = now;
@@ -286,8 +289,8 @@ describe('stored items this version would not write', () => {
     // The item's own issue time wins over the lookup's.
     await update(lookupKey(id), 'SET createdAt = :earlier', { ':earlier': issued - 5000 });
     expect(await engine.getByExternalId(tenant, id)).toMatchObject({ createdAt: issued, updatedAt: issued });
-    // An item without an issue time or attempt records falls back to the lookup's time for both.
-    await update(address, 'REMOVE tc_general, ta_general');
+    // An item without an issue time, update time or attempt records falls back to the lookup's time.
+    await update(address, 'REMOVE tc_general, ta_general, tu_general');
     expect(await engine.getByExternalId(tenant, id)).toMatchObject({
       createdAt: issued - 5000,
       updatedAt: issued - 5000,

@@ -7,7 +7,7 @@ import { advanceClock } from '../lib/runtime.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { TenantsFile } from '../lib/tenants/schema.ts';
-import { startService, type TestService } from './helpers/service.ts';
+import { startService, type TestService, twilioPost } from './helpers/service.ts';
 import { scalars, scanAll } from './helpers/table.ts';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
@@ -110,7 +110,11 @@ describe('Twilio Verify v2 through the official client', () => {
       code: service.lastCode(to),
     });
     expect(check).toMatchObject({ sid: created.sid, status: 'approved', valid: true, to, channel: 'email' });
-    expect((await verify().verifications(created.sid).fetch()).status).toBe('approved');
+    // Twilio keeps only pending verifications: once approved, the resource is gone.
+    expect(await restError(verify().verifications(created.sid).fetch())).toMatchObject({
+      code: 20404,
+      status: 404,
+    });
   });
 
   it('answers a wrong code with pending, and still approves the right one afterwards', async () => {
@@ -137,7 +141,8 @@ describe('Twilio Verify v2 through the official client', () => {
       status: 429,
       moreInfo: 'https://www.twilio.com/docs/errors/60202',
     });
-    expect((await verify().verifications(created.sid).fetch()).status).toBe('max_attempts_reached');
+    expect(fifth.code).toBe(60202);
+    expect((await restError(verify().verifications(created.sid).fetch())).code).toBe(20404);
     expect((await restError(verify().verificationChecks.create({ to, code }))).code).toBe(60202);
   });
 
@@ -161,22 +166,40 @@ describe('Twilio Verify v2 through the official client', () => {
     expect(unknown).toMatchObject({ code: 20404, status: 404 });
   });
 
-  it('keeps the sid across a resend while pending, appends the attempt, and only the newest code works', async () => {
+  it('a resend while pending keeps the sid, appends the attempt and delivers the same code', async () => {
     const to = nextPhone();
     const first = await verify().verifications.create({ to, channel: 'sms' });
-    const oldCode = service.lastCode(to);
-    advanceClock(61_000); // past the tenant's cooldown
+    const firstCode = service.lastCode(to);
     const again = await verify().verifications.create({ to, channel: 'sms' });
     expect(again.sid).toBe(first.sid);
     expect(again.sendCodeAttempts).toHaveLength(2);
     expect(again.dateCreated.getTime()).toBe(first.dateCreated.getTime());
-    const newCode = service.lastCode(to);
-    if (newCode !== oldCode) {
-      expect((await verify().verificationChecks.create({ to, code: oldCode })).status).toBe('pending');
-    }
-    const approved = await verify().verificationChecks.create({ verificationSid: first.sid, code: newCode });
+    expect(service.messages(to)).toHaveLength(2);
+    expect(service.lastCode(to)).toBe(firstCode);
+    const approved = await verify().verificationChecks.create({
+      verificationSid: first.sid,
+      code: firstCode,
+    });
     expect(approved.status).toBe('approved');
-    expect((await verify().verifications(first.sid).fetch()).sendCodeAttempts).toHaveLength(2);
+  });
+
+  it('five wrong checks across a resend use up the verification: the right code no longer approves', async () => {
+    const to = nextPhone();
+    const created = await verify().verifications.create({ to, channel: 'sms' });
+    const code = service.lastCode(to);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await verify().verificationChecks.create({ to, code: wrongCode(code) });
+    }
+    const resent = await verify().verifications.create({ to, channel: 'sms' });
+    expect(resent.sid).toBe(created.sid);
+    expect(service.lastCode(to)).toBe(code);
+    expect((await verify().verificationChecks.create({ to, code: wrongCode(code) })).status).toBe('pending');
+    expect((await restError(verify().verificationChecks.create({ to, code: wrongCode(code) }))).code).toBe(
+      60202,
+    );
+    expect(
+      (await restError(verify().verificationChecks.create({ verificationSid: created.sid, code }))).code,
+    ).toBe(60202);
   });
 
   it('a new verification after an approved one gets a new sid', async () => {
@@ -189,11 +212,15 @@ describe('Twilio Verify v2 through the official client', () => {
     expect(second.sendCodeAttempts).toHaveLength(1);
   });
 
-  it('refuses a second send inside the cooldown with 60203', async () => {
+  it("no cooldown: five sends to a To in 10 minutes pass, the sixth is Twilio's 60203 naming the limit", async () => {
     const to = nextPhone();
-    await verify().verifications.create({ to, channel: 'sms' });
+    for (let send = 1; send <= 5; send++) await verify().verifications.create({ to, channel: 'sms' });
     const refused = await restError(verify().verifications.create({ to, channel: 'sms' }));
     expect(refused).toMatchObject({ code: 60203, status: 429 });
+    const raw = await twilioPost(service, '/Verifications', { To: to, Channel: 'sms' });
+    expect(raw.status).toBe(429);
+    expect(raw.headers.get('twilio-reached-rate-limit')).toBe('send-attempts-per-to');
+    expect(service.messages(to)).toHaveLength(5);
   });
 
   it('cancels a pending verification: status canceled, its code no longer checks (20404)', async () => {
@@ -203,7 +230,7 @@ describe('Twilio Verify v2 through the official client', () => {
     expect(canceled).toMatchObject({ sid: created.sid, status: 'canceled', valid: false });
     const check = await restError(verify().verificationChecks.create({ to, code: service.lastCode(to) }));
     expect(check).toMatchObject({ code: 20404, status: 404 });
-    expect((await verify().verifications(created.sid).fetch()).status).toBe('canceled');
+    expect((await restError(verify().verifications(created.sid).fetch())).code).toBe(20404);
     expect((await restError(verify().verifications(created.sid).update({ status: 'canceled' }))).code).toBe(
       20404,
     );
@@ -249,9 +276,9 @@ describe('Twilio Verify v2 through the official client', () => {
     }
   });
 
-  it('answers 60205 for a landline, 60200 for an invalid number, and 60605 for a country not allowed', async () => {
+  it('answers 60205 (403) for a landline, 60200 for an invalid number, and 60605 for a country not allowed', async () => {
     const landline = await restError(verify().verifications.create({ to: '+442071838750', channel: 'sms' }));
-    expect(landline).toMatchObject({ code: 60205, status: 400 });
+    expect(landline).toMatchObject({ code: 60205, status: 403 });
     const invalid = await restError(verify().verifications.create({ to: '+1000', channel: 'sms' }));
     expect(invalid).toMatchObject({ code: 60200, status: 400 });
     const other = twilio('AC00000000000000000000000000000002', 'other-twilio-auth-token', {
@@ -264,10 +291,10 @@ describe('Twilio Verify v2 through the official client', () => {
     expect(service.messages('+442071838750')).toHaveLength(0);
   });
 
-  it('answers 60200 naming the channel for call, whatsapp, sna and auto', async () => {
+  it('answers 60223 (channel disabled) naming the channel for call, whatsapp, sna and auto', async () => {
     for (const channel of ['call', 'whatsapp', 'sna', 'auto']) {
       const refused = await restError(verify().verifications.create({ to: nextPhone(), channel }));
-      expect(refused.code).toBe(60200);
+      expect(refused.code).toBe(60223);
       expect(refused.status).toBe(400);
       expect(refused.message).toContain(`${channel} is not offered`);
     }
@@ -291,7 +318,7 @@ describe('Twilio Verify v2 through the official client', () => {
     expect(check.status).toBe('approved');
   });
 
-  it('is one engine: a Twilio code checks through the native API, and a native code through Twilio', async () => {
+  it('is one engine: a Twilio code checks through the native API; a native code is no Twilio verification', async () => {
     const native = (path: string, json: unknown) =>
       service.request('POST', path, { json, headers: { authorization: 'Bearer demo-api-key' } });
 
@@ -308,12 +335,11 @@ describe('Twilio Verify v2 through the official client', () => {
     const viaNative = 'cross-two@example.com';
     const sent = await native('/v1/verifications', { channel: 'email', to: viaNative, purpose: 'general' });
     expect(sent.status).toBe(201);
-    const check = await verify().verificationChecks.create({
-      to: viaNative,
-      code: service.lastCode(viaNative),
-    });
-    expect(check).toMatchObject({ status: 'approved', valid: true });
-    expect(check.sid).toMatch(/^VE[0-9a-f]{32}$/);
+    // A check by To sees only this service's and account's verifications.
+    const check = await restError(
+      verify().verificationChecks.create({ to: viaNative, code: service.lastCode(viaNative) }),
+    );
+    expect(check.code).toBe(20404);
   });
 });
 
@@ -341,7 +367,6 @@ describe('Twilio verifications under concurrency', () => {
   it('concurrent resends of a pending verification all keep its sid', async () => {
     const to = nextPhone();
     const first = await verify().verifications.create({ to, channel: 'sms' });
-    advanceClock(61_000);
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         verify()
@@ -352,8 +377,9 @@ describe('Twilio verifications under concurrency', () => {
           ),
       ),
     );
-    // The cooldown lets exactly one through; that one kept the sid, the rest were refused.
-    expect(results.filter((result) => result === first.sid)).toHaveLength(1);
+    // The window (5 sends) lets four more through, each keeping the sid; the rest are refused.
+    expect(results.filter((result) => result === first.sid).length).toBeLessThanOrEqual(4);
+    expect(results.filter((result) => result === first.sid).length).toBeGreaterThanOrEqual(1);
     expect(results.filter((result) => result !== first.sid).every((result) => result === 60203)).toBe(true);
   });
 });
@@ -396,7 +422,7 @@ describe('Twilio wire details over raw HTTP', () => {
 
   it('writes timestamps to the second with Z, and ignores unknown parameters', async () => {
     const response = await service.request('POST', `/v2/Services/${SERVICE}/Verifications`, {
-      body: form({ To: nextPhone(), Channel: 'sms', Tags: '{"a":1}', SomethingNew: 'x', Locale: 'fr' }),
+      body: form({ To: nextPhone(), Channel: 'sms', Tags: '{"a":"1"}', SomethingNew: 'x', Locale: 'fr' }),
       headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(response.status).toBe(201);

@@ -17,6 +17,10 @@ export interface CheckCommand {
   code: string;
   /** Check only the verification carrying this external id (a Twilio VerificationSid). */
   externalId?: string;
+  /** Check only a verification of this owner (a Twilio service and account): see external-admission.ts. */
+  externalOwner?: string;
+  /** What the send bound to the code besides its digits (Twilio's Amount and Payee): must be the same. */
+  binding?: string;
 }
 
 export type CheckStatus = 'approved' | 'pending' | 'expired' | 'max_attempts' | 'not_found' | 'already_used';
@@ -25,6 +29,13 @@ export interface CheckResult {
   valid: boolean;
   status: CheckStatus;
 }
+
+/**
+ * The text whose keyed hash is stored for a code: its digits, plus what the send bound to it (e.g. a
+ * payment's amount and payee), so a check that names anything else is a wrong guess like any other.
+ */
+export const boundCode = (code: string, binding: string | undefined) =>
+  binding ? `${code}|${binding}` : code;
 
 /** Checks a code: one conditional write decides, so it verifies once and at most maxAttempts are evaluated. */
 export async function checkCode(ports: EnginePorts, command: CheckCommand): Promise<CheckResult> {
@@ -53,13 +64,14 @@ export async function checkCodeNamed(
     // Attempts and the failure cap count the mailbox; the code matches only the spelling it was sent to.
     address: addressRef(pepper, tenant, channel, address.mailbox),
     purpose,
-    codeHash: codeHash(pepper, tenant, channel, key, purpose, code),
+    codeHash: codeHash(pepper, tenant, channel, key, purpose, boundCode(code, command.binding)),
     now: clock.now(),
     maxAttempts: tenant.codes.maxAttempts,
     failureCap: tenant.codes.failureCap,
     retentionSeconds: retentionSeconds(tenant),
     matches: safeEqual,
     externalId: command.externalId,
+    externalOwner: command.externalOwner,
   });
   const masked = maskAddress(channel, key);
   ports.observe?.({

@@ -8,6 +8,7 @@ import {
   type ExternalScope,
   type ExternalSend,
   endByExternalId,
+  externalIdOf,
   getByExternalId,
   sendCodeWithId,
 } from './external.ts';
@@ -40,8 +41,12 @@ export function createEngine(ports: EnginePorts) {
     checkCodeNamed: (command: CheckCommand) => checkCodeNamed(ports, command),
     getByExternalId: (tenant: Tenant, id: string, scope?: ExternalScope) =>
       getByExternalId(ports, tenant, id, scope),
-    checkByExternalId: (tenant: Tenant, id: string, code: string, scope?: ExternalScope) =>
-      checkByExternalId(ports, tenant, id, code, scope),
+    checkByExternalId: (tenant: Tenant, id: string, code: string, scope?: ExternalScope, binding?: string) =>
+      checkByExternalId(ports, tenant, id, code, scope, binding),
+    externalIdOf: (
+      tenant: Tenant,
+      input: { channel: Channel; to: string; purpose: Purpose; owner: string },
+    ) => externalIdOf(ports, tenant, input),
     endByExternalId: (tenant: Tenant, id: string, to: 'canceled' | 'approved', scope?: ExternalScope) =>
       endByExternalId(ports, tenant, id, to, scope),
   };

@@ -12,6 +12,13 @@ export interface ExternalSend {
   attemptId: string;
   /** The dialect's fields kept with the id (service and account sids), returned by {@link getByExternalId}. */
   fields: Record<string, string>;
+  /**
+   * Who the verification belongs to (Twilio: service and account). A send of another owner to an address
+   * with a pending verification starts its own; a check for an owner sees only that owner's. Default ''.
+   */
+  owner?: string;
+  /** What the dialect echoes for the verification (amount, payee, tags), stored with a new id. */
+  extras?: Record<string, string>;
   /** Set by {@link sendCodeWithId}: the pending verification whose id this send keeps. */
   pending?: ExternalView;
 }
@@ -19,6 +26,24 @@ export interface ExternalSend {
 // The lookup item holds the address sealed with AES-256-GCM under a key derived from the pepper and
 // bound to the id, so a table dump shows no address while a check by id can still rebuild the code hash.
 const SEAL_PURPOSE = 'external-address';
+
+// The pending code, sealed the same way under its own key and bound to the id: a resend while pending
+// delivers the same code (as Twilio does), yet a table dump shows none; only its keyed hash is compared.
+const CODE_SEAL_PURPOSE = 'external-code';
+
+/** Seals the code of a new id, for its resends. */
+export const sealCode = (pepper: Buffer, id: string, code: string) =>
+  sealText(pepper, CODE_SEAL_PURPOSE, id, code);
+
+/** Opens a pending code sealed by {@link sealCode}; undefined when it does not open (or was never sealed). */
+export function unsealCode(pepper: Buffer, id: string, sealed: string | undefined): string | undefined {
+  if (sealed === undefined) return undefined;
+  try {
+    return unsealText(pepper, CODE_SEAL_PURPOSE, id, sealed);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Opens the address a lookup item holds for `id`. */
 export function unseal(pepper: Buffer, id: string, sealed: string): string {
@@ -33,6 +58,8 @@ export interface ExternalSendContext {
   maxAttempts: number;
   ref: AddressRef;
   deliverTo: string;
+  /** The code this send delivers: sealed for a new id; for a resend, the pending code opened again. */
+  code: string;
   now: number;
   expiresAt: number;
 }
@@ -47,6 +74,11 @@ export function externalAdmission(external: ExternalSend, context: ExternalSendC
     attempt: { id: external.attemptId, at: now },
     createdAt: now,
     maxAttempts: context.maxAttempts,
+    owner: external.owner ?? '',
+    // A resend keeps the pending code only when it is delivering that code again.
+    keepCode: pending !== undefined && unsealCode(pepper, pending.id, pending.sealedCode) === context.code,
+    sealedCode: pending ? undefined : sealCode(pepper, external.id, context.code),
+    extras: pending ? undefined : external.extras,
     lookup: pending
       ? undefined
       : {

@@ -5,11 +5,17 @@
 import { NotFoundError } from '../domain/errors.ts';
 import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
-import { ExternalIdPendingError, type ExternalState, externalState } from '../store/external-ids.ts';
+import {
+  ExternalIdPendingError,
+  type ExternalState,
+  externalState,
+  externalView,
+} from '../store/external-ids.ts';
 import type { AddressRef, ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { type CheckCommand, type CheckResult, checkCodeNamed } from './check.ts';
-import { type ExternalSend, unseal } from './external-admission.ts';
+import { type ExternalSend, unseal, unsealCode } from './external-admission.ts';
+import { addressRef, normalize, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
 import { type SendCommand, type SendResult, sendCode } from './send.ts';
 
@@ -29,6 +35,8 @@ export interface ExternalVerification {
   updatedAt: number;
   expiresAt: number;
   attempts: { id: string; at: number }[];
+  /** What the dialect echoes (amount, payee, tags), as the first send stored it. */
+  extras: Record<string, string>;
 }
 
 /**
@@ -42,12 +50,22 @@ export async function sendCodeWithId(
   let pending: ExternalView | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      const sent = await sendCode(ports, { ...command, external: { ...command.external, pending } });
+      // A resend while pending delivers the pending code again (sealed beside its hash), as Twilio does.
+      const code = pending
+        ? (unsealCode(ports.pepper, pending.id, pending.sealedCode) ?? command.code)
+        : command.code;
+      const sent = await sendCode(ports, { ...command, code, external: { ...command.external, pending } });
       // The times the send stored (not the clock after delivery), so later reads answer the same.
       const tried = { id: command.external.attemptId, at: sent.issuedAt };
-      const external = pending
-        ? { ...pending, attempts: [...pending.attempts, tried] }
-        : { id: command.external.id, createdAt: sent.issuedAt, attempts: [tried] };
+      const external: ExternalView = pending
+        ? { ...pending, attempts: [...pending.attempts, tried], updatedAt: sent.issuedAt }
+        : {
+            id: command.external.id,
+            createdAt: sent.issuedAt,
+            attempts: [tried],
+            updatedAt: sent.issuedAt,
+            extras: command.external.extras,
+          };
       return { sent, external };
     } catch (error) {
       // A refusal that names the pending id (or says ours ended meanwhile) is worth one more try each.
@@ -115,9 +133,11 @@ function describe(
     fields: found.fields,
     state: externalState(item, purpose, ports.clock.now(), tenant.codes.maxAttempts),
     createdAt: Number(item[`tc_${purpose}`] ?? found.createdAt),
-    updatedAt: Math.max(found.createdAt, ...tried.map((entry) => entry.at)),
+    // Stored at every send and end, so it never goes back; items written before it fall back to the attempts.
+    updatedAt: Number(item[`tu_${purpose}`] ?? Math.max(found.createdAt, ...tried.map((entry) => entry.at))),
     expiresAt: Number(item[`x_${purpose}`] ?? 0),
     attempts: tried,
+    extras: externalView(item, purpose)?.extras ?? {},
   };
 }
 
@@ -128,6 +148,7 @@ export async function checkByExternalId(
   id: string,
   code: string,
   scope?: ExternalScope,
+  binding?: string,
 ): Promise<CheckResult & { external?: ExternalView; verification: { to: string; channel: Channel } }> {
   const found = await resolve(ports, tenant, id, scope);
   const command: CheckCommand = {
@@ -137,6 +158,7 @@ export async function checkByExternalId(
     purpose: found.purpose,
     code,
     externalId: id,
+    binding,
   };
   const result = await checkCodeNamed(ports, command);
   return { ...result, verification: { to: found.to, channel: found.channel } };
@@ -154,14 +176,9 @@ export async function endByExternalId(
   scope?: ExternalScope,
 ): Promise<ExternalVerification> {
   const found = await resolve(ports, tenant, id, scope);
+  const now = ports.clock.now();
   const item = await ports.store.endExternal(
-    {
-      address: found.ref,
-      purpose: found.purpose,
-      id,
-      now: ports.clock.now(),
-      maxAttempts: tenant.codes.maxAttempts,
-    },
+    { address: found.ref, purpose: found.purpose, id, now, maxAttempts: tenant.codes.maxAttempts },
     to,
   );
   if (!item) throw new NotFoundError();
@@ -173,5 +190,30 @@ export async function endByExternalId(
     to: maskAddress(found.channel, found.to),
     status: to,
   });
-  return { ...describe(ports, tenant, id, found, item), updatedAt: ports.clock.now() };
+  return describe(ports, tenant, id, found, item);
+}
+
+/**
+ * The external id of the verification pending for an address, when its owner is `owner` (Twilio accepts a
+ * verification's `To` where its sid goes). NotFoundError when none is, or it is another owner's.
+ */
+export async function externalIdOf(
+  ports: EnginePorts,
+  tenant: Tenant,
+  input: { channel: Channel; to: string; purpose: Purpose; owner: string },
+): Promise<string> {
+  let address: ReturnType<typeof normalize>;
+  try {
+    address = normalize(tenant, input.channel, input.to);
+  } catch {
+    throw new NotFoundError();
+  }
+  const ref = addressRef(ports.pepper, tenant, input.channel, address.mailbox);
+  const item = await ports.store.getAddressItem(ref);
+  const view = externalView(item, input.purpose);
+  // Only the spelling it was sent to names it (another spelling of a mailbox may be another person's).
+  const spelling = spellingOf(ports.pepper, tenant, input.channel, address);
+  if (!view || view.owner !== input.owner || item?.[`e_${input.purpose}`] !== spelling)
+    throw new NotFoundError();
+  return view.id;
 }

@@ -8,6 +8,7 @@ import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
+import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
@@ -35,6 +36,14 @@ export interface SendCommand {
   code?: string;
   /** A dialect's own id for the verification (a Twilio sid), kept beside the code: see external.ts. */
   external?: ExternalSend;
+  /** Bound to the code besides its digits (Twilio's Amount and Payee): a check must name the same. */
+  binding?: string;
+  /** SMS only: the app's 11-character SMS Retriever hash, put on the message's last line. */
+  appHash?: string;
+  /** The default message in a language the tenant's templates do not have (lib/delivery/locale-text.ts). */
+  localeText?: { lang: string; subject: string; text: string };
+  /** The mail's From, when the dialect lets the caller choose one the tenant may send as. */
+  mailFrom?: string;
 }
 
 export interface SendResult {
@@ -73,17 +82,17 @@ function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
   return specs;
 }
 
-function senderOf(tenant: Tenant): SenderSettings {
+function senderOf(tenant: Tenant, mailFrom?: string): SenderSettings {
   return {
-    from: tenant.mail.from,
+    from: mailFrom ?? tenant.mail.from,
     smsSenderId: tenant.sms.senderId,
     smsOriginationNumber: tenant.sms.originationNumber,
     smsMaxPrice: tenant.sms.maxPrice,
   };
 }
 
-async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant) {
-  if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant));
+async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant, mailFrom?: string) {
+  if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant, mailFrom));
   else await ports.texter.sendSms(message, senderOf(tenant));
 }
 
@@ -116,7 +125,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     purpose,
     masked: result.to,
     spelling: spellingOf(pepper, tenant, channel, address),
-    codeHash: codeHash(pepper, tenant, channel, address.key, purpose, code),
+    codeHash: codeHash(pepper, tenant, channel, address.key, purpose, boundCode(code, command.binding)),
     linkHash: linkToken && linkHash(pepper, tenant, channel, address.key, purpose, linkToken),
     nonce,
     now,
@@ -143,6 +152,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
         maxAttempts: tenant.codes.maxAttempts,
         ref,
         deliverTo: address.deliverTo,
+        code,
         now,
         expiresAt: result.expiresAt,
       }),
@@ -151,6 +161,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
   if (replay) return JSON.parse(replay.response) as SendResult;
 
   const locale = command.locale ?? tenant.defaultLocale;
+  const { localeText } = command;
   const rendered = renderTemplate({
     appName: tenant.appName,
     channel,
@@ -159,13 +170,17 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     code,
     minutes: Math.round(ttlSeconds / 60),
     link: linkToken && command.link?.url(linkToken),
-    override: tenant.templates[locale]?.[purpose],
+    override: localeText ?? tenant.templates[locale]?.[purpose],
+    lang: localeText?.lang,
   });
+  // SMS Retriever: the app's hash ends the message, on a line of its own.
+  if (channel === 'sms' && command.appHash) rendered.text = `${rendered.text}\n${command.appHash}`;
   try {
     await deliver(
       ports,
       { channel, to: address.deliverTo, tenantId: tenant.id, purpose, locale, ...rendered },
       tenant,
+      command.mailFrom,
     );
   } catch (error) {
     const causeName = error instanceof Error ? error.name : 'unknown';

@@ -93,27 +93,28 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
   }
 
   const external = input.external && externalUpdate(input.external, input.purpose, input.spelling);
+  const keepCode = input.external?.reuse === true && input.external.keepCode;
   const addressUpdate = {
     TableName: tableName,
     Key: addressKey(input.address),
     UpdateExpression: `SET ${[
       ...shiftSlots('s', perAddress.limit, ':now'),
-      '#h = :hset',
-      '#x = :exp',
-      '#n = :zero',
+      // A resend that delivers the pending code again keeps its hash, expiry and attempts.
+      ...(keepCode ? [] : ['#h = :hset', '#x = :exp', '#n = :zero']),
       '#i = :nonce',
       'm = :masked',
       ...(input.linkHash ? ['#k = :link'] : []),
       ...(input.spelling ? ['#e = :spelling'] : []),
       ...(external?.set ?? []),
-    ].join(', ')} REMOVE #r, #v${input.linkHash ? '' : ', #k'}${input.spelling ? '' : ', #e'}`,
+    ].join(
+      ', ',
+    )} REMOVE ${['#r', '#v', ...(input.linkHash ? [] : ['#k']), ...(input.spelling ? [] : ['#e']), ...(external?.remove ?? [])].join(', ')}`,
     ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
     ExpressionAttributeNames: { ...names(input.purpose), ...external?.names },
     ExpressionAttributeValues: {
       ':now': now,
-      ':zero': 0,
-      ':hset': new Set([input.codeHash]),
-      ':exp': input.expiresAt,
+      ...(keepCode && perAddress.limit < 2 ? {} : { ':zero': 0 }),
+      ...(keepCode ? {} : { ':hset': new Set([input.codeHash]), ':exp': input.expiresAt }),
       ':nonce': input.nonce,
       ':masked': input.masked,
       ':coolEdge': now - input.cooldownSeconds * 1000,

@@ -28,6 +28,8 @@ export interface ConsumeCodeInput {
   matches: (stored: string, given: string) => boolean;
   /** Check only the verification that carries this external id (a Twilio VerificationSid). */
   externalId?: string;
+  /** Check only a current verification of this owner (a Twilio service and account): see external-ids.ts. */
+  externalOwner?: string;
 }
 
 /**
@@ -41,6 +43,9 @@ export async function consumeCode(
   input: ConsumeCodeInput,
 ): Promise<CheckOutcome & { external?: ExternalView }> {
   const oldest = `f${input.failureCap.limit - 1}`;
+  const byId = input.externalId ? ' AND #t = :extId' : '';
+  const byOwner = input.externalOwner === undefined ? '' : ' AND #to = :extOwner';
+  const current = byId || byOwner ? ' AND #tn = #i' : '';
   const failEdge = input.now - input.failureCap.windowSeconds * 1000;
   try {
     const result = await table.db.send(
@@ -48,14 +53,14 @@ export async function consumeCode(
         TableName: table.tableName,
         Key: addressKey(input.address),
         UpdateExpression: 'ADD #n :one DELETE #h :guess',
-        ConditionExpression: `attribute_exists(#h) AND #n < :max AND #x > :now AND (attribute_not_exists(${oldest}) OR ${oldest} <= :failEdge)${input.externalId ? ' AND #t = :extId AND #tn = #i' : ''}`,
+        ConditionExpression: `attribute_exists(#h) AND #n < :max AND #x > :now AND (attribute_not_exists(${oldest}) OR ${oldest} <= :failEdge)${byId}${byOwner}${current}`,
         ExpressionAttributeNames: {
           '#h': `h_${input.purpose}`,
           '#n': `n_${input.purpose}`,
           '#x': `x_${input.purpose}`,
-          ...(input.externalId
-            ? { '#t': `t_${input.purpose}`, '#tn': `tn_${input.purpose}`, '#i': `i_${input.purpose}` }
-            : {}),
+          ...(input.externalId ? { '#t': `t_${input.purpose}` } : {}),
+          ...(input.externalOwner === undefined ? {} : { '#to': `to_${input.purpose}` }),
+          ...(current ? { '#tn': `tn_${input.purpose}`, '#i': `i_${input.purpose}` } : {}),
         },
         ExpressionAttributeValues: {
           ':one': 1,
@@ -64,6 +69,7 @@ export async function consumeCode(
           ':now': input.now,
           ':failEdge': failEdge,
           ...(input.externalId ? { ':extId': input.externalId } : {}),
+          ...(input.externalOwner === undefined ? {} : { ':extOwner': input.externalOwner }),
         },
         // All of the old item, not only the updated attributes: dialects name the verification from it.
         ReturnValues: 'ALL_OLD',
@@ -84,6 +90,9 @@ export async function consumeCode(
     const external = externalView(item, input.purpose);
     // Checked by external id: a verification that no longer carries it is, for this caller, gone.
     if (input.externalId && external?.id !== input.externalId)
+      return { outcome: 'refused', status: 'not_found' };
+    // Checked for an owner: another owner's verification (or none current) is, for this caller, gone.
+    if (input.externalOwner !== undefined && external?.owner !== input.externalOwner)
       return { outcome: 'refused', status: 'not_found' };
     return { outcome: 'refused', status: refusedStatus(item, input.purpose, input.now), external };
   }

@@ -5,7 +5,10 @@
 // Address item, per purpose p:  t_p the id; tn_p the nonce of the send that last carried it (the id is
 //                               current only while tn_p = i_p, so a send through another dialect leaves
 //                               it behind); tc_p when the id was issued; ta_p its send attempts [{a, t}].
-//                               A cancel withdraws the code with r_p = 'canceled'.
+//                               to_p who owns it (the dialect's scope: Twilio service and account);
+//                               tk_p the pending code sealed by the engine (a resend delivers it again);
+//                               tu_p when it last changed; tx_p what the dialect echoes (amount, payee,
+//                               tags). A cancel withdraws the code with r_p = 'canceled'.
 // EXT#{tenant}#{id} / EXT       the lookup item: address key, channel, purpose, the dialect's fields and
 //                               the address sealed by the engine; kept a day past the first expiry.
 
@@ -37,6 +40,14 @@ export interface ExternalView {
   id: string;
   createdAt: number;
   attempts: ExternalAttempt[];
+  /** Who owns the verification (e.g. Twilio service and account), when recorded. */
+  owner?: string;
+  /** The pending code sealed by the engine, when recorded: a resend delivers it again. */
+  sealedCode?: string;
+  /** When the verification last changed (epoch ms), when recorded. */
+  updatedAt?: number;
+  /** What the dialect echoes (amount, payee, tags), when recorded. */
+  extras?: Record<string, string>;
 }
 
 /** What a send writes for its external id (`AdmitSendInput.external`). */
@@ -48,6 +59,14 @@ export interface ExternalAdmission {
   createdAt: number;
   /** A pending verification keeps its id while it has checks left. */
   maxAttempts: number;
+  /** Who owns the verification: a pending one is kept (reused) only for the same owner. */
+  owner: string;
+  /** New id: the code sealed for a later resend. Reuse: undefined when the pending code is delivered again. */
+  sealedCode?: string;
+  /** Reuse only: the pending code is delivered again, so its hash, expiry and attempts stay as they are. */
+  keepCode: boolean;
+  /** New id only: what the dialect echoes (amount, payee, tags). */
+  extras?: Record<string, string>;
   /** First send of the id only: the lookup item's attributes, kept until `lookupTtl` (epoch seconds). */
   lookup?: Record<string, unknown>;
   lookupTtl: number;
@@ -77,6 +96,10 @@ const externalNames = (purpose: Purpose) => ({
   '#tn': `tn_${purpose}`,
   '#tc': `tc_${purpose}`,
   '#ta': `ta_${purpose}`,
+  '#to': `to_${purpose}`,
+  '#tk': `tk_${purpose}`,
+  '#tu': `tu_${purpose}`,
+  '#tx': `tx_${purpose}`,
 });
 
 /** Pending and current: the id is on the item, bound to its latest send, with a live code and checks left. */
@@ -87,10 +110,16 @@ export function externalView(item: Item | undefined, purpose: Purpose): External
   const id = item?.[`t_${purpose}`];
   if (typeof id !== 'string' || item?.[`tn_${purpose}`] !== item?.[`i_${purpose}`]) return undefined;
   const attempts = Array.isArray(item?.[`ta_${purpose}`]) ? (item[`ta_${purpose}`] as Item[]) : [];
+  const text = (name: string) => (typeof item?.[name] === 'string' ? (item[name] as string) : undefined);
+  const extras = item?.[`tx_${purpose}`];
   return {
     id,
     createdAt: Number(item?.[`tc_${purpose}`] ?? 0),
     attempts: attempts.map((entry) => ({ id: String(entry.a), at: Number(entry.t) })),
+    owner: text(`to_${purpose}`),
+    sealedCode: text(`tk_${purpose}`),
+    updatedAt: typeof item?.[`tu_${purpose}`] === 'number' ? (item[`tu_${purpose}`] as number) : undefined,
+    extras: extras && typeof extras === 'object' ? (extras as Record<string, string>) : undefined,
   };
 }
 
@@ -102,30 +131,50 @@ export function externalView(item: Item | undefined, purpose: Purpose): External
 export function externalUpdate(external: ExternalAdmission, purpose: Purpose, spelling?: string) {
   const attempt = [{ a: external.attempt.id, t: external.attempt.at }];
   const names = externalNames(purpose);
+  // A pending verification belongs to one owner (Twilio: service and account): another owner's send
+  // starts a verification of its own, with its own id, and never reuses (or checks) this one.
+  const owned = `#to = :extOwner AND ${sameSpelling(spelling)}`;
   if (external.reuse) {
-    const { '#tc': _created, ...used } = names;
+    const { '#tc': _created, '#tk': _sealed, '#tx': _extras, ...used } = names;
     return {
-      set: ['#tn = :nonce', '#ta = list_append(if_not_exists(#ta, :extNone), :extAttempt)'],
-      condition: `#t = :extId AND ${PENDING} AND ${sameSpelling(spelling)}`,
+      set: ['#tn = :nonce', '#tu = :extAt', '#ta = list_append(if_not_exists(#ta, :extNone), :extAttempt)'],
+      condition: `#t = :extId AND ${PENDING} AND ${owned}`,
       names: used,
+      remove: [] as string[],
       values: {
         ':extId': external.id,
+        ':extAt': external.attempt.at,
         ':extAttempt': attempt,
         ':extNone': [],
         ':extMax': external.maxAttempts,
+        ':extOwner': external.owner,
       },
     };
   }
+  const set = [
+    '#t = :extId',
+    '#tn = :nonce',
+    '#tc = :extCreated',
+    '#tu = :extCreated',
+    '#ta = :extAttempt',
+    '#to = :extOwner',
+  ];
+  if (external.sealedCode) set.push('#tk = :extSealed');
+  if (external.extras) set.push('#tx = :extExtras');
   return {
-    set: ['#t = :extId', '#tn = :nonce', '#tc = :extCreated', '#ta = :extAttempt'],
-    // A pending verification keeps its id: a fresh one is refused so the engine can retry with it.
-    condition: `NOT (attribute_exists(#t) AND ${PENDING} AND ${sameSpelling(spelling)})`,
+    set,
+    // A pending verification of the same owner keeps its id: a fresh one is refused so the engine can retry with it.
+    condition: `NOT (attribute_exists(#t) AND ${PENDING} AND ${owned})`,
     names,
+    remove: [...(external.sealedCode ? [] : ['#tk']), ...(external.extras ? [] : ['#tx'])],
     values: {
       ':extId': external.id,
       ':extCreated': external.createdAt,
       ':extAttempt': attempt,
       ':extMax': external.maxAttempts,
+      ':extOwner': external.owner,
+      ...(external.sealedCode ? { ':extSealed': external.sealedCode } : {}),
+      ...(external.extras ? { ':extExtras': external.extras } : {}),
     },
   };
 }
@@ -189,7 +238,14 @@ export function externalState(item: Item, purpose: Purpose, now: number, maxAtte
  */
 export async function endExternal(
   table: Table,
-  input: { address: AddressRef; purpose: Purpose; id: string; now: number; maxAttempts: number },
+  input: {
+    address: AddressRef;
+    purpose: Purpose;
+    id: string;
+    now: number;
+    maxAttempts: number;
+    owner?: string;
+  },
   to: 'canceled' | 'approved',
 ): Promise<Item | undefined> {
   try {
@@ -197,8 +253,12 @@ export async function endExternal(
       new UpdateCommand({
         TableName: table.tableName,
         Key: addressKey(input.address),
-        UpdateExpression: to === 'canceled' ? 'SET #r = :canceled REMOVE #h' : 'REMOVE #h',
-        ConditionExpression: `#t = :extId AND ${PENDING}`,
+        // The sealed code goes with the code: nothing can deliver it again.
+        UpdateExpression:
+          to === 'canceled'
+            ? 'SET #r = :canceled, #tu = :now REMOVE #h, #tk'
+            : 'SET #tu = :now REMOVE #h, #tk',
+        ConditionExpression: `#t = :extId AND ${PENDING}${input.owner === undefined ? '' : ' AND #to = :extOwner'}`,
         ExpressionAttributeNames: {
           '#t': `t_${input.purpose}`,
           '#tn': `tn_${input.purpose}`,
@@ -206,12 +266,16 @@ export async function endExternal(
           '#h': `h_${input.purpose}`,
           '#x': `x_${input.purpose}`,
           '#n': `n_${input.purpose}`,
+          '#tu': `tu_${input.purpose}`,
+          '#tk': `tk_${input.purpose}`,
+          ...(input.owner === undefined ? {} : { '#to': `to_${input.purpose}` }),
           ...(to === 'canceled' ? { '#r': `r_${input.purpose}` } : {}),
         },
         ExpressionAttributeValues: {
           ':extId': input.id,
           ':now': input.now,
           ':extMax': input.maxAttempts,
+          ...(input.owner === undefined ? {} : { ':extOwner': input.owner }),
           ...(to === 'canceled' ? { ':canceled': CANCELED } : {}),
         },
         ReturnValues: 'ALL_NEW',

@@ -35,6 +35,17 @@ export interface VerificationView {
   createdAt: number;
   updatedAt: number;
   attempts: { id: string; at: number }[];
+  /** What the create stored to echo: `amount`, `payee`, `tags` (JSON text). */
+  extras?: Record<string, string>;
+}
+
+/** The stored `Tags`, as the object they were given as (null when none). */
+function tagsOf(extras: Record<string, string> | undefined): Record<string, string> | null {
+  try {
+    return extras?.tags ? (JSON.parse(extras.tags) as Record<string, string>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The Verification resource, with every field the `twilio` client reads. */
@@ -49,8 +60,10 @@ export function verificationResource(request: HttpRequest, view: VerificationVie
     status,
     valid: status === 'approved',
     lookup: { carrier: null },
-    amount: null,
-    payee: null,
+    amount: view.extras?.amount ?? null,
+    payee: view.extras?.payee ?? null,
+    // Not in Twilio's resource definition: the Tags as stored, for apps that read them back.
+    tags: tagsOf(view.extras),
     send_code_attempts: view.attempts.map((attempt) => ({
       attempt_sid: attempt.id,
       channel: view.channel,
@@ -69,7 +82,13 @@ export function verificationResource(request: HttpRequest, view: VerificationVie
  */
 export function checkResource(
   tenant: Tenant,
-  input: { serviceSid: string; accountSid: string; to: string; channel: Channel; now: number },
+  input: {
+    serviceSid: string;
+    accountSid: string;
+    to: string;
+    channel: Channel;
+    now: number;
+  },
   result: { status: CheckStatus; external?: ExternalView },
 ) {
   const sid =
@@ -82,8 +101,8 @@ export function checkResource(
     channel: input.channel,
     status: result.status === 'approved' ? 'approved' : 'pending',
     valid: result.status === 'approved',
-    amount: null,
-    payee: null,
+    amount: result.external?.extras?.amount ?? null,
+    payee: result.external?.extras?.payee ?? null,
     date_created: twilioTime(result.external?.createdAt ?? input.now),
     date_updated: twilioTime(input.now),
     sna_attempts_error_codes: [],

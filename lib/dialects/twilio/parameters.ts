@@ -1,0 +1,320 @@
+// Twilio dialect parsers: every parameter Twilio's API definition gives the four implemented operations is
+// honoured or refused with Twilio's code, none dropped (docs/dialects/twilio.md, "Parameters", lists each;
+// test/twilio-parameters.test.ts drives that table against the spec and this list).
+import { parseEmail, parsePhone } from '../../address.ts';
+import { randomHex } from '../../crypto.ts';
+import { countryLocale, LOCALE_TEXTS, localeTag } from '../../delivery/locale-text.ts';
+import { InputError } from '../../domain/errors.ts';
+import { type Channel, type Locale, matchLocale } from '../../domain/vocabulary.ts';
+import type { SendCommand } from '../../engine/engine.ts';
+import { isSafeMessageText } from '../../engine/message-text.ts';
+import type { HttpRequest } from '../../http/request.ts';
+import { parseIp } from '../../ip.ts';
+import type { Tenant } from '../../tenants/schema.ts';
+import { canonicalSid, SID, TWILIO_PURPOSE, UNOFFERED_CHANNELS } from './codes.ts';
+import { isLandline } from './phone.ts';
+
+/** The body parameters each implemented operation reads: exactly those of Twilio's API definition. */
+export const PARAMETERS = {
+  CreateVerification: [
+    'To',
+    'Channel',
+    'CustomFriendlyName',
+    'CustomMessage',
+    'SendDigits',
+    'Locale',
+    'CustomCode',
+    'Amount',
+    'Payee',
+    'RateLimits',
+    'ChannelConfiguration',
+    'AppHash',
+    'TemplateSid',
+    'TemplateCustomSubstitutions',
+    'DeviceIp',
+    'EnableSnaClientToken',
+    'RiskCheck',
+    'Tags',
+  ],
+  CreateVerificationCheck: ['Code', 'To', 'VerificationSid', 'Amount', 'Payee', 'SnaClientToken'],
+  UpdateVerification: ['Status'],
+  FetchVerification: [],
+} as const;
+
+type Service = NonNullable<Tenant['twilio']>['services'][number];
+type Form = Record<string, string>;
+
+const invalid = (name: string, why: string) =>
+  new InputError(60200, [`Invalid parameter \`${name}\`: ${why}`]);
+
+/** Form fields of a POST. Twilio reads form-encoded bodies only; anything else has no parameters. */
+export function formOf(request: HttpRequest): Form {
+  if (request.bodyProblem === 'too_large') throw invalid('body', 'the request body is too large');
+  const type = (request.headers['content-type'] ?? '').toLowerCase();
+  const body = request.body;
+  if (!type.includes('application/x-www-form-urlencoded') || !body || typeof body !== 'object') return {};
+  return body as Form;
+}
+
+/** An optional parameter: absent when missing or blank, as form libraries send unset fields. */
+const optional = (form: Form, name: string) => form[name]?.trim() || undefined;
+
+function required(form: Form, name: string, max = 320): string {
+  const value = form[name]?.trim();
+  if (!value) throw new InputError(60200, [`Missing required parameter ${name} in the post body`]);
+  if (value.length > max) throw invalid(name, 'too long');
+  return value;
+}
+
+/** A JSON object parameter (Twilio sends `RateLimits`, `ChannelConfiguration` and `Tags` as JSON text). */
+function jsonObject(form: Form, name: string): Record<string, unknown> | undefined {
+  const text = optional(form, name);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // refused below
+  }
+  throw invalid(name, 'must be a JSON object');
+}
+
+/** Text that may be echoed or bound to a code: 1–100 characters, none of them controls. */
+function plainText(form: Form, name: string): string | undefined {
+  const value = optional(form, name);
+  if (value !== undefined && (value.length > 100 || !isSafeMessageText(value))) {
+    throw invalid(name, 'must be at most 100 characters without control characters');
+  }
+  return value;
+}
+
+/** Parameters Codegate cannot honour: refused by name, nothing sent. */
+function refuseIfGiven(form: Form, name: string, why: string) {
+  if (optional(form, name) !== undefined) throw invalid(name, why);
+}
+
+/** The channel a `To` belongs to: an email address, or else a phone number. */
+const channelOfTo = (to: string): Channel => (to.includes('@') ? 'email' : 'sms');
+
+/** The `To` of a channel, normalized; a landline answers 60205, anything else unusable 60200. */
+function addressFor(channel: Channel, raw: string): string {
+  if (channel === 'email') {
+    const email = parseEmail(raw);
+    if (!email) throw invalid('To', 'not a valid email address');
+    return email;
+  }
+  const phone = parsePhone(raw);
+  if (phone) return phone.e164;
+  if (isLandline(raw.replace(/[\s()-]/g, ''))) throw new InputError(60205);
+  throw invalid('To', 'not a valid E.164 mobile number');
+}
+
+/** Amount and Payee, bound to the code: a check must name the same (PSD2 dynamic linking). */
+function bindingOf(form: Form): { binding?: string; extras: Record<string, string> } {
+  const amount = plainText(form, 'Amount');
+  const payee = plainText(form, 'Payee');
+  const extras: Record<string, string> = {};
+  if (amount !== undefined) extras.amount = amount;
+  if (payee !== undefined) extras.payee = payee;
+  const binding = amount === undefined && payee === undefined ? undefined : JSON.stringify([amount, payee]);
+  return { binding, extras };
+}
+
+/** `Locale`, else the language of the number's country (as Twilio does), else the service's default. */
+function languageOf(form: Form, channel: Channel, to: string, tenant: Tenant, service: Service) {
+  const given = optional(form, 'Locale');
+  const tag = given === undefined ? undefined : localeTag(given);
+  // Twilio answers an unsupported override locale with a 404.
+  if (given !== undefined && !tag) {
+    throw new InputError(20404, [
+      `Invalid parameter \`Locale\`: ${given.slice(0, 20)} is not a supported locale`,
+    ]);
+  }
+  const chosen = tag ?? (channel === 'sms' ? countryLocale(parsePhone(to)?.country) : undefined);
+  const own: Locale = matchLocale(chosen) ?? service.defaultLocale ?? tenant.defaultLocale;
+  const text = chosen ? LOCALE_TEXTS[chosen] : undefined;
+  // The tenant's own templates (en, zh-CN) stay theirs; every other language gets its default text.
+  if (!chosen || !text || matchLocale(chosen)) return { locale: own };
+  return { locale: own, localeText: { lang: chosen, ...text } };
+}
+
+/** `ChannelConfiguration`: email `from` (on the tenant's sending domain) and `from_name`; nothing else. */
+function mailFromOf(form: Form, channel: Channel, tenant: Tenant): string | undefined {
+  const config = jsonObject(form, 'ChannelConfiguration');
+  if (!config) return undefined;
+  for (const key of Object.keys(config)) {
+    if (key !== 'from' && key !== 'from_name') {
+      throw invalid(
+        'ChannelConfiguration',
+        `${key.slice(0, 40)} is not supported (the tenant's templates are used)`,
+      );
+    }
+  }
+  if (channel !== 'email') throw invalid('ChannelConfiguration', 'from and from_name apply to email only');
+  const { from, from_name: name } = config;
+  const tenantAddress = /<([^>]+)>\s*$/.exec(tenant.mail.from)?.[1] ?? tenant.mail.from;
+  const domain = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  let address = tenantAddress;
+  if (from !== undefined) {
+    const parsed = typeof from === 'string' ? parseEmail(from) : undefined;
+    if (!parsed || domain(parsed) !== domain(tenantAddress)) {
+      throw invalid('ChannelConfiguration', 'from must be an address on the sending domain');
+    }
+    address = parsed;
+  }
+  if (name === undefined) return address;
+  if (
+    typeof name !== 'string' ||
+    !name ||
+    name.length > 64 ||
+    !isSafeMessageText(name) ||
+    /["\\<>]/.test(name)
+  ) {
+    throw invalid(
+      'ChannelConfiguration',
+      'from_name must be 1 to 64 characters without quotes, <, > or controls',
+    );
+  }
+  return `"${name}" <${address}>`;
+}
+
+/** `Tags`: a JSON object of at most 10 string values, keys and values up to 128 characters. */
+function tagsOf(form: Form): string | undefined {
+  const tags = jsonObject(form, 'Tags');
+  if (!tags) return undefined;
+  const entries = Object.entries(tags);
+  const fits = (text: string) => text.length <= 128 && isSafeMessageText(text);
+  if (
+    entries.length > 10 ||
+    entries.some(([key, value]) => typeof value !== 'string' || !fits(key) || !fits(value))
+  ) {
+    throw invalid('Tags', 'must be at most 10 tags, string keys and values of up to 128 characters');
+  }
+  return JSON.stringify(tags);
+}
+
+/** `POST …/Verifications` → the send command, its sid and attempt sid, and what the resource echoes. */
+export function parseCreate(
+  request: HttpRequest,
+  tenant: Tenant,
+  service: Service,
+  accountSid: string,
+): SendCommand & { external: NonNullable<SendCommand['external']> } {
+  const form = formOf(request);
+  const to = required(form, 'To');
+  const channelName = required(form, 'Channel', 20);
+  if ((UNOFFERED_CHANNELS as readonly string[]).includes(channelName.toLowerCase())) {
+    throw new InputError(60223, [
+      `Delivery channel disabled: ${channelName.toLowerCase()} is not offered; use sms or email`,
+    ]);
+  }
+  if (channelName !== 'sms' && channelName !== 'email') throw invalid('Channel', 'must be sms or email');
+  const channel: Channel = channelName;
+  const address = addressFor(channel, to);
+  const friendlyName = optional(form, 'CustomFriendlyName');
+  if (friendlyName !== undefined && friendlyName.length > 30) {
+    throw invalid('CustomFriendlyName', 'must be at most 30 characters');
+  }
+  // It becomes the mail subject and the message's app name: checked as sent, before any trimming.
+  if (!isSafeMessageText(form.CustomFriendlyName ?? '')) {
+    throw invalid('CustomFriendlyName', 'must not contain control, line-separator or bidi characters');
+  }
+  refuseIfGiven(form, 'CustomMessage', "custom messages are not supported (the tenant's templates are used)");
+  refuseIfGiven(form, 'SendDigits', 'applies to the call channel, which is not offered');
+  refuseIfGiven(form, 'TemplateSid', "templates are the tenant's; no template sid is supported");
+  refuseIfGiven(
+    form,
+    'TemplateCustomSubstitutions',
+    "templates are the tenant's; no substitutions are supported",
+  );
+  const rateLimits = jsonObject(form, 'RateLimits');
+  const unknownLimit = rateLimits && Object.keys(rateLimits)[0];
+  // No Rate Limits resource exists yet, so every key names a rate limit this service does not have.
+  if (unknownLimit !== undefined)
+    throw invalid('RateLimits', `no rate limit named ${unknownLimit.slice(0, 40)} exists`);
+  const sna = optional(form, 'EnableSnaClientToken');
+  if (sna !== undefined && sna !== 'false')
+    throw invalid('EnableSnaClientToken', 'Silent Network Auth is not offered');
+  const risk = optional(form, 'RiskCheck');
+  // Codegate's send limits always apply: `enable` (Twilio's default) is what it does; they cannot be switched off.
+  if (risk !== undefined && risk !== 'enable') throw invalid('RiskCheck', 'only enable is supported');
+  const appHash = optional(form, 'AppHash');
+  if (appHash !== undefined && (channel !== 'sms' || !/^[A-Za-z0-9+/]{11}$/.test(appHash))) {
+    throw invalid('AppHash', 'must be an 11-character SMS Retriever hash, for sms');
+  }
+  const code = optional(form, 'CustomCode');
+  if (code !== undefined) {
+    if (!service.customCodeEnabled)
+      throw invalid('CustomCode', 'custom codes are not enabled for this service');
+    if (!/^\d{4,10}$/.test(code)) throw invalid('CustomCode', 'must be 4 to 10 digits');
+  }
+  const mailFrom = mailFromOf(form, channel, tenant);
+  const deviceIpText = optional(form, 'DeviceIp');
+  const deviceIp = deviceIpText === undefined ? undefined : parseIp(deviceIpText);
+  if (deviceIpText !== undefined && deviceIp === undefined) {
+    throw invalid('DeviceIp', 'must be an IPv4 or IPv6 address');
+  }
+  const { binding, extras } = bindingOf(form);
+  const tags = tagsOf(form);
+  if (tags !== undefined) extras.tags = tags;
+  return {
+    // The service decides the code's length and the name the message shows; Twilio's send limit is 5
+    // per To per 10 minutes (the tenant's window, whose default it is) with no fixed cooldown.
+    tenant: {
+      ...tenant,
+      appName: friendlyName || service.friendlyName,
+      codes: { ...tenant.codes, length: code?.length ?? service.codeLength },
+      limits: { ...tenant.limits, cooldownSeconds: 0 },
+    },
+    channel,
+    to: address,
+    purpose: TWILIO_PURPOSE,
+    ...languageOf(form, channel, address, tenant, service),
+    // DeviceIp is the end user's address; without it the per-IP limit sees the calling server.
+    clientIp: deviceIp ?? request.clientIp,
+    validitySeconds: tenant.twilio?.validitySeconds ?? 600,
+    code,
+    binding,
+    appHash,
+    mailFrom,
+    external: {
+      id: `VE${randomHex(16)}`,
+      attemptId: `VL${randomHex(16)}`,
+      fields: { serviceSid: service.sid, accountSid },
+      owner: ownerOf(service.sid, accountSid),
+      extras,
+    },
+  };
+}
+
+/** Who a Twilio verification belongs to: its service and account. */
+export const ownerOf = (serviceSid: string, accountSid: string) => `${serviceSid}|${accountSid}`;
+
+/** `POST …/VerificationCheck` → the code, Amount/Payee binding, and either the verification sid or the address. */
+export function parseCheck(
+  request: HttpRequest,
+): ({ sid: string } | { to: string; channel: Channel }) & { code: string; binding?: string } {
+  const form = formOf(request);
+  const code = required(form, 'Code', 20);
+  if (!/^\d{4,10}$/.test(code)) throw invalid('Code', 'must be 4 to 10 digits');
+  refuseIfGiven(form, 'SnaClientToken', 'Silent Network Auth is not offered');
+  const { binding } = bindingOf(form);
+  const sid = optional(form, 'VerificationSid');
+  if (sid) {
+    if (!SID.verification.test(sid)) throw new InputError(20404);
+    return { code, binding, sid: canonicalSid(sid) };
+  }
+  const to = optional(form, 'To');
+  if (!to) throw new InputError(60221);
+  if (to.length > 320) throw invalid('To', 'too long');
+  const channel = channelOfTo(to);
+  return { code, binding, to: channel === 'sms' ? (parsePhone(to)?.e164 ?? to) : to, channel };
+}
+
+/** `POST …/Verifications/{Sid}` → the status asked for. */
+export function parseUpdate(request: HttpRequest): 'canceled' | 'approved' {
+  const status = required(formOf(request), 'Status', 20);
+  if (status !== 'canceled' && status !== 'approved') throw invalid('Status', 'must be canceled or approved');
+  return status;
+}
