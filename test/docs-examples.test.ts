@@ -100,6 +100,8 @@ const EXAMPLES: Record<string, Treatment> = {
     why: 'deploys to an AWS account',
   },
   'docs/deploy.md › npm run tenants:load -- --help': { run: 'here' },
+  /** Both examples of the tenants doc (minimal and full): generated, and loaded as a deployment would. */
+  'docs/tenants.md › {': { run: 'elsewhere', test: 'test/tenants-doc.test.ts', reads: 'FULL_EXAMPLE' },
   'docs/deploy.md › npm run verify:deployment -- --stack <stack name> --region <region> --from no-reply@<your verified domain>':
     {
       run: 'not locally',
