@@ -1,35 +1,41 @@
 // Admin command: the suppression list — list it, suppress an address by hand, or lift a suppression.
 //   npm run suppressions -- list|add|remove … (see USAGE)
 import { parseArgs } from 'node:util';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CHANNELS, type Channel } from '../../lib/domain/vocabulary.ts';
 import { maskAddress } from '../../lib/mask.ts';
-import { readPepper } from '../../lib/pepper.ts';
 import { createDocumentClient } from '../../lib/store/client.ts';
 import { type Suppression, SuppressionStore } from '../../lib/store/suppressions.ts';
 import { normalizedAddress, suppressionKey } from '../../lib/suppression/key.ts';
+import { comparePepperFingerprint } from '../../lib/tenants/pepper-fingerprint.ts';
 
 export const USAGE = `usage: npm run suppressions -- <command> --table <TableName> [options]
 
 commands:
   list                               every suppression: channel, reason, when, masked address, key
   add    --to <address> [--channel email|sms]
-                                     suppress an address until removed (reason "manual")
+                                     suppress an address until removed (reason "operator")
   remove --to <address> [--channel email|sms] | --key <key> --channel email|sms
                                      lift a suppression; the address can be mailed again at once
+
+--channel defaults to sms for a +… number, else email.
 
 options:
   --table <name>                     the Codegate table (the stack's TableName output)
   --endpoint <url>                   another DynamoDB endpoint (e.g. DynamoDB Local)
-  --region <region>                  the stack's region
-  --pepper-secret <arn>              the stack's pepper secret (needed with --to; or set PEPPER)
+  --region <region>                  the stack's region (else AWS_REGION, else the secret ARN's)
+  --pepper-secret <arn>              the stack's pepper secret (needed with --to; or set PEPPER);
+                                     checked against the fingerprint tenants:load records
   --help                             this text
 
 Addresses are never stored: --to is hashed with the pepper, so list shows masked addresses and keys.`;
 
+const HEADER = 'channel\treason\tsuppressed at\taddress\tkey\ttenant';
+
 function line(entry: Suppression): string {
   const until = entry.until ? ` until ${new Date(entry.until).toISOString()}` : '';
-  const tenant = entry.tenant ? ` tenant=${entry.tenant}` : '';
-  return `${entry.channel}\t${entry.reason}\t${new Date(entry.at).toISOString()}${until}\t${entry.masked}\t${entry.key}${tenant}`;
+  return `${entry.channel}\t${entry.reason}\t${new Date(entry.at).toISOString()}${until}\t${entry.masked}\t${entry.key}\t${entry.tenant ?? '-'}`;
 }
 
 /** Runs one command; returns what to print (masked addresses only). Throws with USAGE on bad input. */
@@ -45,7 +51,7 @@ export async function runSuppressions(argv: string[]): Promise<string> {
       'pepper-secret': { type: 'string' },
       to: { type: 'string' },
       key: { type: 'string' },
-      channel: { type: 'string', default: 'email' },
+      channel: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -53,23 +59,24 @@ export async function runSuppressions(argv: string[]): Promise<string> {
   if (values.help) return USAGE;
   if (!command || !['list', 'add', 'remove'].includes(command) || !values.table || positionals.length > 1)
     throw new Error(USAGE);
-  if (!CHANNELS.includes(values.channel as Channel))
+  if (values.channel !== undefined && !CHANNELS.includes(values.channel as Channel))
     throw new Error(`--channel must be email or sms\n${USAGE}`);
-  const channel = values.channel as Channel;
+  // A +… number is a phone; anything else an email (an explicit --channel wins).
+  const channel = (values.channel ?? (values.to?.trim().startsWith('+') ? 'sms' : 'email')) as Channel;
   if (values.region) process.env.AWS_REGION = values.region;
   const db = createDocumentClient(values.endpoint);
   try {
     const store = new SuppressionStore(db, values.table);
     if (command === 'list') {
       const entries = await store.list();
-      return entries.length ? entries.map(line).join('\n') : 'no suppressions';
+      return entries.length ? [HEADER, ...entries.map(line)].join('\n') : 'no suppressions';
     }
-    const target = await resolve(values, channel, command === 'remove');
+    const target = await resolve(values, channel, command === 'remove', db, values.table);
     if (command === 'add') {
       await store.suppress({
         channel,
         key: target.key,
-        reason: 'manual',
+        reason: 'operator',
         at: Date.now(),
         masked: target.masked,
         source: 'admin',
@@ -85,9 +92,11 @@ export async function runSuppressions(argv: string[]): Promise<string> {
 
 /** The suppression key of `--to` (hashed with the pepper) or `--key` as given (remove only). */
 async function resolve(
-  values: { to?: string; key?: string; 'pepper-secret'?: string },
+  values: { to?: string; key?: string; 'pepper-secret'?: string; region?: string },
   channel: Channel,
   keyAllowed: boolean,
+  db: DynamoDBDocumentClient,
+  table: string,
 ): Promise<{ key: string; masked: string }> {
   if (values.key && keyAllowed && !values.to)
     return { key: values.key, masked: `key ${values.key.slice(0, 8)}…` };
@@ -96,8 +105,48 @@ async function resolve(
   if (!normalized) throw new Error(`--to is not a valid ${channel} address`);
   if (!process.env.PEPPER && !values['pepper-secret'])
     throw new Error(`--to needs the pepper: --pepper-secret <arn> (or PEPPER)\n${USAGE}`);
-  const pepper = await readPepper({ PEPPER: process.env.PEPPER, PEPPER_SECRET_ARN: values['pepper-secret'] });
+  const pepper = await readPepperFor(values['pepper-secret'], values.region);
+  const fingerprint = await comparePepperFingerprint(db, table, pepper);
+  if (fingerprint === 'none')
+    throw new Error(
+      `${table} has no pepper fingerprint yet, so this pepper cannot be checked: run npm run tenants:load against ` +
+        "the table with the deployment's pepper (it records the fingerprint; npm start does too), then retry",
+    );
+  if (fingerprint === 'mismatch')
+    throw new Error(
+      `this pepper is not the one ${table}'s tenants were loaded with (PEPPER#fingerprint differs): an address hashed ` +
+        "with it would match no suppression. Use the stack's pepper secret (--pepper-secret); locally, the PEPPER " +
+        'npm start was started with',
+    );
   return { key: suppressionKey(pepper, channel, normalized), masked: maskAddress(channel, normalized) };
+}
+
+/**
+ * The region to read the pepper secret in: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else the ARN's own
+ * (`arn:aws:secretsmanager:<region>:…`), so that a full ARN works with no region configured at all.
+ */
+export function pepperRegion(arn: string, region: string | undefined, env = process.env): string | undefined {
+  return (
+    region || env.AWS_REGION || env.AWS_DEFAULT_REGION || /^arn:[^:]+:secretsmanager:([^:]+):/.exec(arn)?.[1]
+  );
+}
+
+/** The pepper: PEPPER, else the secret (in its region); a missing or short one is refused. */
+async function readPepperFor(arn: string | undefined, region: string | undefined): Promise<Buffer> {
+  let text = process.env.PEPPER;
+  if (!text && arn) {
+    const where = pepperRegion(arn, region);
+    if (!where)
+      throw new Error('--pepper-secret needs a region: --region <region>, AWS_REGION, or a full secret ARN');
+    const secrets = new SecretsManagerClient({ region: where });
+    try {
+      ({ SecretString: text } = await secrets.send(new GetSecretValueCommand({ SecretId: arn })));
+    } finally {
+      secrets.destroy();
+    }
+  }
+  if (!text || text.length < 32) throw new Error('the pepper is missing or shorter than 32 characters');
+  return Buffer.from(text, 'utf8');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,8 +11,11 @@ import type { Channel } from '../domain/vocabulary.ts';
 import { seconds, type Table, type TransactItem } from './address-item.ts';
 import { dynamoFault } from './client.ts';
 
-/** Why an address is suppressed. Only `transient_bounce` expires on its own. */
-export type SuppressionReason = 'bounce' | 'complaint' | 'transient_bounce' | 'manual';
+/**
+ * Why an address is suppressed. Only `transient_bounce` expires on its own. `operator`: put there with
+ * `npm run suppressions -- add` (items written before the rename say `manual` and read as `operator`).
+ */
+export type SuppressionReason = 'bounce' | 'complaint' | 'transient_bounce' | 'operator';
 
 export interface Suppression {
   channel: Channel;
@@ -79,7 +82,7 @@ function fromItem(item: Record<string, unknown>): Suppression | undefined {
   return {
     channel: match[1] as Channel,
     key: match[2],
-    reason: String(item.reason) as SuppressionReason,
+    reason: (item.reason === 'manual' ? 'operator' : String(item.reason)) as SuppressionReason,
     at: Number(item.at),
     masked: String(item.m ?? '***'),
     source: item.source === 'admin' ? 'admin' : 'ses',
