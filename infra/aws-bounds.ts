@@ -1,6 +1,8 @@
 // Infra facts: every number AWS bounds that the stack configures, once, with the documented bound and its source;
 // test/infra-bounds.test.ts holds the synthesized template (and the code writing the TTL attribute) to it.
 
+import { APIGW_ACCOUNT_QUOTE, APIGW_QUOTAS, PUT_METRIC_ALARM } from './aws-limits.ts';
+
 /** A bound on one numeric template property: where it lives, what AWS accepts, and where AWS says so. */
 export interface Bound {
   /** CloudFormation resource type holding the value. */
@@ -26,15 +28,10 @@ export interface Bound {
 const PIPE_STREAM = ['SourceParameters', 'DynamoDBStreamParameters'] as const;
 const PIPES_REF =
   'https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceDynamoDBStreamParameters.html';
-const APIGW_QUOTAS = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html';
-const APIGW_ACCOUNT_QUOTE =
-  'Throttle quota per account, per Region across HTTP APIs, REST APIs, WebSocket APIs…: 10,000 requests per second (RPS) … using a maximum bucket capacity of 5,000 requests';
 const LAMBDA_QUOTAS = 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html';
 const SQS_ATTRIBUTES =
   'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html';
 const RULE_RETRY = 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html';
-const PUT_METRIC_ALARM =
-  'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html';
 const ALARM_PERIOD_QUOTE =
   'Valid values are 10, 20, 30, and any multiple of 60 (10/20/30 only for high-resolution metrics, which Codegate does not publish)';
 const WAF_RATE_STATEMENT = 'https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html';
@@ -263,46 +260,17 @@ export const AWS_BOUNDS = {
 } as const satisfies Record<string, Bound>;
 
 /** Numeric template properties AWS does not bound (any number is accepted), with the reason. */
-export const UNBOUNDED: readonly { resourceType: string; path: readonly string[]; reason: string }[] = [
+type Unbounded = { resourceType: string; path: readonly string[]; reason: string };
+export const UNBOUNDED: readonly Unbounded[] = [
   { resourceType: 'AWS::CloudWatch::Alarm', path: ['Threshold'], reason: 'any double' },
 ];
 
-/** The longest regular expression a WAF RegexMatchStatement takes (the send routes' path pattern, infra/edge.ts). */
-export const WAF_REGEX_MAX_LENGTH = {
-  max: 512,
-  source: 'https://docs.aws.amazon.com/waf/latest/APIReference/API_RegexMatchStatement.html',
-  quote: 'RegexString: … Length Constraints: Minimum length of 1. Maximum length of 512.',
-} as const;
-
-/** An alarm's whole evaluation range: Period × EvaluationPeriods, by the length of the period. */
-export const ALARM_EVALUATION_RANGE = {
-  /** Periods below this many seconds … */
-  shortPeriodBelow: 3_600,
-  /** … may span at most one day; longer periods at most seven. */
-  maxShortSeconds: 86_400,
-  maxLongSeconds: 604_800,
-  source: PUT_METRIC_ALARM,
-  quote:
-    "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one day (86,400 seconds).",
-} as const;
-
-/** The account-level API Gateway throttle every route ceiling shares (default Regions). */
-export const API_ACCOUNT_THROTTLE = {
-  rateLimit: 10_000,
-  burstLimit: 5_000,
-  source: APIGW_QUOTAS,
-  quote: APIGW_ACCOUNT_QUOTE,
-} as const;
-
-/** What DynamoDB's TTL process reads: a top-level Number of epoch seconds, else it ignores the item. */
-export const DYNAMODB_TTL = {
-  type: 'N',
-  unit: 'epoch seconds',
-  source:
-    'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html',
-  quote:
-    "The TTL attribute's value must be a top-level Number data type … must be a timestamp in Unix epoch time format in seconds. If you use any other format, the TTL processes ignore the item.",
-} as const;
-
 /** The most entries an EventBridge event bus target takes per pipe batch (the enrichment's output too). */
 export const PIPE_EVENT_BUS_BATCH = AWS_BOUNDS.pipeBatchSizeToEventBus.max;
+
+export {
+  ALARM_EVALUATION_RANGE,
+  API_ACCOUNT_THROTTLE,
+  DYNAMODB_TTL,
+  WAF_REGEX_MAX_LENGTH,
+} from './aws-limits.ts';

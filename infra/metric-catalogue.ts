@@ -42,14 +42,17 @@ export const DYNAMODB_OPERATIONS = [
  */
 export const SNS_DIRECT_SMS = { PhoneNumber: 'PhoneNumberDirect' } as const;
 
+/** The HTTP API's metrics; with detailed metrics on, each is also published per route (a custom metric each). */
+export const HTTP_API_METRICS = {
+  namespace: 'AWS/ApiGateway',
+  metricNames: ['4xx', '5xx', 'Count', 'IntegrationLatency', 'Latency', 'DataProcessed'],
+  dimensionSets: [['ApiId'], ['ApiId', 'Stage'], ['ApiId', 'Method', 'Resource', 'Stage']],
+  source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html',
+  note: 'HTTP APIs: "ApiId", "ApiId, Stage", and with detailed metrics "ApiId, Method, Resource, Stage" (the route). No "Route" dimension is documented.',
+} as const satisfies CatalogueEntry;
+
 export const METRIC_CATALOGUE: readonly CatalogueEntry[] = [
-  {
-    namespace: 'AWS/ApiGateway',
-    metricNames: ['4xx', '5xx', 'Count', 'IntegrationLatency', 'Latency', 'DataProcessed'],
-    dimensionSets: [['ApiId'], ['ApiId', 'Stage'], ['ApiId', 'Method', 'Resource', 'Stage']],
-    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html',
-    note: 'HTTP APIs: "ApiId", "ApiId, Stage", and with detailed metrics "ApiId, Method, Resource, Stage" (the route). No "Route" dimension is documented.',
-  },
+  HTTP_API_METRICS,
   {
     namespace: 'AWS/Lambda',
     metricNames: ['Errors', 'Throttles', 'Invocations', 'Duration', 'ConcurrentExecutions'],

@@ -11,10 +11,7 @@ export interface ListPrice {
   readonly quote: string;
   /** When it was read (ISO date). */
   readonly read: string;
-  /**
-   * How it was read when the page itself could not be (the search tools' stored corpus lacked it): the
-   * secondary page that reproduces the price, or `issue 25`. Absent: read on the page itself.
-   */
+  /** How it was read when the page itself could not be: a secondary page, or the project brief. Absent: the page. */
   readonly via?: string;
 }
 
@@ -22,7 +19,7 @@ export interface ListPrice {
 const VIA_SUMMARY =
   'https://cloudburn.io/blog/amazon-cloudwatch-pricing, https://cloudburn.io/blog/amazon-eventbridge-pricing (summaries of the AWS page, us-east-1, 2026)';
 const VIA_KNOWN =
-  'not in the stored corpus: the price as docs/deploy.md and issue 25 state it; check the page';
+  'not in the stored corpus: the price as docs/deploy.md and the project brief state it; check the page';
 
 const READ = '2026-12-06';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
@@ -277,7 +274,7 @@ export const PRICES = {
     quote:
       '$0.05 per successful verification, plus channel fees (SMS at Programmable Messaging rates, e.g. US $0.0083 per segment). The Twilio page was not in the stored corpus: not quoted verbatim.',
     read: READ,
-    via: 'issue 25',
+    via: 'the project brief',
   },
   twilioSmsUs: {
     usd: 0.0083,
@@ -286,18 +283,9 @@ export const PRICES = {
     quote:
       'US outbound SMS: $0.0083 per segment (carrier fees extra). Not quoted verbatim: the page was not in the stored corpus.',
     read: READ,
-    via: 'issue 25',
+    via: 'the project brief',
   },
 } as const satisfies Record<string, ListPrice>;
-
-/** Where the HTTP API's per-route (detailed) metrics are documented: six per route, each a custom metric. */
-export const HTTP_API_ROUTE_METRICS = {
-  names: ['4xx', '5xx', 'Count', 'IntegrationLatency', 'Latency', 'DataProcessed'],
-  source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html',
-  quote:
-    'Metrics 4xx, 5xx, Count, IntegrationLatency, Latency, DataProcessed; dimensions ApiId, ApiId+Stage, ApiId+Stage+Route ("Route: Filters API Gateway metrics for the specified route … only if detailed metrics are enabled")',
-  read: READ,
-} as const;
 
 /** Free allowances the model applies (counts, not dollars). */
 export const FREE_ALLOWANCES = {

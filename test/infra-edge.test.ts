@@ -5,7 +5,8 @@ import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atRestItems, type CfnTemplate, perMillion, totalUsd } from '../infra/admin/cost-model.ts';
+import { atRestItems, type CfnTemplate, totalUsd } from '../infra/admin/cost-model.ts';
+import { perMillion } from '../infra/admin/cost-per-million.ts';
 import { AWS_BOUNDS, type Bound, WAF_REGEX_MAX_LENGTH } from '../infra/aws-bounds.ts';
 import {
   DEFAULT_WAF_RATE_LIMIT,

@@ -18,7 +18,7 @@ export interface LineItem {
 export const AT_REST_BUDGET_USD = 5;
 /** Hours in the month the model prices (30 days): also the polling seconds below. */
 const MONTH_SECONDS = 30 * 24 * 3600;
-const GB = 1024 ** 3;
+export const GB = 1024 ** 3;
 
 /** Per-request assumptions, printed with every figure (docs/deploy.md's estimates where it has them). */
 export const ASSUMPTIONS = {
@@ -34,7 +34,7 @@ export const ASSUMPTIONS = {
   streamShardsAtRest: 1,
 } as const;
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 /** A value as an object (empty when it is not one). */
 export const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -79,7 +79,7 @@ export function alarmBilling(type: string, properties: Record<string, unknown>):
 }
 
 /** A line: `quantity` units at `unitUsd` each. */
-const priced = (item: string, quantity: number, unitUsd: number, note?: string): LineItem => ({
+export const priced = (item: string, quantity: number, unitUsd: number, note?: string): LineItem => ({
   item,
   quantity,
   monthlyUsd: quantity * unitUsd,
@@ -237,81 +237,4 @@ export function budgetCheck(
       ? `within the $${budgetUsd.toFixed(2)} at-rest budget ($${gap} to spare)`
       : `OVER the $${budgetUsd.toFixed(2)} at-rest budget by $${gap}`,
   };
-}
-
-/** The functions' memory (GB, the largest) and whether they run on arm64 (all of them). */
-export function functionShape(template: CfnTemplate): { memoryGb: number; arm64: boolean } {
-  const functions = resourcesOf(template, 'AWS::Lambda::Function');
-  const memory = functions.map((fn) =>
-    typeof fn.Properties?.MemorySize === 'number' ? fn.Properties.MemorySize : 128,
-  );
-  const arm64 = functions.every((fn) => list(fn.Properties?.Architectures).includes('arm64'));
-  return { memoryGb: Math.max(128, ...memory) / 1024, arm64 };
-}
-
-/**
- * The cost of a million verifications (each one send and one approving check) on a channel, line by line,
- * with the metric streams' ceiling included.
- */
-export function perMillion(
-  template: CfnTemplate,
-  channel: 'email' | 'sms',
-  streamsCeilingUsd: number,
-): LineItem[] {
-  const n = 1e6;
-  const { memoryGb, arm64 } = functionShape(template);
-  const gbSecond = arm64 ? PRICES.lambdaArmGbSecond.usd : PRICES.lambdaX86GbSecond.usd;
-  const events = ASSUMPTIONS.lifecycleEventsPerVerification;
-  const durationS = (ASSUMPTIONS.sendMs + ASSUMPTIONS.checkMs + events * ASSUMPTIONS.enrichmentMs) / 1000;
-  const wru = ASSUMPTIONS.sendWru[channel] + ASSUMPTIONS.checkWru;
-  const logGb = (ASSUMPTIONS.logBytesPerVerification * n) / GB;
-  const lambda = `${2 + events} invocations, ${durationS * 1000} ms at ${memoryGb * 1024} MB ${arm64 ? 'arm64' : 'x86_64'}`;
-  const edge = perRequestAtEdge(template);
-  const message =
-    channel === 'email'
-      ? priced('SES: 1 email', n, PRICES.sesEmail.usd)
-      : priced('SNS SMS: 1 message (US example)', n, PRICES.snsSmsUs.usd);
-  return [
-    priced('API Gateway HTTP API: 2 requests', 2 * n, PRICES.httpApiRequest.usd),
-    ...(edge ? [priced(`Edge: 2 requests (${edge.what})`, 2 * n, edge.usd)] : []),
-    priced(`Lambda: ${lambda}`, n, (2 + events) * PRICES.lambdaRequest.usd + durationS * memoryGb * gbSecond),
-    priced(`DynamoDB: ${wru} WRU, ${ASSUMPTIONS.readRru} RRU`, n, wru * PRICES.dynamoWrite.usd),
-    message,
-    priced(`Lifecycle events: ${events} pipe requests, ${events} bus events`, events * n, PIPE_AND_BUS_USD),
-    priced(`CloudWatch Logs ingestion: ${logGb.toFixed(2)} GB`, logGb, PRICES.logIngestion.usd),
-    priced('Metric streams ceiling (every stream, every hour)', 1, streamsCeilingUsd),
-  ];
-}
-
-const PIPE_AND_BUS_USD = PRICES.pipeRequest.usd + PRICES.busEvent.usd;
-
-/**
- * What one request through the edge (`-c waf=true`) adds, when the template has a distribution: CloudFront's HTTPS
- * request, each viewer-request function, and WAF's inspection when a web ACL is attached. Data transfer out (small
- * JSON answers) is left out.
- */
-function perRequestAtEdge(template: CfnTemplate): { what: string; usd: number } | undefined {
-  if (resourcesOf(template, 'AWS::CloudFront::Distribution').length === 0) return undefined;
-  const functions = resourcesOf(template, 'AWS::CloudFront::Function').length;
-  const waf = resourcesOf(template, 'AWS::WAFv2::WebACL').length > 0;
-  const what = [
-    'CloudFront HTTPS',
-    ...(functions > 0 ? [`${functions} function(s)`] : []),
-    ...(waf ? ['WAF'] : []),
-  ];
-  const usd =
-    PRICES.cloudFrontHttpsRequest.usd +
-    functions * PRICES.cloudFrontFunction.usd +
-    (waf ? PRICES.wafRequest.usd : 0);
-  return { what: what.join(' + '), usd };
-}
-
-/** The monthly volume at which Codegate (at rest + per verification) costs what Twilio Verify does. */
-export function breakEven(
-  atRestUsd: number,
-  perVerificationUsd: number,
-  twilioPerVerificationUsd: number,
-): number {
-  const margin = twilioPerVerificationUsd - perVerificationUsd;
-  return margin <= 0 ? Number.POSITIVE_INFINITY : Math.ceil(atRestUsd / margin);
 }

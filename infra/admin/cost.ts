@@ -7,13 +7,12 @@ import { CodegateStack, stackNameOf } from '../stack.ts';
 import {
   ASSUMPTIONS,
   atRestItems,
-  breakEven,
   budgetCheck,
   type CfnTemplate,
   type LineItem,
-  perMillion,
   totalUsd,
 } from './cost-model.ts';
+import { breakEven, perMillion } from './cost-per-million.ts';
 import { emfStreams, metricStreams } from './metric-streams.ts';
 
 export const USAGE = `usage: npm run cost -- [-c key=value …] [--daily-log-mb N]

@@ -2,7 +2,8 @@
 import type { DomainErrorKind } from '../../lib/domain/errors.ts';
 import { CHANNELS, type Channel } from '../../lib/domain/vocabulary.ts';
 import type { EngineEvent } from '../../lib/engine/engine.ts';
-import { HTTP_API_ROUTE_METRICS, PRICES } from '../prices.ts';
+import { HTTP_API_METRICS } from '../metric-catalogue.ts';
+import { PRICES } from '../prices.ts';
 import { type CfnTemplate, record, resourcesOf } from './cost-model.ts';
 
 type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
@@ -138,6 +139,6 @@ export function metricStreams(
   template: CfnTemplate,
   emf: readonly string[],
 ): { count: number; ceilingUsd: number } {
-  const count = emf.length + detailedMetricRoutes(template).length * HTTP_API_ROUTE_METRICS.names.length;
+  const count = emf.length + detailedMetricRoutes(template).length * HTTP_API_METRICS.metricNames.length;
   return { count, ceilingUsd: count * PRICES.customMetric.usd };
 }

@@ -1,0 +1,80 @@
+// Admin (cost model): what a million verifications cost per channel, and the break-even against Twilio Verify.
+import { PRICES } from '../prices.ts';
+import { ASSUMPTIONS, type CfnTemplate, GB, type LineItem, list, priced, resourcesOf } from './cost-model.ts';
+
+/** The functions' memory (GB, the largest) and whether they run on arm64 (all of them). */
+export function functionShape(template: CfnTemplate): { memoryGb: number; arm64: boolean } {
+  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+  const memory = functions.map((fn) =>
+    typeof fn.Properties?.MemorySize === 'number' ? fn.Properties.MemorySize : 128,
+  );
+  const arm64 = functions.every((fn) => list(fn.Properties?.Architectures).includes('arm64'));
+  return { memoryGb: Math.max(128, ...memory) / 1024, arm64 };
+}
+
+/**
+ * The cost of a million verifications (each one send and one approving check) on a channel, line by line,
+ * with the metric streams' ceiling included.
+ */
+export function perMillion(
+  template: CfnTemplate,
+  channel: 'email' | 'sms',
+  streamsCeilingUsd: number,
+): LineItem[] {
+  const n = 1e6;
+  const { memoryGb, arm64 } = functionShape(template);
+  const gbSecond = arm64 ? PRICES.lambdaArmGbSecond.usd : PRICES.lambdaX86GbSecond.usd;
+  const events = ASSUMPTIONS.lifecycleEventsPerVerification;
+  const durationS = (ASSUMPTIONS.sendMs + ASSUMPTIONS.checkMs + events * ASSUMPTIONS.enrichmentMs) / 1000;
+  const wru = ASSUMPTIONS.sendWru[channel] + ASSUMPTIONS.checkWru;
+  const logGb = (ASSUMPTIONS.logBytesPerVerification * n) / GB;
+  const lambda = `${2 + events} invocations, ${durationS * 1000} ms at ${memoryGb * 1024} MB ${arm64 ? 'arm64' : 'x86_64'}`;
+  const edge = perRequestAtEdge(template);
+  const message =
+    channel === 'email'
+      ? priced('SES: 1 email', n, PRICES.sesEmail.usd)
+      : priced('SNS SMS: 1 message (US example)', n, PRICES.snsSmsUs.usd);
+  return [
+    priced('API Gateway HTTP API: 2 requests', 2 * n, PRICES.httpApiRequest.usd),
+    ...(edge ? [priced(`Edge: 2 requests (${edge.what})`, 2 * n, edge.usd)] : []),
+    priced(`Lambda: ${lambda}`, n, (2 + events) * PRICES.lambdaRequest.usd + durationS * memoryGb * gbSecond),
+    priced(`DynamoDB: ${wru} WRU, ${ASSUMPTIONS.readRru} RRU`, n, wru * PRICES.dynamoWrite.usd),
+    message,
+    priced(`Lifecycle events: ${events} pipe requests, ${events} bus events`, events * n, PIPE_AND_BUS_USD),
+    priced(`CloudWatch Logs ingestion: ${logGb.toFixed(2)} GB`, logGb, PRICES.logIngestion.usd),
+    priced('Metric streams ceiling (every stream, every hour)', 1, streamsCeilingUsd),
+  ];
+}
+
+const PIPE_AND_BUS_USD = PRICES.pipeRequest.usd + PRICES.busEvent.usd;
+
+/**
+ * What one request through the edge (`-c waf=true`) adds, when the template has a distribution: CloudFront's HTTPS
+ * request, each viewer-request function, and WAF's inspection when a web ACL is attached. Data transfer out (small
+ * JSON answers) is left out.
+ */
+function perRequestAtEdge(template: CfnTemplate): { what: string; usd: number } | undefined {
+  if (resourcesOf(template, 'AWS::CloudFront::Distribution').length === 0) return undefined;
+  const functions = resourcesOf(template, 'AWS::CloudFront::Function').length;
+  const waf = resourcesOf(template, 'AWS::WAFv2::WebACL').length > 0;
+  const what = [
+    'CloudFront HTTPS',
+    ...(functions > 0 ? [`${functions} function(s)`] : []),
+    ...(waf ? ['WAF'] : []),
+  ];
+  const usd =
+    PRICES.cloudFrontHttpsRequest.usd +
+    functions * PRICES.cloudFrontFunction.usd +
+    (waf ? PRICES.wafRequest.usd : 0);
+  return { what: what.join(' + '), usd };
+}
+
+/** The monthly volume at which Codegate (at rest + per verification) costs what Twilio Verify does. */
+export function breakEven(
+  atRestUsd: number,
+  perVerificationUsd: number,
+  twilioPerVerificationUsd: number,
+): number {
+  const margin = twilioPerVerificationUsd - perVerificationUsd;
+  return margin <= 0 ? Number.POSITIVE_INFINITY : Math.ceil(atRestUsd / margin);
+}
