@@ -154,7 +154,7 @@ describe('seed 002 sendPhoneSmsCode: the happy path', () => {
     });
     expect(form.body).toMatchObject({
       code: 50005,
-      extMsg: 'request body is malformed, too large or not JSON',
+      extMsg: 'Content-Type application/json expected (or no body)',
     });
     expect(service.messages(e164(formPhone))).toHaveLength(0);
   });
@@ -348,7 +348,7 @@ describe('seed 002: phones, tenants and limits', () => {
     expect(response.body).toMatchObject({
       code: 403,
       msg: 'Forbidden',
-      extMsg: 'SMS to this country or region is not allowed',
+      extMsg: 'SMS to this country or region is not allowed: the number reads as DE',
     });
     expect(service.messages('+4915123456789')).toHaveLength(0);
   });
@@ -368,7 +368,9 @@ describe('seed 002: phones, tenants and limits', () => {
     const second = signed({ phone, codeType: '2' });
     const refused = await send(second);
     expect(refused.body.code).toBe(5058);
-    expect(refused.body.extMsg).toMatch(/^retry after \d+ s$/);
+    expect(refused.body.extMsg).toMatch(
+      /^refused by the cooldown between two codes to one address: retry after \d+ s$/,
+    );
     expect(service.messages(e164(phone))).toHaveLength(1);
 
     // A correctly signed request uses its nonce up on first sight: after the cooldown it is a replay.

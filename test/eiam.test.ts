@@ -746,7 +746,7 @@ describe('headers, parameters and languages', () => {
       'a country the tenant does not allow',
       { mobile: '+819012345678', type: 'LOGIN_SMS', captcha_token: validBody.captcha_token },
       'SDK.SMS.1004',
-      'Sending to this country or region is not supported.',
+      'Sending to this country or region is not supported (the number reads as JP).',
     ],
     [
       'an email type on the SMS endpoint',
@@ -798,7 +798,7 @@ describe('send limits', () => {
     expectError(
       second,
       'SDK.SMS.1001',
-      /^Verification codes are sent too frequently; please try again in \d+ seconds\.$/,
+      /^Verification codes are sent too frequently \(the cooldown between two codes to one address\); please try again in \d+ seconds\.$/,
     );
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(service.messages(email)).toHaveLength(1);
@@ -811,7 +811,7 @@ describe('send limits', () => {
       { ...headers, 'x-l': 'zh' },
       { mobile, type: 'LOGIN_SMS', captcha_token: smsFresh },
     );
-    expectError(zh, 'SDK.SMS.1001', /^验证码发送过于频繁，请\d+秒后重试。$/);
+    expectError(zh, 'SDK.SMS.1001', /^验证码发送过于频繁（同一地址两次发送的最短间隔），请\d+秒后重试。$/);
     expect(service.messages(mobile)).toHaveLength(1);
   });
 
@@ -997,7 +997,7 @@ describe('faults and the renderer', () => {
     const en = eiam.renderError(new RateLimitedError('address', 42), request('en'));
     expect(en.headers?.['retry-after']).toBe('42');
     expect(JSON.parse(String(en.body)).error_msg).toBe(
-      'Verification codes are sent too frequently; please try again in 42 seconds.',
+      'Verification codes are sent too frequently (the limit of sends to one address); please try again in 42 seconds.',
     );
     const zh = eiam.renderError(new InvalidAddressError('email'), request('zh'));
     expect(JSON.parse(String(zh.body))).toEqual({

@@ -372,7 +372,8 @@ describe('seed 001 send limits', () => {
     const again = await post(email('limit-1@example.com', 5, 3), {}, { ip });
     expect(again.body).toEqual({
       code: 33201,
-      message: 'Send the Verify code too often, please try again later',
+      message:
+        'Send the Verify code too often, please try again later (the cooldown between two codes to one address)',
       data: null,
     });
     expect(mailsTo('limit-1@example.com')).toBe(1);
@@ -668,8 +669,6 @@ describe('seed 001 rendering of engine refusals', () => {
     JSON.parse(String(fresns.renderError(error, request(langtag)).body));
 
   it.each([
-    ['a rate limit', 33201, new RateLimitedError('address', 60)],
-    ['a per-IP limit', 33201, new RateLimitedError('ip', 60)],
     ['an exhausted SMS budget', 33201, new BudgetExhaustedError(3600)],
     ['a country not allowed', 34103, new CountryNotAllowedError('FR')],
     ['an invalid email', 34101, new InvalidAddressError('email')],

@@ -30,15 +30,41 @@ export class DomainError extends Error {
   }
 }
 
+/** Which of the per-address limits refused: the cooldown between two sends, or the rolling window's count. */
+export type AddressRule = 'cooldown' | 'window';
+
 /** A send was refused by a rate limit (cooldown, rolling window, per-IP, per-device). */
 export class RateLimitedError extends DomainError {
   constructor(
     readonly scope: LimitScope,
     override readonly retryAfterSeconds: number,
+    /** For the address scope, when the store knows it: which per-address limit refused. */
+    readonly rule?: AddressRule,
   ) {
-    super('rate_limited', `send refused by the ${scope} limit`);
+    super('rate_limited', `send refused by the ${rule ?? scope} limit`);
   }
 }
+
+/** The limit a refusal names: the address's cooldown or window when known, else the scope. */
+export type LimitName = AddressRule | LimitScope;
+
+/** Which limit refused, for messages that may say so (every dialect but the ones whose texts are fixed). */
+export function limitOf(error: RateLimitedError): LimitName {
+  return error.scope === 'address' ? (error.rule ?? 'address') : error.scope;
+}
+
+/** How each limit reads in a message ("… refused by {text}"), in the two message languages. */
+export const LIMIT_TEXTS: Record<LimitName, { en: string; 'zh-CN': string }> = {
+  cooldown: { en: 'the cooldown between two codes to one address', 'zh-CN': '同一地址两次发送的最短间隔' },
+  window: {
+    en: 'the limit of codes to one address per time window',
+    'zh-CN': '同一地址在时间窗口内的发送次数上限',
+  },
+  address: { en: 'the limit of sends to one address', 'zh-CN': '同一地址的发送频率限制' },
+  ip: { en: 'the limit of sends from one client IP address', 'zh-CN': '同一客户端 IP 的发送次数上限' },
+  device: { en: 'the limit of sends from one device', 'zh-CN': '同一设备的发送次数上限' },
+  account: { en: 'the limit of sends for one account', 'zh-CN': '同一账号的发送次数上限' },
+};
 
 /** The tenant's daily SMS budget is spent. */
 export class BudgetExhaustedError extends DomainError {
@@ -47,11 +73,19 @@ export class BudgetExhaustedError extends DomainError {
   }
 }
 
-/** SMS to a country the tenant does not allow. */
+/** SMS to a country the tenant does not allow. `country`: the ISO 3166 code the number was read as. */
 export class CountryNotAllowedError extends DomainError {
   constructor(readonly country: string | undefined) {
     super('country_not_allowed', 'destination country not allowed');
   }
+}
+
+/**
+ * How a refused number reads, for messages that may say so: the country it was read as (`+447911123456` is
+ * Guernsey's, GG, not GB's), or that it belongs to no single country (international services such as +800).
+ */
+export function countryText(country: string | undefined): string {
+  return country ? `the number reads as ${country}` : 'the number belongs to no single country';
 }
 
 /** A signed request (nonce) seen before. */

@@ -157,7 +157,10 @@ const send: OperationSpec = {
       status: 400,
       body: { channel: 'sms', to: '+33612345678', purpose: 'login' },
       response: {
-        error: { code: 'country_not_allowed', message: 'SMS to this country is not enabled for the tenant.' },
+        error: {
+          code: 'country_not_allowed',
+          message: 'SMS to this country is not enabled for the tenant: the number reads as FR.',
+        },
       },
     },
     unauthorized: { ...UNAUTHORIZED, body: { channel: 'email', to: 'ada@example.com', purpose: 'login' } },
@@ -212,7 +215,12 @@ const send: OperationSpec = {
       body: { channel: 'email', to: 'eager@example.com', purpose: 'login' },
       prepare: { send: { channel: 'email', to: 'eager@example.com', purpose: 'login' } },
       response: {
-        error: { code: 'rate_limited', message: 'Too many requests; retry later.', retryAfter: 60 },
+        error: {
+          code: 'rate_limited',
+          message:
+            'Too many requests: refused by the cooldown between two codes to one address; retry later.',
+          retryAfter: 60,
+        },
       },
     },
   },

@@ -2,6 +2,7 @@
 // refused a cancelled admission (its domain error and Retry-After).
 
 import {
+  type AddressRule,
   BudgetExhaustedError,
   BusyError,
   type LimitScope,
@@ -61,7 +62,8 @@ export function refusal(
     const item = reasons[failed]?.item;
     if (scope === 'replay') return new ReplayedError();
     if (scope === 'address') {
-      return externalRefusal(input, item) ?? new RateLimitedError('address', addressRetryAfter(input, item));
+      const { wait, rule } = addressRetryAfter(input, item);
+      return externalRefusal(input, item) ?? new RateLimitedError('address', wait, rule);
     }
     const resetAt = Number(item?.resetAt ?? input.now + 1000);
     const retryAfter = Math.max(1, seconds(resetAt - input.now));
@@ -82,11 +84,16 @@ export function refusal(
   return new BusyError(`transaction cancelled: ${reasons.map((reason) => reason.code).join(',')}`);
 }
 
-function addressRetryAfter(input: AdmitSendInput, item: Item | undefined): number {
+/** How long until the address may be sent to again, and which per-address limit that wait is (the longer one). */
+function addressRetryAfter(
+  input: AdmitSendInput,
+  item: Item | undefined,
+): { wait: number; rule: AddressRule } {
   const newest = Number(item?.s0 ?? 0);
   const oldest = Number(item?.[`s${input.perAddress.limit - 1}`] ?? 0);
   const cooldownEnd = newest + input.cooldownSeconds * 1000;
   const windowEnd = oldest + input.perAddress.windowSeconds * 1000;
   const waits = [cooldownEnd, windowEnd].filter((end) => end > input.now).map((end) => end - input.now);
-  return Math.max(1, seconds(Math.max(0, ...waits)));
+  const rule = windowEnd > input.now && windowEnd >= cooldownEnd ? 'window' : 'cooldown';
+  return { wait: Math.max(1, seconds(Math.max(0, ...waits))), rule };
 }

@@ -1,6 +1,14 @@
 // Acceleronix dialect (seeds 000/002): parse the query/body into engine commands; render `{code,msg,extMsg,data}`.
 import { parseEmail } from '../../address.ts';
-import { DomainError, InputError } from '../../domain/errors.ts';
+import {
+  CountryNotAllowedError,
+  countryText,
+  DomainError,
+  InputError,
+  LIMIT_TEXTS,
+  limitOf,
+  RateLimitedError,
+} from '../../domain/errors.ts';
 import { matchLocale } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { declaresJson, fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
@@ -19,14 +27,29 @@ export const FORBIDDEN_EXT = {
   origin: 'browser requests from this origin are not allowed',
 } as const;
 
+/** `extMsg` of a body that is not JSON: the content type the seeds document. */
+export const CONTENT_TYPE_EXT = 'Content-Type application/json expected (or no body)';
+
+/**
+ * `extMsg` of an engine refusal, in both endpoints: which rule refused (the origin, the country the number was
+ * read as, the limit and when to retry); empty for the refusals whose `msg` says it all.
+ */
+export function refusalExt(error: DomainError): string {
+  if (error.kind === 'cross_site') return FORBIDDEN_EXT.origin;
+  if (error instanceof CountryNotAllowedError)
+    return `${FORBIDDEN_EXT.country}: ${countryText(error.country)}`;
+  if (error instanceof RateLimitedError) {
+    return `refused by ${LIMIT_TEXTS[limitOf(error)].en}: retry after ${error.retryAfterSeconds} s`;
+  }
+  return '';
+}
+
 export const acceleronix = {
   renderError(error: unknown): HttpResponse {
     if (error instanceof InputError && typeof error.code === 'number' && error.code in MESSAGES) {
-      return envelope(error.code as AcceleronixCode);
+      return envelope(error.code as AcceleronixCode, error.params[0]);
     }
-    if (error instanceof DomainError) {
-      return envelope(DOMAIN_CODES[error.kind], error.kind === 'cross_site' ? FORBIDDEN_EXT.origin : '');
-    }
+    if (error instanceof DomainError) return envelope(DOMAIN_CODES[error.kind], refusalExt(error));
     return envelope(50000);
   },
 };
@@ -55,7 +78,8 @@ export function simpleBody(request: HttpRequest): boolean {
 
 /** Rejects browser-simple, oversized or unparseable bodies with the parameter-check code before anything else. */
 function fieldsOrReject(request: HttpRequest) {
-  if (request.bodyProblem || simpleBody(request)) throw new InputError(50005);
+  if (simpleBody(request)) throw new InputError(50005, [CONTENT_TYPE_EXT]);
+  if (request.bodyProblem) throw new InputError(50005);
   return fieldsOf(request);
 }
 

@@ -9,7 +9,7 @@ import { replayKey, verifySignedRequest } from '../../signature.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { type AcceleronixCode, CODE_TYPES, DOMAIN_CODES, MESSAGES } from './codes.ts';
-import { FORBIDDEN_EXT, simpleBody, tenantOf } from './index.ts';
+import { CONTENT_TYPE_EXT, refusalExt, simpleBody, tenantOf } from './index.ts';
 
 /** `ts` may differ from the server clock by this much either way (the seed's 10 minutes). */
 export const SIGNATURE_WINDOW_MS = 10 * 60 * 1000;
@@ -29,7 +29,7 @@ const FORMATS = {
 
 /** Fixed `extMsg` texts: they name a parameter or a rule, never echo input. */
 const EXT = {
-  body: 'request body is malformed, too large or not JSON',
+  body: 'request body is malformed or too large',
   codeType: 'codeType must be one of 1-5',
   random: 'random must be 16 letters or digits',
   ts: 'ts must be a 13-digit millisecond timestamp',
@@ -49,13 +49,8 @@ export function smsEnvelope(code: AcceleronixCode, extMsg = ''): HttpResponse {
 
 function extOf(error: DomainError): string {
   if (error.kind === 'replayed') return EXT.replayed;
-  if (error.kind === 'country_not_allowed') return FORBIDDEN_EXT.country;
-  if (error.kind === 'cross_site') return FORBIDDEN_EXT.origin;
   if (error.kind === 'budget_exhausted') return EXT.budget;
-  if (error.kind === 'rate_limited') {
-    return `retry after ${error.retryAfterSeconds} s`;
-  }
-  return '';
+  return refusalExt(error);
 }
 
 /** Renders every failure of the SMS endpoint with a documented code (SEND_SMS_CODES). */
@@ -136,7 +131,8 @@ export async function parseSendSms(
   tenants: TenantRegistry,
   now: number = Date.now(),
 ): Promise<SignedSmsSend> {
-  if (request.bodyProblem || simpleBody(request)) throw new InputError(50005, [EXT.body]);
+  if (simpleBody(request)) throw new InputError(50005, [CONTENT_TYPE_EXT]);
+  if (request.bodyProblem) throw new InputError(50005, [EXT.body]);
   const fields = fieldsOf(request);
 
   const phone = fields.phone ?? '';

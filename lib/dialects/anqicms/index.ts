@@ -1,6 +1,6 @@
 // AnqiCMS dialect (seed 004): parse /api/verify/email sends and link confirmations; render `{code, msg}`, pages, redirects.
 import { parseEmail } from '../../address.ts';
-import { DomainError, InputError } from '../../domain/errors.ts';
+import { DomainError, InputError, LIMIT_TEXTS, limitOf, RateLimitedError } from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { declaresJson, fieldsOf, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
@@ -18,10 +18,36 @@ export function localeOf(request: HttpRequest): Locale {
   return matchLocale(request.headers['accept-language']) ?? 'zh-CN';
 }
 
-/** The envelope: HTTP 200 always, `{code, msg}` with `msg` in the request's language. */
-export function envelope(id: MessageId, locale: Locale, headers: Record<string, string> = {}): HttpResponse {
+/**
+ * The envelope: HTTP 200 always, `{code, msg}` with `msg` in the request's language; a `detail` follows the
+ * message's own text after a colon (which limit refused, which content type is expected).
+ */
+export function envelope(
+  id: MessageId,
+  locale: Locale,
+  headers: Record<string, string> = {},
+  detail?: string,
+): HttpResponse {
   const message = MESSAGES[id];
-  return json(200, { code: message.code, msg: message[locale] }, headers);
+  const separator = locale === 'zh-CN' ? '：' : ': ';
+  return json(
+    200,
+    { code: message.code, msg: detail ? `${message[locale]}${separator}${detail}` : message[locale] },
+    headers,
+  );
+}
+
+/** The detail of a send body that is not JSON, per language. */
+export const CONTENT_TYPE_DETAIL = {
+  en: 'Content-Type application/json expected',
+  'zh-CN': 'Content-Type 应为 application/json',
+} as const satisfies Record<Locale, string>;
+
+/** What a refusal adds to its message: which limit refused, or the content type expected. */
+function detailOf(error: unknown, locale: Locale): string | undefined {
+  if (error instanceof RateLimitedError) return LIMIT_TEXTS[limitOf(error)][locale];
+  if (error instanceof InputError && error.params[0] === 'content_type') return CONTENT_TYPE_DETAIL[locale];
+  return undefined;
 }
 
 /** Link answers carry a token in their URL: never cached, never passed on as a Referer. */
@@ -38,7 +64,8 @@ function messageOf(error: unknown): MessageId {
 /** Renderer of `POST /api/verify/email`: every failure is `{code: -1, msg}`. */
 export const anqicms = {
   renderError(error: unknown, request: HttpRequest): HttpResponse {
-    return envelope(messageOf(error), localeOf(request));
+    const locale = localeOf(request);
+    return envelope(messageOf(error), locale, {}, detailOf(error, locale));
   },
 };
 
@@ -76,7 +103,7 @@ export async function tenantOf(request: HttpRequest, tenants: TenantRegistry): P
 export function parseSendFields(request: HttpRequest): { email: string; state: string } {
   // JSON only, as AnqiCMS reads it: a form or text/plain POST is what any web page can make a visitor's
   // browser send without a CORS preflight, which would turn every visitor into a mail relay.
-  if (!declaresJson(request)) throw new InputError('invalid_parameter');
+  if (!declaresJson(request)) throw new InputError('invalid_parameter', ['content_type']);
   if (request.bodyProblem) throw new InputError('invalid_parameter');
   const fields = fieldsOf(request);
   const email = parseEmail(fields.email ?? '');

@@ -51,8 +51,8 @@ export const ERRORS = {
   },
   'SDK.SMS.1001': {
     status: 400,
-    en: 'Verification codes are sent too frequently; please try again in {0} seconds.',
-    zh: '验证码发送过于频繁，请{0}秒后重试。',
+    en: 'Verification codes are sent too frequently ({1}); please try again in {0} seconds.',
+    zh: '验证码发送过于频繁（{1}），请{0}秒后重试。',
   },
   'SDK.SMS.1002': {
     status: 400,
@@ -66,8 +66,8 @@ export const ERRORS = {
   },
   'SDK.SMS.1004': {
     status: 400,
-    en: 'Sending to this country or region is not supported.',
-    zh: '不支持向该国家或地区发送。',
+    en: 'Sending to this country or region is not supported ({0}).',
+    zh: '不支持向该国家或地区发送（{0}）。',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -4,10 +4,19 @@
 import { isIP } from 'node:net';
 import { emailKey, type ParsedPhone, parseEmail, parsePhoneIn } from '../../address.ts';
 import type { CaptchaSender, CaptchaService } from '../../captcha/service.ts';
-import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
+import {
+  CountryNotAllowedError,
+  countryText,
+  DomainError,
+  InputError,
+  InvalidAddressError,
+  LIMIT_TEXTS,
+  limitOf,
+  RateLimitedError,
+} from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { declaresJson, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import {
@@ -37,6 +46,8 @@ export function errorResponse(
   return json(entry.status, { error_code: code, error_msg: message }, headers);
 }
 
+const LOCALE_OF = { en: 'en', zh: 'zh-CN' } as const satisfies Record<EiamLanguage, Locale>;
+
 export const eiam = {
   renderError(error: unknown, request: HttpRequest): HttpResponse {
     const language = languageOf(request);
@@ -50,7 +61,13 @@ export const eiam = {
       const code = DOMAIN_CODES[error.kind];
       if (code === 'SDK.SMS.1001' || code === 'SDK.SMS.1002') {
         const seconds = String(error.retryAfterSeconds ?? 60);
-        return errorResponse(code, language, [seconds], { 'retry-after': seconds });
+        // SDK.SMS.1001 says which limit refused ({1}); SDK.SMS.1002 (the daily budget) has no {1}.
+        const limit =
+          error instanceof RateLimitedError ? LIMIT_TEXTS[limitOf(error)][LOCALE_OF[language]] : '';
+        return errorResponse(code, language, [seconds, limit], { 'retry-after': seconds });
+      }
+      if (error instanceof CountryNotAllowedError) {
+        return errorResponse(code, language, [countryText(error.country)]);
       }
       return errorResponse(code, language);
     }
@@ -117,8 +134,16 @@ export function bodyOf(request: HttpRequest): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InputError('SDK.COMMON.1002', ['body']);
   }
+  // `curl -d '{…}'` sends JSON as a form, which parses into one field named after the JSON text: say so,
+  // rather than "Parameter email cannot be left blank."
+  if (!declaresJson(request) && Object.keys(body).some((name) => /^\s*[[{]/.test(name))) {
+    throw new InputError('SDK.COMMON.1002', [CONTENT_TYPE_PARAM]);
+  }
   return body as Record<string, unknown>;
 }
+
+/** `{0}` of SDK.COMMON.1002 for a JSON body sent as a form. */
+export const CONTENT_TYPE_PARAM = 'Content-Type (application/json expected)';
 
 /** A required string field: absent, null or blank → 1001; not a string → 1002. Returned trimmed. */
 export function requiredString(body: Record<string, unknown>, name: string): string {
@@ -204,7 +229,7 @@ export async function parseSendSms(request: HttpRequest, tenants: TenantRegistry
   const phone = parseMobile(requiredString(body, 'mobile'), client.tenant);
   if (!phone) throw new InputError('SDK.COMMON.1002', ['mobile']);
   if (!phone.country || !client.tenant.sms.allowedCountries.includes(phone.country)) {
-    throw new InputError('SDK.SMS.1004');
+    throw new InputError('SDK.SMS.1004', [countryText(phone.country)]);
   }
   const purpose = purposeOf(body, SMS_TYPES);
   const captchaToken = captchaTokenOf(body);

@@ -1,7 +1,15 @@
 // Fresns dialect (seed 001): parse send-verify-code into an engine command; render `{code, message, data}`.
 import { type CountryCode, getCountries, getCountryCallingCode } from 'libphonenumber-js/core';
 import { parseEmail, parsePhone, phoneMetadata } from '../../address.ts';
-import { DomainError, InputError, InvalidAddressError } from '../../domain/errors.ts';
+import {
+  countryText,
+  DomainError,
+  InputError,
+  InvalidAddressError,
+  LIMIT_TEXTS,
+  limitOf,
+  RateLimitedError,
+} from '../../domain/errors.ts';
 import { type Channel, type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { declaresJson, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
@@ -23,21 +31,31 @@ function messageLocale(request: HttpRequest): Locale {
   return matchLocale(request.headers.langtag) ?? 'en';
 }
 
-/** The envelope: HTTP 200 always; `{code, message, data: null}`, success being code 0 with message "ok". */
-export function envelope(code: FresnsCode, locale: Locale = 'en'): HttpResponse {
+/**
+ * The envelope: HTTP 200 always; `{code, message, data: null}`, success being code 0 with message "ok". A
+ * `detail` follows the code's own text in parentheses (its text stays first, for clients that compare it).
+ */
+export function envelope(code: FresnsCode, locale: Locale = 'en', detail?: string): HttpResponse {
   const [english, chinese] = MESSAGES[code];
-  return json(200, { code, message: locale === 'zh-CN' ? chinese : english, data: null });
+  const text = locale === 'zh-CN' ? chinese : english;
+  return json(200, { code, message: detail ? `${text} (${detail})` : text, data: null });
 }
+
+/** The detail of a body that is not JSON: the content type Fresns reads. */
+export const CONTENT_TYPE_DETAIL = 'Content-Type application/json expected';
 
 /** The renderer for failures: input errors by their code, engine refusals by DOMAIN_CODES, anything else 32301. */
 export const fresns = {
   renderError(error: unknown, request: HttpRequest): HttpResponse {
     const locale = messageLocale(request);
     if (error instanceof InputError && typeof error.code === 'number' && error.code in MESSAGES) {
-      return envelope(error.code as FresnsCode, locale);
+      return envelope(error.code as FresnsCode, locale, error.params[0]);
     }
     if (error instanceof InvalidAddressError)
       return envelope(error.channel === 'email' ? 34101 : 34102, locale);
+    if (error instanceof RateLimitedError) {
+      return envelope(DOMAIN_CODES[error.kind], locale, LIMIT_TEXTS[limitOf(error)][locale]);
+    }
     if (error instanceof DomainError) return envelope(DOMAIN_CODES[error.kind], locale);
     return envelope(32301, locale);
   },
@@ -93,7 +111,7 @@ function bodyOf(request: HttpRequest): Record<string, unknown> {
   if (request.bodyProblem) throw new InputError(30000);
   const { body } = request;
   if (body === undefined) throw new InputError(30001);
-  if (!declaresJson(request)) throw new InputError(30000);
+  if (!declaresJson(request)) throw new InputError(30000, [CONTENT_TYPE_DETAIL]);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InputError(30000);
   return body as Record<string, unknown>;
 }
@@ -263,7 +281,8 @@ export async function parseSendVerifyCode(
     input.target &&
     (!country || !tenant.sms.allowedCountries.includes(country))
   ) {
-    throw new InputError(34103);
+    // The calling code was valid: what refuses is the country the number belongs to (+44 7911… is GG, not GB).
+    throw new InputError(34103, [countryText(country)]);
   }
   const to = await destinationOf(tenant, input, request, charge);
   return {

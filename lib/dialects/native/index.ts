@@ -2,11 +2,20 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { sha256Hex } from '../../crypto.ts';
-import { DomainError, type DomainErrorKind, InputError } from '../../domain/errors.ts';
+import {
+  CountryNotAllowedError,
+  countryText,
+  DomainError,
+  type DomainErrorKind,
+  InputError,
+  LIMIT_TEXTS,
+  limitOf,
+  RateLimitedError,
+} from '../../domain/errors.ts';
 import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
 import type { HttpRequest, HttpResponse } from '../../http/request.ts';
-import { json } from '../../http/request.ts';
+import { declaresJson, json } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
@@ -53,13 +62,24 @@ function errorResponse(code: NativeErrorCode, detail?: string, retryAfter?: numb
   );
 }
 
+/** The refusals whose message says more than the code: which limit refused, which country the number is. */
+function detailOf(error: DomainError): string | undefined {
+  if (error instanceof RateLimitedError) {
+    return `Too many requests: refused by ${LIMIT_TEXTS[limitOf(error)].en}; retry later.`;
+  }
+  if (error instanceof CountryNotAllowedError) {
+    return `SMS to this country is not enabled for the tenant: ${countryText(error.country)}.`;
+  }
+  return undefined;
+}
+
 export const native = {
   renderError(error: unknown): HttpResponse {
     if (error instanceof InputError && typeof error.code === 'string' && error.code in ERRORS) {
       return errorResponse(error.code as NativeErrorCode, error.params[0]);
     }
     if (error instanceof DomainError) {
-      return errorResponse(KIND_CODES[error.kind], undefined, error.retryAfterSeconds);
+      return errorResponse(KIND_CODES[error.kind], detailOf(error), error.retryAfterSeconds);
     }
     return errorResponse('unavailable');
   },
@@ -114,8 +134,23 @@ export const checkSchema = z.strictObject({
   code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)),
 });
 
+/**
+ * Whether a form body is really JSON text: `curl -d '{…}'` sends JSON as `application/x-www-form-urlencoded`, which
+ * parses into one field named after the JSON text. Told as such, instead of as the first field it lacks.
+ */
+export function jsonSentAsForm(request: HttpRequest): boolean {
+  const { body } = request;
+  if (declaresJson(request) || !body || typeof body !== 'object') return false;
+  return Object.keys(body).some((name) => /^\s*[[{]/.test(name));
+}
+
+/** The message of a JSON body sent under another content type. */
+export const JSON_EXPECTED =
+  'Invalid body: Content-Type application/json expected (the body is JSON, sent as a form: curl -d does that; add -H "Content-Type: application/json").';
+
 function parseBody<T>(request: HttpRequest, schema: z.ZodMiniType<T>): T {
   if (request.bodyProblem) throw new InputError('invalid_request', [`Body problem: ${request.bodyProblem}.`]);
+  if (jsonSentAsForm(request)) throw new InputError('invalid_request', [JSON_EXPECTED]);
   const result = schema.safeParse(request.body);
   if (!result.success) {
     const issue = result.error.issues[0];
