@@ -129,7 +129,7 @@ async function nativeStatus(email: string, purpose: Purpose) {
   return { ...response.body.latest, verifiedAt: response.body.verifiedAt };
 }
 
-const ALL_MSGS = new Set(Object.values(MESSAGES).flatMap((m) => [m['zh-CN'], m.en]));
+const ALL_MSGS: ReadonlySet<string> = new Set(Object.values(MESSAGES).flatMap((m) => [m['zh-CN'], m.en]));
 
 describe('seed 004 POST /api/verify/email', () => {
   it('mails alice a 30-minute link and a 6-digit code: {code: 0, msg: "已发送邮件"}', async () => {
@@ -464,7 +464,7 @@ describe('seed 004 the link', () => {
           expect(response.status).toBe(200);
           expect([0, -1]).toContain(response.body.code);
           // A message's own text, alone or followed by its detail (the limit, the content type expected).
-          const own = String(response.body.msg).split(/: |：/)[0];
+          const own = String(response.body.msg).split(/: |：/)[0] ?? '';
           expect(ALL_MSGS.has(own)).toBe(true);
         },
       ),

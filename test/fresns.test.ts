@@ -11,7 +11,6 @@ import {
   CountryNotAllowedError,
   DeliveryFailedError,
   InvalidAddressError,
-  RateLimitedError,
 } from '../lib/domain/errors.ts';
 import type { HttpRequest } from '../lib/http/request.ts';
 import { advanceClock } from '../lib/runtime.ts';
