@@ -1,5 +1,6 @@
 // Cost model tests: known answers on a hand-made template, the default stack's at-rest budget, and the EMF streams it counts.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTemplate } from '../infra/admin/cost.ts';
@@ -134,6 +135,17 @@ describe('the synthesized stack at rest', () => {
   it(`the default stack (no context) costs at most $${AT_REST_BUDGET_USD.toFixed(2)} a month at rest`, () => {
     const total = totalUsd(atRestItems(defaultTemplate));
     expect(budgetCheck(total).within, budgetCheck(total).message).toBe(true);
+  });
+
+  it('the at-rest figures the docs state (deploy.md tiers, cost.md) are what the model computes', () => {
+    const docs = ['docs/deploy.md', 'docs/cost.md'].map((doc) =>
+      readFileSync(`${PROJECT_ROOT}${doc}`, 'utf8'),
+    );
+    for (const template of [defaultTemplate, fullTemplate]) {
+      const figure = `$${totalUsd(atRestItems(template)).toFixed(2)}`;
+      for (const [i, text] of docs.entries())
+        expect(text, `${i ? 'cost' : 'deploy'}.md states ${figure}`).toContain(figure);
+    }
   });
 
   it('-c monitoring=full costs more at rest than the default', () => {
