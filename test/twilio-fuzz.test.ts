@@ -177,13 +177,20 @@ describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
         CustomCode: fc.oneof(fc.stringMatching(/^\d{4,10}$/), text),
         ChannelConfiguration: fc.oneof(fc.json(), text),
         DeviceIp: fc.oneof(fc.ipV4(), text),
-        Tags: text,
+        Tags: fc.oneof(fc.json(), text),
+        AppHash: fc.oneof(fc.stringMatching(/^[A-Za-z0-9+/]{11}$/), text),
+        Amount: text,
+        Payee: text,
+        RateLimits: fc.oneof(fc.json(), text),
+        RiskCheck: fc.oneof(fc.constantFrom('enable', 'disable'), text),
+        EnableSnaClientToken: fc.oneof(fc.constantFrom('true', 'false'), text),
+        TemplateSid: text,
       },
       ['To', 'Channel'],
     );
     await fuzzServicePost('Verifications', form, seen);
     // The generator reaches every layer: auth, service, parameters, landlines and real sends.
-    for (const code of [20003, 20404, 60200, 60203]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
+    for (const code of [20003, 20404, 60200, 60223]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok).toBeGreaterThan(0);
   });
 

@@ -198,6 +198,16 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         request: (ctx) => twilio('POST', '/Verifications', { To: ctx.email('twilio'), Channel: 'email' }),
         expect: { status: 201 },
       },
+      // Twilio's send limit: no cooldown (resends while pending succeed), but a sixth send in the
+      // tenant's window (5 per 10 minutes by default) is refused.
+      ...Array.from(
+        { length: 4 },
+        (): Step => ({
+          outcome: 'success',
+          request: () => twilio('POST', '/Verifications', { To: to, Channel: 'sms' }),
+          expect: { status: 201 },
+        }),
+      ),
       {
         outcome: 'failure',
         request: () => twilio('POST', '/Verifications', { To: to, Channel: 'sms' }),

@@ -3,15 +3,24 @@
 // test/twilio-parameters.test.ts drives that table against the spec and this list).
 import { parseEmail, parsePhone } from '../../address.ts';
 import { randomHex } from '../../crypto.ts';
-import { countryLocale, LOCALE_TEXTS, localeTag } from '../../delivery/locale-text.ts';
 import { InputError } from '../../domain/errors.ts';
-import { type Channel, type Locale, matchLocale } from '../../domain/vocabulary.ts';
+import type { Channel } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
 import { isSafeMessageText } from '../../engine/message-text.ts';
 import type { HttpRequest } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { canonicalSid, SID, TWILIO_PURPOSE, UNOFFERED_CHANNELS } from './codes.ts';
+import {
+  bindingOf,
+  type Form,
+  invalid,
+  jsonObject,
+  languageOf,
+  mailFromOf,
+  optional,
+  tagsOf,
+} from './options.ts';
 import { isLandline } from './phone.ts';
 
 /** The body parameters each implemented operation reads: exactly those of Twilio's API definition. */
@@ -42,10 +51,6 @@ export const PARAMETERS = {
 } as const;
 
 type Service = NonNullable<Tenant['twilio']>['services'][number];
-type Form = Record<string, string>;
-
-const invalid = (name: string, why: string) =>
-  new InputError(60200, [`Invalid parameter \`${name}\`: ${why}`]);
 
 /** Form fields of a POST. Twilio reads form-encoded bodies only; anything else has no parameters. */
 export function formOf(request: HttpRequest): Form {
@@ -56,36 +61,10 @@ export function formOf(request: HttpRequest): Form {
   return body as Form;
 }
 
-/** An optional parameter: absent when missing or blank, as form libraries send unset fields. */
-const optional = (form: Form, name: string) => form[name]?.trim() || undefined;
-
 function required(form: Form, name: string, max = 320): string {
   const value = form[name]?.trim();
   if (!value) throw new InputError(60200, [`Missing required parameter ${name} in the post body`]);
   if (value.length > max) throw invalid(name, 'too long');
-  return value;
-}
-
-/** A JSON object parameter (Twilio sends `RateLimits`, `ChannelConfiguration` and `Tags` as JSON text). */
-function jsonObject(form: Form, name: string): Record<string, unknown> | undefined {
-  const text = optional(form, name);
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      return value as Record<string, unknown>;
-  } catch {
-    // refused below
-  }
-  throw invalid(name, 'must be a JSON object');
-}
-
-/** Text that may be echoed or bound to a code: 1–100 characters, none of them controls. */
-function plainText(form: Form, name: string): string | undefined {
-  const value = optional(form, name);
-  if (value !== undefined && (value.length > 100 || !isSafeMessageText(value))) {
-    throw invalid(name, 'must be at most 100 characters without control characters');
-  }
   return value;
 }
 
@@ -108,90 +87,6 @@ function addressFor(channel: Channel, raw: string): string {
   if (phone) return phone.e164;
   if (isLandline(raw.replace(/[\s()-]/g, ''))) throw new InputError(60205);
   throw invalid('To', 'not a valid E.164 mobile number');
-}
-
-/** Amount and Payee, bound to the code: a check must name the same (PSD2 dynamic linking). */
-function bindingOf(form: Form): { binding?: string; extras: Record<string, string> } {
-  const amount = plainText(form, 'Amount');
-  const payee = plainText(form, 'Payee');
-  const extras: Record<string, string> = {};
-  if (amount !== undefined) extras.amount = amount;
-  if (payee !== undefined) extras.payee = payee;
-  const binding = amount === undefined && payee === undefined ? undefined : JSON.stringify([amount, payee]);
-  return { binding, extras };
-}
-
-/** `Locale`, else the language of the number's country (as Twilio does), else the service's default. */
-function languageOf(form: Form, channel: Channel, to: string, tenant: Tenant, service: Service) {
-  const given = optional(form, 'Locale');
-  const tag = given === undefined ? undefined : localeTag(given);
-  // Twilio answers an unsupported override locale with a 404.
-  if (given !== undefined && !tag) {
-    throw new InputError(20404, [
-      `Invalid parameter \`Locale\`: ${given.slice(0, 20)} is not a supported locale`,
-    ]);
-  }
-  const chosen = tag ?? (channel === 'sms' ? countryLocale(parsePhone(to)?.country) : undefined);
-  const own: Locale = matchLocale(chosen) ?? service.defaultLocale ?? tenant.defaultLocale;
-  const text = chosen ? LOCALE_TEXTS[chosen] : undefined;
-  // The tenant's own templates (en, zh-CN) stay theirs; every other language gets its default text.
-  if (!chosen || !text || matchLocale(chosen)) return { locale: own };
-  return { locale: own, localeText: { lang: chosen, ...text } };
-}
-
-/** `ChannelConfiguration`: email `from` (on the tenant's sending domain) and `from_name`; nothing else. */
-function mailFromOf(form: Form, channel: Channel, tenant: Tenant): string | undefined {
-  const config = jsonObject(form, 'ChannelConfiguration');
-  if (!config) return undefined;
-  for (const key of Object.keys(config)) {
-    if (key !== 'from' && key !== 'from_name') {
-      throw invalid(
-        'ChannelConfiguration',
-        `${key.slice(0, 40)} is not supported (the tenant's templates are used)`,
-      );
-    }
-  }
-  if (channel !== 'email') throw invalid('ChannelConfiguration', 'from and from_name apply to email only');
-  const { from, from_name: name } = config;
-  const tenantAddress = /<([^>]+)>\s*$/.exec(tenant.mail.from)?.[1] ?? tenant.mail.from;
-  const domain = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  let address = tenantAddress;
-  if (from !== undefined) {
-    const parsed = typeof from === 'string' ? parseEmail(from) : undefined;
-    if (!parsed || domain(parsed) !== domain(tenantAddress)) {
-      throw invalid('ChannelConfiguration', 'from must be an address on the sending domain');
-    }
-    address = parsed;
-  }
-  if (name === undefined) return address;
-  if (
-    typeof name !== 'string' ||
-    !name ||
-    name.length > 64 ||
-    !isSafeMessageText(name) ||
-    /["\\<>]/.test(name)
-  ) {
-    throw invalid(
-      'ChannelConfiguration',
-      'from_name must be 1 to 64 characters without quotes, <, > or controls',
-    );
-  }
-  return `"${name}" <${address}>`;
-}
-
-/** `Tags`: a JSON object of at most 10 string values, keys and values up to 128 characters. */
-function tagsOf(form: Form): string | undefined {
-  const tags = jsonObject(form, 'Tags');
-  if (!tags) return undefined;
-  const entries = Object.entries(tags);
-  const fits = (text: string) => text.length <= 128 && isSafeMessageText(text);
-  if (
-    entries.length > 10 ||
-    entries.some(([key, value]) => typeof value !== 'string' || !fits(key) || !fits(value))
-  ) {
-    throw invalid('Tags', 'must be at most 10 tags, string keys and values of up to 128 characters');
-  }
-  return JSON.stringify(tags);
 }
 
 /** `POST …/Verifications` → the send command, its sid and attempt sid, and what the resource echoes. */
@@ -283,7 +178,7 @@ export function parseCreate(
       attemptId: `VL${randomHex(16)}`,
       fields: { serviceSid: service.sid, accountSid },
       owner: ownerOf(service.sid, accountSid),
-      extras,
+      extras: Object.keys(extras).length > 0 ? extras : undefined,
     },
   };
 }
