@@ -138,6 +138,21 @@ const EXAMPLES: Record<string, Treatment> = {
     run: 'not locally',
     why: "puts a rule on the deployed stack's event bus",
   },
+  'docs/deploy.md › aws sns create-sms-sandbox-phone-number --phone-number +14155550123 --language-code en-US --region <region>':
+    { run: 'not locally', why: "adds and verifies a destination in the account's SMS sandbox" },
+  'docs/deploy.md › aws dynamodb restore-table-to-point-in-time --source-table-name <TableName> \\': {
+    run: 'not locally',
+    why: "restores the deployed table's point-in-time backup into a new table",
+  },
+  'docs/deploy.md › {': {
+    run: 'elsewhere',
+    test: 'test/deploy-doc.test.ts',
+    reads: "'## An admin policy for the admin commands'",
+  },
+  'docs/deploy.md › umask 077 && TENANTS=$(mktemp) && trap \'rm -f "$TENANTS"\' EXIT': {
+    run: 'not locally',
+    why: 'reads the tenants file from Secrets Manager and loads it into the deployed table',
+  },
   'docs/deploy.md › CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --no-notices': {
     run: 'elsewhere',
     test: 'test/infra.test.ts',
