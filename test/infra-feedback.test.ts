@@ -19,6 +19,7 @@ import { simulatedNotification } from '../lib/suppression/simulator.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { syncTenants } from '../lib/tenants/sync.ts';
+import { CDK_JSON_CONTEXT } from './helpers/apps.ts';
 import { familyOf, partitionKeysOfCommand } from './helpers/grants.ts';
 import { freshTable } from './helpers/table.ts';
 
@@ -33,7 +34,7 @@ beforeAll(() => {
   // No bundling (test/infra.test.ts checks the bundles): synth takes seconds and never blocks the worker.
   const app = new App({
     outdir,
-    context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] },
   });
   stack = new CodegateStack(app, 'Codegate');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));

@@ -20,7 +20,7 @@ import {
 } from '../infra/stack.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
-import { removeTempApps, tempApp } from './helpers/apps.ts';
+import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
 
 const SLOW = 300_000;
 const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
@@ -92,6 +92,7 @@ beforeAll(async () => {
   app = new App({
     outdir,
     context: {
+      ...CDK_JSON_CONTEXT,
       ...CONTEXT,
       'aws:cdk:enable-asset-metadata': true,
       'aws:cdk:enable-path-metadata': true,
