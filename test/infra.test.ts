@@ -574,6 +574,8 @@ describe('cdk CLI', () => {
         // No construct trace beside the placeholder-identity warning (the App keeps no stack traces).
         expect(output).toContain('No sesIdentity context given');
         expect(output).not.toMatch(/infra\/stack\.ts:\d+/);
+        // cdk.json sets every recommended feature flag.
+        expect(output).not.toMatch(/feature flags are not configured/);
         const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
         // -c stackName names the stack (and its template): a second copy beside `Codegate`.
         expect(templates).toEqual(['codegate-staging.template.json']);
