@@ -57,7 +57,10 @@ describe('account-existence answers and the per-IP limit', () => {
       });
     }
     const limited = await anqicms(ip, 'ghost@example.com');
-    expect(limited.body).toEqual({ code: -1, msg: 'Sending too frequently, please try again later' });
+    expect(limited.body).toEqual({
+      code: -1,
+      msg: 'Sending too frequently, please try again later: the limit of sends from one client IP address',
+    });
   });
 
   it('20 concurrent probes from one IP: exactly the limit are answered, the rest refused', async () => {

@@ -48,7 +48,8 @@ describe('Fresns useType 3: "already used" is an existence answer', () => {
 
     expect((await probeEmail(ip, login, 'alice@example.com')).body).toEqual({
       code: 33201,
-      message: 'Send the Verify code too often, please try again later',
+      message:
+        'Send the Verify code too often, please try again later (the limit of sends from one client IP address)',
       data: null,
     });
     // An unused address now answers the same: the refusal tells nothing about accounts.
