@@ -543,33 +543,44 @@ describe('deploy context', () => {
   });
 });
 
+/** Runs the CDK CLI in the project with no AWS credentials or profile (synth must not need an account). */
+function runCdk(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['cdk', ...args], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
+        CDK_DISABLE_VERSION_CHECK: '1',
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (exitCode) => resolve({ code: exitCode, output }));
+  });
+}
+
 describe('cdk CLI', () => {
   it(
     '`npx cdk synth -c stackName=…` succeeds offline with no AWS account and names the stack',
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'codegate-cli-'));
       try {
-        const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-          const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stackName=codegate-staging'];
-          const child = spawn('npx', [...args, '--output', out], {
-            cwd: PROJECT_ROOT,
-            env: {
-              // No AWS credentials or profile: synth must not need an account.
-              ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
-              CDK_DISABLE_VERSION_CHECK: '1',
-              CDK_DISABLE_CLI_TELEMETRY: 'true',
-              AWS_EC2_METADATA_DISABLED: 'true',
-            },
-          });
-          let output = '';
-          child.stdout.on('data', (chunk) => {
-            output += chunk;
-          });
-          child.stderr.on('data', (chunk) => {
-            output += chunk;
-          });
-          child.on('close', (exitCode) => resolve({ code: exitCode, output }));
-        });
+        const { code, output } = await runCdk([
+          'synth',
+          '--quiet',
+          '--no-notices',
+          '-c',
+          'stackName=codegate-staging',
+          '--output',
+          out,
+        ]);
         expect(code, output).toBe(0);
         // No construct trace beside the placeholder-identity warning (the App keeps no stack traces).
         expect(output).toContain('No sesIdentity context given');
@@ -604,24 +615,13 @@ describe('bad contexts', () => {
   it(
     '`cdk synth` with a bad context prints one line naming it, no stack trace, and fails',
     async () => {
-      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(
-          'npx',
-          ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'alarmEmail=not-an-email'],
-          {
-            cwd: PROJECT_ROOT,
-            env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-          },
-        );
-        let output = '';
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-        });
-        child.stderr.on('data', (chunk) => {
-          output += chunk;
-        });
-        child.on('close', (exitCode) => resolve({ code: exitCode, output }));
-      });
+      const { code, output } = await runCdk([
+        'synth',
+        '--quiet',
+        '--no-notices',
+        '-c',
+        'alarmEmail=not-an-email',
+      ]);
       expect(code).not.toBe(0);
       expect(output).toContain('codegate: alarmEmail must be one email address, got "not-an-email"');
       expect(output).not.toMatch(/^\s+at /m);
