@@ -163,6 +163,23 @@ describe('channel routing', () => {
     expect(mailer.sent[0]?.message.text).toContain('expires in 31 minutes');
   });
 
+  it("renders the tenant's branding into the mail layout (name, logo, accent), and the app name without it", async () => {
+    const branding = {
+      name: 'Brand Co',
+      logoUrl: 'https://cdn.example.com/logo.png',
+      accentColor: '#123abc',
+    };
+    await engine.sendCode({ tenant: { ...demo, branding }, channel: 'email', to: fresh(), purpose: 'login' });
+    const html = mailer.sent[0]?.message.html ?? '';
+    expect(html).toContain('#123abc');
+    expect(html).toContain('https://cdn.example.com/logo.png');
+    expect(html).toContain('Brand Co');
+    await engine.sendCode({ tenant: demo, channel: 'email', to: fresh(), purpose: 'login' });
+    const plain = mailer.sent[1]?.message.html ?? '';
+    expect(plain).not.toContain('#123abc');
+    expect(plain).toContain(demo.appName);
+  });
+
   it('reports a failed delivery by its cause, masked, and no code_sent', async () => {
     const to = phone();
     texter.failNext = 'Throttling';

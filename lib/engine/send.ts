@@ -172,6 +172,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     link: linkToken && command.link?.url(linkToken),
     override: localeText ?? tenant.templates[locale]?.[purpose],
     lang: localeText?.lang,
+    branding: tenant.branding,
   });
   // SMS Retriever: the app's hash ends the message, on a line of its own.
   if (channel === 'sms' && command.appHash) rendered.text = `${rendered.text}\n${command.appHash}`;

@@ -36,7 +36,7 @@ export interface LifecycleEvent {
   purpose?: Purpose;
   verificationId?: string;
   to: string;
-  /** Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, manual. */
+  /** Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, operator. */
   reason?: string;
   occurredAt: string;
 }
