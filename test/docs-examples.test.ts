@@ -91,7 +91,7 @@ const EXAMPLES: Record<string, Treatment> = {
   'README.md › npm ci && npm start': { run: 'quick start' },
   'README.md › npm ci && npm test': { run: 'quick start' },
   /** What `npm start` prints (a text block; it names the service's address). */
-  'README.md › > codegate@0.1.0 start': { run: 'here' },
+  'README.md › > codegate@0.2.0 start': { run: 'here' },
   'README.md › # 1. Send a registration code through the Acceleronix email API (seed 000)': { run: 'here' },
   "README.md › // The library's documented custom httpClient; it changes only the host Verify requests go to.":
     { run: 'here' },
@@ -333,7 +333,7 @@ describe('the docs’ examples are all accounted for', () => {
 
 describe('README', () => {
   it('npm start prints what the quick start shows: DynamoDB Local’s endpoint, the local outbox, the address', () => {
-    const shown = block('README.md › > codegate@0.1.0 start');
+    const shown = block('README.md › > codegate@0.2.0 start');
     const dynamodb = /^DynamoDB Local \(embedded[^)]*\): (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
       started.stdout(),
     )?.[1];
