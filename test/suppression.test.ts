@@ -62,7 +62,10 @@ describe.each([
     const refused = await nativeSend(address, 'login');
     expect(refused.status).toBe(422);
     expect(refused.body).toEqual({
-      error: { code: 'address_suppressed', message: expect.any(String) },
+      error: {
+        code: 'address_suppressed',
+        message: 'The address bounced or complained; nothing is sent to it.',
+      },
     });
     const before = service.messages(address).length;
 
@@ -88,6 +91,11 @@ describe('suppression by hand', () => {
     expect(await admin('add', '--to', to)).toBe('suppressed email h***@example.com');
     const refused = await nativeSend('held.back@example.com', 'login');
     expect(refused.status).toBe(422);
+    // The answer says who suppressed it: an operator, not a bounce or a complaint.
+    expect(refused.body.error).toEqual({
+      code: 'address_suppressed',
+      message: 'An operator suppressed the address; nothing is sent to it.',
+    });
     expect((await seed000Send(to, '1')).body).toMatchObject({ code: 5059 });
     expect(service.messages(to)).toHaveLength(0);
     expect(await admin('remove', '--to', to)).toBe('removed email h***@example.com');

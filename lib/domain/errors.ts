@@ -121,8 +121,11 @@ export class IdempotencyConflictError extends DomainError {
  * nothing is sent, whatever the limits say, until the suppression is removed or expires.
  */
 export class AddressSuppressedError extends DomainError {
-  constructor() {
+  /** Why it is suppressed, as the suppression item records it (`bounce`, `complaint`, `operator`, …). */
+  readonly reason: string | undefined;
+  constructor(reason?: string) {
     super('suppressed', 'address is suppressed');
+    this.reason = reason === 'manual' ? 'operator' : reason;
   }
 }
 

@@ -55,7 +55,10 @@ const send: OperationSpec = {
     401: AUTH_ERRORS,
     403: ORIGIN,
     409: { idempotency_conflict: 'the `Idempotency-Key` was used with a different body.' },
-    422: { address_suppressed: 'the address bounced or complained (the suppression list); nothing is sent.' },
+    422: {
+      address_suppressed:
+        'the address bounced or complained, or an operator suppressed it (the suppression list; the message says which); nothing is sent.',
+    },
     429: {
       rate_limited:
         'the address cooldown or window, the per-IP limit, or a replayed `Idempotency-Key` whose first ' +
@@ -204,7 +207,7 @@ const send: OperationSpec = {
       response: {
         error: {
           code: 'address_suppressed',
-          message: 'The address bounced or complained; nothing is sent to it.',
+          message: 'An operator suppressed the address; nothing is sent to it.',
         },
       },
     },

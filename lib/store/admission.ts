@@ -165,7 +165,12 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
         items[addressAt] = { Update: addressUpdate };
         continue;
       }
-      if (suppressedIn(reasons, scopes)) throw new AddressSuppressedError();
+      if (suppressedIn(reasons, scopes)) {
+        const suppression = reasons[scopes.indexOf('suppression')]?.item;
+        throw new AddressSuppressedError(
+          typeof suppression?.reason === 'string' ? suppression.reason : undefined,
+        );
+      }
       const refused = refusal(input, reasons, scopes);
       if (refused === 'retry') {
         // Only shared counters (per-IP, per-device, budget) conflicted: the whole transaction was

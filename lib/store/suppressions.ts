@@ -60,6 +60,8 @@ export function suppressionCheck(
       ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
       ExpressionAttributeNames: { '#until': 'until' },
       ExpressionAttributeValues: { ':now': now },
+      // The refusal names its reason (an operator's suppression reads differently from a bounce), at no cost.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
   };
 }

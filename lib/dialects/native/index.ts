@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { sha256Hex } from '../../crypto.ts';
 import {
+  AddressSuppressedError,
   CountryNotAllowedError,
   countryText,
   DomainError,
@@ -69,6 +70,9 @@ function detailOf(error: DomainError): string | undefined {
   }
   if (error instanceof CountryNotAllowedError) {
     return `SMS to this country is not enabled for the tenant: ${countryText(error.country)}.`;
+  }
+  if (error instanceof AddressSuppressedError && error.reason === 'operator') {
+    return 'An operator suppressed the address; nothing is sent to it.';
   }
   return undefined;
 }
