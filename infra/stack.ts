@@ -18,6 +18,7 @@ import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { AdminPolicy } from './admin-policy.ts';
 import {
   alarmEmailOf,
   customDomainOf,
@@ -258,6 +259,16 @@ export class CodegateStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Every alarm notifies this topic (subscribe with -c alarmEmail=… or add a subscription)',
+    });
+    const admin = new AdminPolicy(this, 'Admin', {
+      table: this.table,
+      pepper,
+      alarmTopic: this.monitoring.alarmTopic,
+    });
+    new CfnOutput(this, 'AdminPolicyArn', {
+      value: admin.policy.managedPolicyArn,
+      description:
+        "Attach to the operators' role: what tenants:load, suppressions and verify:deployment call",
     });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

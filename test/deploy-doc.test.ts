@@ -105,6 +105,21 @@ describe('## An admin policy for the admin commands', () => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
+  it('is what the stack attaches to the AdminPolicyArn output, action for action', () => {
+    const synthesized = template();
+    const outputs = synthesized.Outputs as Record<string, { Value: { Ref: string } }>;
+    const policyId = outputs.AdminPolicyArn?.Value.Ref ?? '';
+    const managed = synthesized.Resources[policyId] as unknown as {
+      Type: string;
+      Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } };
+    };
+    expect(managed.Type).toBe('AWS::IAM::ManagedPolicy');
+    const stackActions = managed.Properties.PolicyDocument.Statement.flatMap((statement) =>
+      [statement.Action].flat(),
+    );
+    expect([...stackActions].sort()).toEqual([...actions].sort());
+  });
+
   it("grants each AWS call the deployment verifier's sources make", () => {
     const sources = ['aws-checks.ts', 'alarm-checks.ts', 'aws-resources.ts', 'temporary-tenant.ts']
       .map((file) => readFileSync(join(import.meta.dirname, '../infra/admin/verify', file), 'utf8'))
