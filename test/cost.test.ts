@@ -9,6 +9,7 @@ import {
   atRestItems,
   budgetCheck,
   type CfnTemplate,
+  resourcesOf,
   totalUsd,
 } from '../infra/admin/cost-model.ts';
 import { emfStreams, metricStreams, streamsInEmf } from '../infra/admin/metric-streams.ts';
@@ -141,6 +142,8 @@ describe('the synthesized stack at rest', () => {
     const docs = ['docs/deploy.md', 'docs/cost.md'].map((doc) =>
       readFileSync(`${PROJECT_ROOT}${doc}`, 'utf8'),
     );
+    const alarms = resourcesOf(defaultTemplate, 'AWS::CloudWatch::Alarm').length;
+    expect(docs[0], `deploy.md states the default tier's ${alarms} alarms`).toContain(`${alarms} alarms`);
     for (const template of [defaultTemplate, fullTemplate]) {
       const figure = `$${totalUsd(atRestItems(template)).toFixed(2)}`;
       for (const [i, text] of docs.entries())
