@@ -26,7 +26,6 @@ import {
   type TransactItem,
   type VerificationState,
 } from './address-item.ts';
-import type { AdmitSendInput } from './admission.ts';
 import { dynamoFault } from './client.ts';
 
 export interface ExternalAttempt {
@@ -189,11 +188,20 @@ export function lookupPut(table: Table, tenantId: string, external: ExternalAdmi
   };
 }
 
+/** The part of a send's admission (store/admission.ts) that tells a limit from an external-id refusal. */
+export interface SendWindow {
+  purpose: Purpose;
+  now: number;
+  cooldownSeconds: number;
+  perAddress: { limit: number; windowSeconds: number };
+  external?: ExternalAdmission;
+}
+
 /**
  * Why an address update that carried an external id was refused, when it was not a rate limit: the
  * item's send slots allowed the send, so the external-id condition refused it.
  */
-export function externalRefusal(input: AdmitSendInput, item: Item | undefined): Error | undefined {
+export function externalRefusal(input: SendWindow, item: Item | undefined): Error | undefined {
   if (!input.external || !item) return undefined;
   const newest = Number(item.s0 ?? 0);
   const oldest = Number(item[`s${input.perAddress.limit - 1}`] ?? 0);

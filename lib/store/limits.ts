@@ -10,9 +10,13 @@ import {
   ReplayedError,
 } from '../domain/errors.ts';
 import { type Item, type Reason, seconds } from './address-item.ts';
-import type { AdmitSendInput } from './admission.ts';
-import { externalRefusal } from './external-ids.ts';
-import { type IdempotentReplay, replayOf } from './idempotency.ts';
+import { externalRefusal, type SendWindow } from './external-ids.ts';
+import { type IdempotencyRecord, type IdempotentReplay, replayOf } from './idempotency.ts';
+
+/** What the refusal of a send reads of its admission (store/admission.ts `AdmitSendInput`). */
+interface RefusedSend extends SendWindow {
+  idempotency?: IdempotencyRecord;
+}
 
 /** A fixed-window counter consulted atomically with the send. */
 export interface CounterSpec {
@@ -47,7 +51,7 @@ export function counterUpdate(tableName: string, counter: CounterSpec, now: numb
 
 /** Turns the cancellation reasons of a refused send into the domain error of the limit that refused it. */
 export function refusal(
-  input: AdmitSendInput,
+  input: RefusedSend,
   reasons: Reason[],
   scopes: Scope[],
 ): Error | IdempotentReplay | 'retry' {
@@ -85,10 +89,7 @@ export function refusal(
 }
 
 /** How long until the address may be sent to again, and which per-address limit that wait is (the longer one). */
-function addressRetryAfter(
-  input: AdmitSendInput,
-  item: Item | undefined,
-): { wait: number; rule: AddressRule } {
+function addressRetryAfter(input: RefusedSend, item: Item | undefined): { wait: number; rule: AddressRule } {
   const newest = Number(item?.s0 ?? 0);
   const oldest = Number(item?.[`s${input.perAddress.limit - 1}`] ?? 0);
   const cooldownEnd = newest + input.cooldownSeconds * 1000;
