@@ -28,12 +28,18 @@ export interface Throttle {
 export const DEFAULT_THROTTLE: Throttle = { rateLimit: 200, burstLimit: 400 };
 /** Routes that send a message: each request can cost an SMS, so their ceiling is lower. */
 export const SEND_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
+/**
+ * The Twilio Services API and the /v2 catch-all: configuration calls an app makes rarely, and error answers. Low, so
+ * that every route at its ceiling still fits the account's API Gateway burst (test/infra-bounds.test.ts).
+ */
+export const SERVICES_THROTTLE: Throttle = { rateLimit: 10, burstLimit: 20 };
 /** The unauthenticated captcha challenge: PNG drawing plus a write each. */
 export const CAPTCHA_THROTTLE: Throttle = { rateLimit: 25, burstLimit: 50 };
 
 export interface Route {
-  method: 'GET' | 'POST';
-  /** API Gateway path syntax, e.g. `/v1/verifications/{id}`. */
+  /** `ANY`: every method API Gateway has no more specific route for (the `/v2/{proxy+}` catch-all). */
+  method: 'GET' | 'POST' | 'DELETE' | 'ANY';
+  /** API Gateway path syntax, e.g. `/v1/verifications/{id}`; `{name+}` is greedy (one or more segments). */
   path: string;
   /** Function file under `functions/` (without `.ts`); also the construct id's basis. */
   name: string;
@@ -182,7 +188,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
-    access: { keys: [...SENDS, 'EXT'], table: SEND_ONCE, mail: true, sms: true },
+    access: { keys: [...SENDS, 'EXT', 'TSVC'], table: SEND_ONCE, mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
   // Check: the sid's lookup item (GetItem) and the one conditional write per guess.
@@ -190,20 +196,67 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/VerificationCheck',
     name: 'twilio-check-verification',
-    access: { keys: READS, table: CHECK },
+    access: { keys: [...READS, 'TSVC'], table: CHECK },
   },
   // Fetch: the sid's lookup item, then the address item.
   {
     method: 'GET',
     path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
     name: 'twilio-fetch-verification',
-    access: { keys: [...READS, 'EXT'], table: READ },
+    access: { keys: [...READS, 'EXT', 'TSVC'], table: READ },
   },
   // Update (cancel, approve): the lookup item, then one conditional write.
   {
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications/{Sid}',
     name: 'twilio-update-verification',
-    access: { keys: [...READS, 'EXT'], table: CHECK },
+    access: { keys: [...READS, 'EXT', 'TSVC'], table: CHECK },
+  },
+  // The Services API: table services (`TSVC#…`, lib/store/twilio-services.ts) beside the tenants-file ones; every
+  // route reads the tenant (Basic auth) and, for one made through the API, that service's item. The verification
+  // routes above read it too (one GetItem, only for a service not in the tenants file).
+  {
+    method: 'POST',
+    path: '/v2/Services',
+    name: 'twilio-create-service',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services',
+    name: 'twilio-list-services',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services/{Sid}',
+    name: 'twilio-fetch-service',
+    access: { keys: ['TENANT', 'TSVC'], table: READ },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'POST',
+    path: '/v2/Services/{Sid}',
+    name: 'twilio-update-service',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'DELETE',
+    path: '/v2/Services/{Sid}',
+    name: 'twilio-delete-service',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:DeleteItem'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  // Every other path or method under /v2: Twilio's 404 JSON after its credentials check, never a bare Not Found.
+  // Last: the local runtime takes the first match, and API Gateway prefers every more specific route to it.
+  {
+    method: 'ANY',
+    path: '/v2/{proxy+}',
+    name: 'twilio-not-found',
+    access: { keys: ['TENANT'], table: READ },
+    throttle: SERVICES_THROTTLE,
   },
 ];

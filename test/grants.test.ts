@@ -91,10 +91,14 @@ function collectProviderCalls() {
 
 const patterns = ROUTES.map((route) => ({
   route,
-  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  // `{name+}` is API Gateway's greedy variable (the /v2 catch-all): one or more segments.
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\+\}/g, '.+').replace(/\{\w+\}/g, '[^/]+')}$`),
 }));
 const routeOf = (method: string, path: string): Route | undefined =>
-  patterns.find((p) => p.route.method === method && p.pattern.test(path.split('?')[0] ?? ''))?.route;
+  patterns.find(
+    (p) =>
+      (p.route.method === method || p.route.method === 'ANY') && p.pattern.test(path.split('?')[0] ?? ''),
+  )?.route;
 
 /** Messages SES and SNS were asked to deliver, newest last. */
 const delivered: { to: string; text: string }[] = [];

@@ -25,10 +25,13 @@ interface Compiled<R> {
 
 function compile<R extends { path: string }>(route: R): Compiled<R> {
   const params: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
-    params.push(name);
-    return '([^/]+)';
-  });
+  const source = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    // `{proxy+}` (escaped above to `{proxy\+}`): API Gateway's greedy variable, one or more segments.
+    .replace(/\{(\w+)\\\+\}|\{(\w+)\}/g, (_, greedy: string | undefined, name: string | undefined) => {
+      params.push(greedy ?? name ?? '');
+      return greedy ? '(.+)' : '([^/]+)';
+    });
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
@@ -44,7 +47,8 @@ function find<R extends { method: string; path: string }>(
   pathname: string,
 ): { route: R; values: Record<string, string> } | undefined {
   for (const entry of table) {
-    const found = entry.route.method === method ? entry.pattern.exec(pathname) : null;
+    const serves = entry.route.method === method || entry.route.method === 'ANY';
+    const found = serves ? entry.pattern.exec(pathname) : null;
     if (!found) continue;
     const values: Record<string, string> = {};
     for (const [i, name] of entry.params.entries()) {
@@ -247,7 +251,7 @@ function toEvent(
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
       http: {
-        method: route.method,
+        method: route.method === 'ANY' ? (request.method ?? 'GET') : route.method,
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp,

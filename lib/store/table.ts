@@ -40,5 +40,6 @@ export const KEY_FAMILIES = [
   'NONCE',
   'SUPP',
   'TENANT',
+  'TSVC',
 ] as const;
 export type KeyFamily = (typeof KEY_FAMILIES)[number];

@@ -5,7 +5,7 @@ import type { ROUTES } from '../../lib/routes.ts';
 import { signed } from './acceleronix-sms.ts';
 
 export interface ScenarioRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path with any query string. */
   path: string;
   query?: Record<string, string>;
@@ -163,6 +163,29 @@ const twilio = (method: 'GET' | 'POST', path: string, fields?: Record<string, st
   headers: TWILIO_AUTH,
   ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
 });
+/** A Twilio request outside the demo service: the Services API, a service made through it, any /v2 path. */
+const twilioAt = (
+  method: ScenarioRequest['method'],
+  path: string,
+  fields?: Record<string, string>,
+  headers: Record<string, string> = TWILIO_AUTH,
+): ScenarioRequest => ({
+  method,
+  path,
+  headers,
+  ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
+});
+/** A service sid no account has: the verification routes look it up in the table (TSVC) and answer 404. */
+const UNKNOWN_SERVICE = `/v2/Services/VA${'9'.repeat(32)}`;
+/** The sid of a service saved as `service`. */
+const madeService = (ctx: ScenarioContext) => `/v2/Services/${String(ctx.saved.service?.body.sid)}`;
+const createService: Step = {
+  outcome: 'success',
+  request: () => twilioAt('POST', '/v2/Services', { FriendlyName: 'Grants', CodeLength: '6' }),
+  expect: { status: 201 },
+  as: 'service',
+};
+
 /** The verification sid (`VE…`) of a saved create response. */
 const verificationSid = (ctx: ScenarioContext) => String(ctx.saved.created?.body.sid);
 
@@ -218,6 +241,19 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         request: () => twilio('POST', '/Verifications', { To: 'nobody', Channel: 'sms' }),
         expect: { status: 400 },
       },
+      createService,
+      {
+        outcome: 'success',
+        request: (ctx) =>
+          twilioAt('POST', `${madeService(ctx)}/Verifications`, { To: usPhone(), Channel: 'sms' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'failure',
+        request: () =>
+          twilioAt('POST', `${UNKNOWN_SERVICE}/Verifications`, { To: usPhone(), Channel: 'sms' }),
+        expect: { status: 404 },
+      },
       {
         outcome: 'failure',
         request: (ctx) => {
@@ -248,6 +284,11 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         expect: { status: 200, body: { status: 'approved' } },
       },
       { outcome: 'failure', request: (ctx) => check(ctx.code(to)), expect: { status: 404 } },
+      {
+        outcome: 'failure',
+        request: () => twilioAt('POST', `${UNKNOWN_SERVICE}/VerificationCheck`, { To: to, Code: '123456' }),
+        expect: { status: 404 },
+      },
     ];
   },
   'twilio-fetch-verification': () => [
@@ -267,6 +308,11 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
       request: () => twilio('GET', `/Verifications/VE${'0'.repeat(32)}`),
       expect: { status: 404 },
     },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilioAt('GET', `${UNKNOWN_SERVICE}/Verifications/${verificationSid(ctx)}`),
+      expect: { status: 404 },
+    },
   ],
   'twilio-update-verification': () => [
     {
@@ -284,6 +330,85 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
       outcome: 'failure',
       request: (ctx) => twilio('POST', `/Verifications/${verificationSid(ctx)}`, { Status: 'approved' }),
       expect: { status: 404 },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) =>
+        twilioAt('POST', `${UNKNOWN_SERVICE}/Verifications/${verificationSid(ctx)}`, { Status: 'canceled' }),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-create-service': () => [
+    createService,
+    {
+      outcome: 'failure',
+      request: () => twilioAt('POST', '/v2/Services', { FriendlyName: 'Grants', 'Totp.Issuer': 'Acme' }),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-list-services': () => [
+    createService,
+    {
+      outcome: 'success',
+      request: () => twilioAt('GET', '/v2/Services?PageSize=1'),
+      expect: { status: 200 },
+      as: 'first',
+    },
+    {
+      outcome: 'success',
+      request: (ctx) => {
+        const next = new URL(String(ctx.saved.first?.body.meta.next_page_url));
+        return twilioAt('GET', `${next.pathname}${next.search}`);
+      },
+      expect: { status: 200 },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('GET', '/v2/Services?PageSize=0'),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-fetch-service': () => [
+    createService,
+    { outcome: 'success', request: (ctx) => twilioAt('GET', madeService(ctx)), expect: { status: 200 } },
+    { outcome: 'success', request: () => twilioAt('GET', TWILIO_SERVICE), expect: { status: 200 } },
+    { outcome: 'failure', request: () => twilioAt('GET', UNKNOWN_SERVICE), expect: { status: 404 } },
+  ],
+  'twilio-update-service': () => [
+    createService,
+    {
+      outcome: 'success',
+      request: (ctx) => twilioAt('POST', madeService(ctx), { CodeLength: '8' }),
+      expect: { status: 200, body: { code_length: 8 } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('POST', TWILIO_SERVICE, { FriendlyName: 'Nope' }),
+      expect: { status: 403, body: { code: 20403 } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('POST', UNKNOWN_SERVICE, { FriendlyName: 'Nope' }),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-delete-service': () => [
+    createService,
+    { outcome: 'success', request: (ctx) => twilioAt('DELETE', madeService(ctx)), expect: { status: 204 } },
+    { outcome: 'failure', request: (ctx) => twilioAt('DELETE', madeService(ctx)), expect: { status: 404 } },
+    { outcome: 'failure', request: () => twilioAt('DELETE', TWILIO_SERVICE), expect: { status: 403 } },
+  ],
+  // The catch-all's purpose is Twilio's 404 for an authenticated caller; without credentials it answers 20003.
+  'twilio-not-found': () => [
+    {
+      outcome: 'success',
+      request: () => twilioAt('GET', '/v2/Nothing/Here'),
+      expect: { status: 404, body: { code: 20404 } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('DELETE', `${TWILIO_SERVICE}/Verifications`, undefined, {}),
+      expect: { status: 401, body: { code: 20003 } },
     },
   ],
   'acceleronix-send-email': () => {

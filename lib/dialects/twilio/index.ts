@@ -8,6 +8,7 @@ import { type HttpRequest, type HttpResponse, json } from '../../http/request.ts
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { canonicalSid, ERRORS, KIND_CODES, RATE_LIMITS, SID, type TwilioCode } from './codes.ts';
+import { withTableService } from './services.ts';
 
 export { ERRORS, TWILIO_PURPOSE } from './codes.ts';
 
@@ -86,10 +87,14 @@ export async function authenticate(
   }
   // Now the request's own guard (origin, cross-site): the same cached tenant, passed to it.
   await tenants.find('twilioAccount', sid);
-  return { tenant, accountSid: sid };
+  // A `{ServiceSid}` made through the Services API joins the tenant's services for this request.
+  return { tenant: await withTableService(request, tenant, sid), accountSid: sid };
 }
 
-/** The Verify service in the path: the tenant's own, else 20404 (another account's service is not found). */
+/**
+ * The Verify service in the path: the tenant's own (from the tenants file, or made by this account through the
+ * Services API: `authenticate` adds it), else 20404 (another account's service is not found).
+ */
 export function serviceOf(request: HttpRequest, tenant: Tenant): Service {
   const sid = request.pathParameters.ServiceSid ?? '';
   const service = SID.service.test(sid)

@@ -19,7 +19,7 @@ const STATUSES: Record<ExternalState, string> = {
 };
 
 /** The base URL this request reached: https, except for a local runtime on a loopback host. */
-function baseUrl(request: HttpRequest): string {
+export function baseUrl(request: HttpRequest): string {
   const host = (request.headers.host ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '').slice(0, 255);
   const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
   return `${local ? 'http' : 'https'}://${host}`;
