@@ -14,7 +14,7 @@ export default defineConfig({
     pool: 'forks',
     // Three forks on two cores: test/vitest-busy-worker.test.ts holds one fork for a minute while its child
     // run sleeps (Atomics.wait, no CPU), and most suites wait on DynamoDB Local or HTTP; with two forks that
-    // minute ran the rest of the suite on one (4m53s idle for `npm test`, 4m13s with three).
+    // minute ran the rest of the suite on one (4m53s idle for `npm test`, about 4m15s with three at the time).
     poolOptions: { forks: { maxForks: 3, minForks: 1 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
