@@ -1,7 +1,6 @@
 // The Twilio Verify v2 dialect driven by the official `twilio` npm client: its custom httpClient only rewrites
 // https://verify.twilio.com to the local runtime, so every request and every parse is the client's own.
 import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock } from '../lib/runtime.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
@@ -9,27 +8,13 @@ import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { TenantsFile } from '../lib/tenants/schema.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
 import { scalars, scanAll } from './helpers/table.ts';
+import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'demo-twilio-auth-token';
-const SERVICE = 'VA0123456789abcdef0123456789abcdef';
+const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
+const SERVICE: string = DEMO_TWILIO.service;
 const OTHER_SERVICE = 'VA00000000000000000000000000000002';
 /** A service of the demo tenant added for this file: custom codes allowed, 4 digits. */
 const CUSTOM_SERVICE = 'VA0000000000000000000000000000c0de';
-
-/** The documented way to point the client elsewhere: a custom httpClient; only the host changes. */
-class LocalHttpClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super();
-  }
-
-  override request<TData>(opts: RequestOptions<TData>) {
-    return super.request<TData>({
-      ...opts,
-      uri: opts.uri.replace(/^https:\/\/verify\.twilio\.com/, this.base),
-    });
-  }
-}
 
 let service: TestService;
 let client: twilio.Twilio;

@@ -3,33 +3,19 @@
 // in the path, and the order of the credential and origin checks.
 import { createHash } from 'node:crypto';
 import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { TenantsFile } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'demo-twilio-auth-token';
+const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
 const SECOND_ACCOUNT = 'AC0000000000000000000000000000beef';
 const SECOND_TOKEN = 'second-account-token';
-const SERVICE = 'VA0123456789abcdef0123456789abcdef';
+const SERVICE: string = DEMO_TWILIO.service;
 /** Service B of the demo tenant, added here: custom codes allowed. */
 const SERVICE_B = 'VA0000000000000000000000000000000b';
-
-class LocalHttpClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super();
-  }
-
-  override request<TData>(opts: RequestOptions<TData>) {
-    return super.request<TData>({
-      ...opts,
-      uri: opts.uri.replace(/^https:\/\/verify\.twilio\.com/, this.base),
-    });
-  }
-}
 
 let service: TestService;
 let client: twilio.Twilio;

@@ -2,30 +2,15 @@
 // official `twilio` npm client against the local runtime, plus the raw wire where the client hides it.
 import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_PARAMETERS } from '../lib/dialects/twilio/services.ts';
 import { startService, type TestService } from './helpers/service.ts';
+import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'demo-twilio-auth-token';
-const DEMO_SERVICE = 'VA0123456789abcdef0123456789abcdef';
+const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
+const DEMO_SERVICE: string = DEMO_TWILIO.service;
 const OTHER_ACCOUNT = 'AC00000000000000000000000000000002';
 const OTHER_TOKEN = 'other-twilio-auth-token';
-
-/** Only the host changes: every request and every parse is the client's own. */
-class LocalHttpClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super();
-  }
-
-  override request<TData>(opts: RequestOptions<TData>) {
-    return super.request<TData>({
-      ...opts,
-      uri: opts.uri.replace(/^https:\/\/verify\.twilio\.com/, this.base),
-    });
-  }
-}
 
 let service: TestService;
 let client: twilio.Twilio;
