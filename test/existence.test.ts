@@ -1,19 +1,13 @@
 // Answers that tell a stranger whether an account exists (Fresns 34301/34205, AnqiCMS "User does not
 // exist") count against the client IP's send limit, in one conditional write each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
-import { startService, type TestService } from './helpers/service.ts';
+import { demoTenantsWithPerIp, startService, type TestService } from './helpers/service.ts';
 
 const PER_IP = 3;
 let service: TestService;
 
 beforeAll(async () => {
-  const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
-  const strict = tenants.map((tenant) => ({
-    ...tenant,
-    limits: { ...tenant.limits, perIp: { limit: PER_IP, windowSeconds: 3600 } },
-  }));
-  service = await startService({ tenants: { tenants: strict } });
+  service = await startService({ tenants: await demoTenantsWithPerIp(PER_IP) });
 });
 afterAll(async () => {
   await service?.stop();

@@ -2,19 +2,13 @@
 // `DeviceIp` — and the tenant's per-IP limit counts that user, not the server. Through the local runtime.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIp } from '../lib/ip.ts';
-import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
-import { startService, type TestService, twilioPost } from './helpers/service.ts';
+import { demoTenantsWithPerIp, startService, type TestService, twilioPost } from './helpers/service.ts';
 
 const PER_IP = 3;
 let service: TestService;
 
 beforeAll(async () => {
-  const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
-  const strict = tenants.map((tenant) => ({
-    ...tenant,
-    limits: { ...tenant.limits, perIp: { limit: PER_IP, windowSeconds: 3600 } },
-  }));
-  service = await startService({ tenants: { tenants: strict } });
+  service = await startService({ tenants: await demoTenantsWithPerIp(PER_IP) });
 });
 afterAll(async () => {
   await service?.stop();

@@ -30,6 +30,17 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
+/** The demo tenants with the per-IP send limit (existence answers share it) lowered to `limit` an hour. */
+export async function demoTenantsWithPerIp(limit: number): Promise<TenantsFile> {
+  const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+  return {
+    tenants: tenants.map((tenant) => ({
+      ...tenant,
+      limits: { ...tenant.limits, perIp: { limit, windowSeconds: 3600 } },
+    })),
+  };
+}
+
 /** Starts the local runtime for one test file (TTL off, outbox quiet). */
 export async function startService(
   options: { tenants?: TenantsFile; delivery?: 'outbox' | 'aws'; trustProxy?: boolean; port?: number } = {},
