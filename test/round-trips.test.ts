@@ -88,4 +88,20 @@ describe('DynamoDB round trips per request', () => {
     );
     expect(approved).toEqual(['UpdateItemCommand']);
   });
+
+  it("a Twilio send with RateLimits is still one transaction: the buckets' counts are items of it", async () => {
+    const twilio = (path: string, form: Record<string, string>) => twilioPost(service, path, form);
+    const limit = await twilio('/RateLimits', { UniqueName: 'counted_key' });
+    expect(limit.status).toBe(201);
+    await twilio(`/RateLimits/${limit.body.sid}/Buckets`, { Max: '100', Interval: '3600' });
+    const form = (to: string) => ({ To: to, Channel: 'email', RateLimits: '{"counted_key":"v1"}' });
+    // The first send reads the service's rate limits (one Query); the container keeps them for seconds.
+    expect(await counted(() => twilio('/Verifications', form('count4@example.com')))).toEqual([
+      'QueryCommand',
+      'TransactWriteItemsCommand',
+    ]);
+    expect(await counted(() => twilio('/Verifications', form('count5@example.com')))).toEqual([
+      'TransactWriteItemsCommand',
+    ]);
+  });
 });

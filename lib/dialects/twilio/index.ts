@@ -45,6 +45,16 @@ export const twilio = {
       const code = error.code as TwilioCode;
       return twilioError(code, error.params[0] ?? (code === 20404 ? notFoundMessage(request) : undefined));
     }
+    if (error instanceof RateLimitedError && error.scope === 'bucket') {
+      // A Service Rate Limit's bucket is full: Twilio's 429, the header naming the rate limit reached.
+      const name = error.limitName ?? 'rate-limit';
+      return twilioError(
+        20429,
+        `Too Many Requests: rate limit ${name} reached`,
+        error.retryAfterSeconds,
+        name,
+      );
+    }
     if (error instanceof RateLimitedError) {
       const limit = RATE_LIMITS[error.scope] ?? RATE_LIMITS.address;
       return twilioError(limit?.code ?? 60203, limit?.message, error.retryAfterSeconds, limit?.name);
