@@ -2,6 +2,7 @@
 // verification's sid or by its address, for this service and account only. Approved and pending answer 200;
 // the attempt cap 60202; nothing pending 20404.
 
+import { checkByTo } from '../lib/dialects/twilio/channels.ts';
 import {
   authenticate,
   ownerOf,
@@ -25,19 +26,15 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
       ? await engine
           .checkByExternalId(tenant, input.sid, code, { serviceSid: service.sid, accountSid }, binding)
           .then((checked) => ({ result: checked, ...checked.verification }))
-      : {
-          result: await engine.checkCodeNamed({
-            tenant,
-            to: input.to,
-            channel: input.channel,
-            code,
-            binding,
-            purpose: TWILIO_PURPOSE,
-            externalOwner: ownerOf(service.sid, accountSid),
-          }),
+      : await checkByTo(engine, {
+          tenant,
           to: input.to,
           channel: input.channel,
-        };
+          code,
+          binding,
+          purpose: TWILIO_PURPOSE,
+          externalOwner: ownerOf(service.sid, accountSid),
+        }).then((found) => ({ ...found, to: input.to }));
   if (result.status === 'max_attempts') throw new InputError(60202);
   if (result.status !== 'approved' && result.status !== 'pending') throw new InputError(20404);
   const now = Date.now();

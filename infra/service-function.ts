@@ -69,7 +69,7 @@ export interface ServiceFunctionProps {
    * The providers the function may use (its route's `access`). They are fixed at bundle time, so
    * esbuild leaves out the SES client, the SNS client or the captcha drawing where they are not used.
    */
-  providers: { mail: boolean; sms: boolean; captchaImages: boolean };
+  providers: { mail: boolean; sms: boolean; whatsapp?: boolean; voice?: boolean; captchaImages: boolean };
 }
 
 /**
@@ -135,6 +135,8 @@ export class ServiceFunction extends Construct {
         define: {
           'process.env.CODEGATE_MAIL': JSON.stringify(String(props.providers.mail)),
           'process.env.CODEGATE_SMS': JSON.stringify(String(props.providers.sms)),
+          'process.env.CODEGATE_WHATSAPP': JSON.stringify(String(props.providers.whatsapp ?? false)),
+          'process.env.CODEGATE_VOICE': JSON.stringify(String(props.providers.voice ?? false)),
           'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
         },
         esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },

@@ -29,6 +29,7 @@ import {
 } from './context.ts';
 import { Edge, edgeOptionsOf } from './edge.ts';
 import { Feedback } from './feedback.ts';
+import { grantVoice, grantWhatsApp } from './messaging-grants.ts';
 import { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 import { stageThrottles } from './throttles.ts';
@@ -168,6 +169,8 @@ export class CodegateStack extends Stack {
         providers: {
           mail: route.access.mail ?? false,
           sms: route.access.sms ?? false,
+          whatsapp: route.access.whatsapp ?? false,
+          voice: route.access.voice ?? false,
           captchaImages: route.access.captchaImages ?? false,
         },
       });
@@ -176,6 +179,8 @@ export class CodegateStack extends Stack {
       if (edge) service.grantEdgeSecret(edge.secret);
       if (route.access.mail) service.grantMail(identities, mailConfiguration);
       if (route.access.sms) service.grantSms();
+      if (route.access.whatsapp) grantWhatsApp(service);
+      if (route.access.voice) grantVoice(service);
 
       const [httpRoute] = this.api.addRoutes({
         path: route.path,

@@ -16,7 +16,7 @@ export function maskPhone(phone: string): string {
   return `+${head}${'*'.repeat(digits.length - head.length - 4)}${tail}`;
 }
 
-/** Masks an address of either channel. */
-export function maskAddress(channel: 'email' | 'sms', address: string): string {
+/** Masks an address of any channel: an email, or a phone number (SMS, WhatsApp, voice). */
+export function maskAddress(channel: 'email' | 'sms' | 'whatsapp' | 'voice', address: string): string {
   return channel === 'email' ? maskEmail(address) : maskPhone(address);
 }

@@ -53,6 +53,10 @@ export interface Route {
     keys: KeyFamily[];
     mail?: boolean;
     sms?: boolean;
+    /** `social-messaging:SendWhatsAppMessage` and the WhatsApp sender (lib/delivery/whatsapp-sender.ts). */
+    whatsapp?: boolean;
+    /** `sms-voice:SendVoiceMessage` and the voice caller (lib/delivery/voice-caller.ts). */
+    voice?: boolean;
     captchaImages?: boolean;
   };
   /** This route's stage throttle; `DEFAULT_THROTTLE` when absent. */
@@ -102,7 +106,14 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/verifications',
     name: 'native-send',
     // DeleteItem: a failed delivery withdraws the idempotency record with the code (lib/store/idempotency.ts).
-    access: { keys: [...SENDS, 'IDEM'], table: [...SEND_ONCE, 'dynamodb:DeleteItem'], mail: true, sms: true },
+    access: {
+      keys: [...SENDS, 'IDEM'],
+      table: [...SEND_ONCE, 'dynamodb:DeleteItem'],
+      mail: true,
+      sms: true,
+      whatsapp: true,
+      voice: true,
+    },
     throttle: SEND_THROTTLE,
   },
   {
@@ -188,7 +199,14 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
-    access: { keys: [...SENDS, 'EXT', 'TSVC'], table: SEND_ONCE, mail: true, sms: true },
+    access: {
+      keys: [...SENDS, 'EXT', 'TSVC'],
+      table: SEND_ONCE,
+      mail: true,
+      sms: true,
+      whatsapp: true,
+      voice: true,
+    },
     throttle: SEND_THROTTLE,
   },
   // Check: the sid's lookup item (GetItem) and the one conditional write per guess.

@@ -4,7 +4,9 @@ import { type Config, readConfig } from './config.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { SesMailer } from './delivery/ses-mailer.ts';
 import { SnsTexter } from './delivery/sns-texter.ts';
-import type { Mailer, Texter } from './delivery/types.ts';
+import type { Mailer, Texter, VoiceCaller, WhatsAppSender } from './delivery/types.ts';
+import { SmsVoiceCaller } from './delivery/voice-caller.ts';
+import { SocialWhatsAppSender } from './delivery/whatsapp-sender.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { logger } from './log.ts';
 import { observe } from './observe.ts';
@@ -89,6 +91,15 @@ async function texterFor(config: Config): Promise<Texter> {
   return missing('SMS');
 }
 
+/** WhatsApp and voice senders, dropped from bundles whose route never uses them (`CODEGATE_WHATSAPP`, `CODEGATE_VOICE`). */
+function callAndChatFor(config: Config): { whatsapp?: WhatsAppSender; voice?: VoiceCaller } {
+  if (config.DELIVERY === 'outbox') return { whatsapp: outbox, voice: outbox };
+  return {
+    ...(process.env.CODEGATE_WHATSAPP !== 'false' ? { whatsapp: new SocialWhatsAppSender() } : {}),
+    ...(process.env.CODEGATE_VOICE !== 'false' ? { voice: new SmsVoiceCaller() } : {}),
+  };
+}
+
 async function drawPuzzle() {
   if (process.env.CODEGATE_CAPTCHA_IMAGES !== 'false') {
     const puzzle = await import('./captcha/puzzle.ts');
@@ -108,6 +119,7 @@ async function build(): Promise<Runtime> {
     store,
     mailer: await withMailboxSimulator(await mailerFor(config), config, db, pepper, clock),
     texter: await texterFor(config),
+    ...callAndChatFor(config),
     clock,
     pepper,
     observe,

@@ -1,5 +1,5 @@
-// Local-only secondary adapter: the outbox replaces SES and SNS in `npm start` and in tests.
-import type { Mailer, OutgoingMessage, Texter } from './types.ts';
+// Local-only secondary adapter: the outbox replaces SES, SNS, WhatsApp and voice in `npm start` and in tests.
+import type { Mailer, OutgoingMessage, Texter, VoiceCaller, WhatsAppSender } from './types.ts';
 
 export interface OutboxMessage {
   channel: OutgoingMessage['channel'];
@@ -18,7 +18,7 @@ export interface OutboxMessage {
  * purpose — on the console, in `GET /_local/outbox` and on the `/_local/` page — and it exists only
  * in the local runtime; the structured logs never carry a code.
  */
-export class Outbox implements Mailer, Texter {
+export class Outbox implements Mailer, Texter, WhatsAppSender, VoiceCaller {
   private readonly messages: OutboxMessage[] = [];
 
   constructor(private readonly print: (line: string) => void = () => undefined) {}
@@ -28,6 +28,16 @@ export class Outbox implements Mailer, Texter {
   }
 
   async sendSms(message: OutgoingMessage): Promise<void> {
+    this.keep(message);
+  }
+
+  /** A WhatsApp authentication template, kept as the text WhatsApp shows. */
+  async sendWhatsApp(message: OutgoingMessage): Promise<void> {
+    this.keep(message);
+  }
+
+  /** A call, kept as its script (what the voice reads, without the SSML). */
+  async call(message: OutgoingMessage): Promise<void> {
     this.keep(message);
   }
 

@@ -20,7 +20,8 @@ export const PURPOSES = [
 
 export type Purpose = (typeof PURPOSES)[number];
 
-export const CHANNELS = ['email', 'sms'] as const;
+/** Append only: a channel's name is part of address keys and its initial part of verification ids. */
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'voice'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const LOCALES = ['en', 'zh-CN'] as const;

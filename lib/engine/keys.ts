@@ -6,9 +6,10 @@ import { CountryNotAllowedError, InvalidAddressError } from '../domain/errors.ts
 import { type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
+import { allowedCountries } from './channels.ts';
 
-/** `vf_` + channel initial + purpose index + address key + `.` + the send's nonce. */
-export const ID_PATTERN = /^vf_([es])(\d{2})([A-Za-z0-9_-]{43})\.([0-9a-f]{16})$/;
+/** `vf_` + channel initial (e, s, w, v) + purpose index + address key + `.` + the send's nonce. */
+export const ID_PATTERN = /^vf_([esvw])(\d{2})([A-Za-z0-9_-]{43})\.([0-9a-f]{16})$/;
 
 /** A verification id: channel, purpose, address key and the send's nonce — opaque, and nothing secret. */
 export function idOf(channel: Channel, purpose: Purpose, addrKey: string, nonce: string): string {
@@ -34,7 +35,7 @@ export function normalize(tenant: Tenant, channel: Channel, to: string): Normali
   }
   const phone = parsePhone(to);
   if (!phone) throw new InvalidAddressError('sms');
-  if (!phone.country || !tenant.sms.allowedCountries.includes(phone.country)) {
+  if (!phone.country || !allowedCountries(tenant, channel).includes(phone.country)) {
     throw new CountryNotAllowedError(phone.country);
   }
   return { deliverTo: phone.e164, key: phone.e164, mailbox: phone.e164 };
@@ -97,6 +98,8 @@ export function retentionSeconds(tenant: Tenant) {
       tenant.codes.failureCap.windowSeconds,
       tenant.codes.ttlSeconds.email,
       tenant.codes.ttlSeconds.sms,
+      tenant.codes.ttlSeconds.whatsapp,
+      tenant.codes.ttlSeconds.voice,
     ) + 60
   );
 }

@@ -1,5 +1,5 @@
 // Use case plumbing: what the engine needs from the outside world, and what it reports.
-import type { Mailer, Texter } from '../delivery/types.ts';
+import type { Mailer, Texter, VoiceCaller, WhatsAppSender } from '../delivery/types.ts';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { VerificationStore } from '../store/verification-store.ts';
 
@@ -13,6 +13,9 @@ export interface EnginePorts {
   store: VerificationStore;
   mailer: Mailer;
   texter: Texter;
+  /** WhatsApp and voice (absent: a send on that channel fails delivery and its code is withdrawn). */
+  whatsapp?: WhatsAppSender;
+  voice?: VoiceCaller;
   clock: Clock;
   /** Deployment secret for the keyed hashes. */
   pepper: Buffer;

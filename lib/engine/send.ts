@@ -8,6 +8,8 @@ import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
+import { deliverCallOrChat, isCallOrChat, renderCallOrChat } from './call-or-chat.ts';
+import { budgetCounter } from './channels.ts';
 import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
@@ -71,14 +73,9 @@ function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
     const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);
     specs.push({ scope: 'device', key: `dev#${tenant.id}#${device}`, ...tenant.limits.perDevice });
   }
-  if (command.channel === 'sms') {
-    specs.push({
-      scope: 'budget',
-      key: `sms#${tenant.id}`,
-      limit: tenant.sms.dailyBudget,
-      windowSeconds: 86_400,
-    });
-  }
+  // SMS, WhatsApp and voice each spend their own daily budget (lib/engine/channels.ts).
+  const budget = budgetCounter(tenant, command.channel);
+  if (budget) specs.push(budget);
   return specs;
 }
 
@@ -93,7 +90,8 @@ function senderOf(tenant: Tenant, mailFrom?: string): SenderSettings {
 
 async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant, mailFrom?: string) {
   if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant, mailFrom));
-  else await ports.texter.sendSms(message, senderOf(tenant));
+  else if (message.channel === 'sms') await ports.texter.sendSms(message, senderOf(tenant));
+  else await deliverCallOrChat(ports, message, tenant);
 }
 
 /**
@@ -162,18 +160,20 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
 
   const locale = command.locale ?? tenant.defaultLocale;
   const { localeText } = command;
-  const rendered = renderTemplate({
-    appName: tenant.appName,
-    channel,
-    purpose,
-    locale,
-    code,
-    minutes: Math.round(ttlSeconds / 60),
-    link: linkToken && command.link?.url(linkToken),
-    override: localeText ?? tenant.templates[locale]?.[purpose],
-    lang: localeText?.lang,
-    branding: tenant.branding,
-  });
+  const rendered = isCallOrChat(channel)
+    ? renderCallOrChat(tenant, channel, code, locale, Math.round(ttlSeconds / 60))
+    : renderTemplate({
+        appName: tenant.appName,
+        channel,
+        purpose,
+        locale,
+        code,
+        minutes: Math.round(ttlSeconds / 60),
+        link: linkToken && command.link?.url(linkToken),
+        override: localeText ?? tenant.templates[locale]?.[purpose],
+        lang: localeText?.lang,
+        branding: tenant.branding,
+      });
   // SMS Retriever: the app's hash ends the message, on a line of its own.
   if (channel === 'sms' && command.appHash) rendered.text = `${rendered.text}\n${command.appHash}`;
   try {

@@ -1,7 +1,7 @@
 // Use case: what became of a verification — by the id its send returned, or by address for callers that
 // never saw the id (apps whose users confirm a mailed link).
 import { DomainError, NotFoundError } from '../domain/errors.ts';
-import { type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
+import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { AddressRef } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
@@ -64,7 +64,7 @@ export async function getVerification(
   const match = ID_PATTERN.exec(id);
   const purpose = match ? PURPOSES[Number(match[2])] : undefined;
   if (!match || !purpose) throw new NotFoundError();
-  const channel: Channel = match[1] === 'e' ? 'email' : 'sms';
+  const channel: Channel = CHANNELS.find((name) => name[0] === match[1]) ?? 'email';
   const ref: AddressRef = { tenantId: tenant.id, channel, addrKey: match[3] ?? '' };
   const view = await ports.store.getVerification(
     ref,

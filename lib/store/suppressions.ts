@@ -79,7 +79,7 @@ function toItem(entry: Suppression) {
 }
 
 function fromItem(item: Record<string, unknown>): Suppression | undefined {
-  const match = /^SUPP#(email|sms)#(.+)$/.exec(String(item.pk));
+  const match = /^SUPP#(email|sms|whatsapp|voice)#(.+)$/.exec(String(item.pk));
   if (!match?.[1] || !match[2]) return undefined;
   return {
     channel: match[1] as Channel,

@@ -184,8 +184,15 @@ export const codesSchema = z
       .strictObject({
         email: z.number().int().positive().default(600).describe('Seconds an emailed code stays valid.'),
         sms: z.number().int().positive().default(300).describe('Seconds a texted code stays valid.'),
+        whatsapp: z.number().int().positive().default(600).describe('Seconds a WhatsApp code stays valid.'),
+        voice: z
+          .number()
+          .int()
+          .positive()
+          .default(600)
+          .describe('Seconds a code read by a call stays valid.'),
       })
-      .default({ email: 600, sms: 300 })
+      .default({ email: 600, sms: 300, whatsapp: 600, voice: 600 })
       .describe('How long a code stays valid, per channel.'),
     maxAttempts: z
       .number()
@@ -201,7 +208,7 @@ export const codesSchema = z
   })
   .default({
     length: 6,
-    ttlSeconds: { email: 600, sms: 300 },
+    ttlSeconds: { email: 600, sms: 300, whatsapp: 600, voice: 600 },
     maxAttempts: 5,
     failureCap: { limit: 20, windowSeconds: 3600 },
   })

@@ -10,6 +10,7 @@ import {
   templateOverride,
   webOrigin,
 } from './schema-blocks.ts';
+import { voiceSchema, whatsappSchema } from './schema-channels.ts';
 import { brandingSchema, captchaSchema, fresnsSchema, twilioSchema } from './schema-dialects.ts';
 
 export {
@@ -86,6 +87,9 @@ export const tenantSchema = z.strictObject({
     .describe('HS256 secret of Fresns session tokens (seed 001 logged-in sends). Secret, stored sealed.'),
   mail: mailSchema,
   sms: smsSchema,
+  /** WhatsApp and voice (lib/tenants/schema-channels.ts): absent, the tenant does not offer the channel. */
+  whatsapp: whatsappSchema.optional(),
+  voice: voiceSchema.optional(),
   codes: codesSchema,
   limits: limitsSchema,
   /** How the tenant's mail looks (lib/delivery/mail-layout.ts): every field optional, the words stay the templates'. */

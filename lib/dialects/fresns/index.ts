@@ -187,7 +187,9 @@ async function tenantOf(request: HttpRequest, tenants: TenantRegistry): Promise<
 
 /** The purpose of an enabled template; a templateId outside 1–8 or disabled for the channel → 33200. */
 export function templatePurpose(tenant: Tenant, channel: Channel, templateId: number): Purpose {
-  const enabled: readonly number[] = tenant.fresns?.templates?.[channel] ?? TEMPLATE_IDS;
+  // Fresns sends only email and SMS (its parser refuses any other type).
+  const own = channel === 'email' || channel === 'sms' ? tenant.fresns?.templates?.[channel] : undefined;
+  const enabled: readonly number[] = own ?? TEMPLATE_IDS;
   const purpose = TEMPLATE_PURPOSES[templateId];
   if (!purpose || !enabled.includes(templateId)) throw new InputError(33200);
   return purpose;

@@ -54,7 +54,7 @@ export const RATE_LIMITS: Readonly<Record<string, { code: TwilioCode; message: s
 };
 
 /** Channels Twilio Verify offers that Codegate does not: refused with 60223 (delivery channel disabled). */
-export const UNOFFERED_CHANNELS = ['call', 'whatsapp', 'sna', 'auto', 'rcs', 'voice'] as const;
+export const UNOFFERED_CHANNELS = ['sna', 'auto', 'rcs', 'voice'] as const;
 
 /** `VE` + 32 hex: a verification sid; `VA`: a service; `AC`: an account; `VL`: a send attempt. */
 export const SID = {

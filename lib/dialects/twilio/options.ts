@@ -61,8 +61,12 @@ export function languageOf(form: Form, channel: Channel, to: string, tenant: Ten
       `Invalid parameter \`Locale\`: ${given.slice(0, 20)} is not a supported locale`,
     ]);
   }
-  const chosen = tag ?? (channel === 'sms' ? countryLocale(parsePhone(to)?.country) : undefined);
+  const chosen = tag ?? (channel !== 'email' ? countryLocale(parsePhone(to)?.country) : undefined);
   const own: Locale = matchLocale(chosen) ?? service.defaultLocale ?? tenant.defaultLocale;
+  // WhatsApp templates and call voices exist in the tenant's locales only: another language asked for is refused.
+  if ((channel === 'whatsapp' || channel === 'voice') && given !== undefined && !matchLocale(tag)) {
+    throw invalid('Locale', 'whatsapp and call messages are offered in en and zh only');
+  }
   const text = chosen ? LOCALE_TEXTS[chosen] : undefined;
   // The tenant's own templates (en, zh-CN) stay theirs; every other language gets its default text.
   if (!chosen || !text || matchLocale(chosen)) return { locale: own };

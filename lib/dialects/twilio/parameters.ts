@@ -10,6 +10,7 @@ import { isSafeMessageText } from '../../engine/message-text.ts';
 import type { HttpRequest } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { Tenant } from '../../tenants/schema.ts';
+import { channelOfName } from './channels.ts';
 import { canonicalSid, SID, TWILIO_PURPOSE, UNOFFERED_CHANNELS } from './codes.ts';
 import {
   bindingOf,
@@ -101,11 +102,10 @@ export function parseCreate(
   const channelName = required(form, 'Channel', 20);
   if ((UNOFFERED_CHANNELS as readonly string[]).includes(channelName.toLowerCase())) {
     throw new InputError(60223, [
-      `Delivery channel disabled: ${channelName.toLowerCase()} is not offered; use sms or email`,
+      `Delivery channel disabled: ${channelName.toLowerCase()} is not offered; use sms, email, whatsapp or call`,
     ]);
   }
-  if (channelName !== 'sms' && channelName !== 'email') throw invalid('Channel', 'must be sms or email');
-  const channel: Channel = channelName;
+  const channel = channelOfName(channelName);
   const address = addressFor(channel, to);
   const friendlyName = optional(form, 'CustomFriendlyName');
   if (friendlyName !== undefined && friendlyName.length > 30) {
@@ -116,7 +116,7 @@ export function parseCreate(
     throw invalid('CustomFriendlyName', 'must not contain control, line-separator or bidi characters');
   }
   refuseIfGiven(form, 'CustomMessage', "custom messages are not supported (the tenant's templates are used)");
-  refuseIfGiven(form, 'SendDigits', 'applies to the call channel, which is not offered');
+  refuseIfGiven(form, 'SendDigits', 'dialing digits after the call is answered is not supported');
   refuseIfGiven(form, 'TemplateSid', "templates are the tenant's; no template sid is supported");
   refuseIfGiven(
     form,

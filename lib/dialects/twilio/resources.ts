@@ -4,6 +4,7 @@ import type { Channel } from '../../domain/vocabulary.ts';
 import type { CheckStatus, ExternalState, ExternalView } from '../../engine/engine.ts';
 import type { HttpRequest } from '../../http/request.ts';
 import type { Tenant } from '../../tenants/schema.ts';
+import { twilioChannel } from './channels.ts';
 
 /** Twilio's Verify v2 timestamps: ISO 8601 to the second, `Z` (`2024-01-01T00:00:00Z`). */
 export const twilioTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -56,7 +57,7 @@ export function verificationResource(request: HttpRequest, view: VerificationVie
     service_sid: view.serviceSid,
     account_sid: view.accountSid,
     to: view.to,
-    channel: view.channel,
+    channel: twilioChannel(view.channel),
     status,
     valid: status === 'approved',
     lookup: { carrier: null },
@@ -66,7 +67,7 @@ export function verificationResource(request: HttpRequest, view: VerificationVie
     tags: tagsOf(view.extras),
     send_code_attempts: view.attempts.map((attempt) => ({
       attempt_sid: attempt.id,
-      channel: view.channel,
+      channel: twilioChannel(view.channel),
       time: twilioTime(attempt.at),
     })),
     date_created: twilioTime(view.createdAt),
@@ -98,7 +99,7 @@ export function checkResource(
     service_sid: input.serviceSid,
     account_sid: input.accountSid,
     to: input.to,
-    channel: input.channel,
+    channel: twilioChannel(input.channel),
     status: result.status === 'approved' ? 'approved' : 'pending',
     valid: result.status === 'approved',
     amount: result.external?.extras?.amount ?? null,

@@ -1,0 +1,103 @@
+// The tenant schema's WhatsApp and voice blocks (AWS End User Messaging Social, and SMS and Voice v2): each
+// optional; a tenant without one does not offer the channel (every number answers country_not_allowed).
+import * as z from 'zod';
+import { LOCALES } from '../domain/vocabulary.ts';
+
+const countries = z
+  .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code in upper case ("US")'))
+  .min(1)
+  .describe(
+    'The countries the channel may reach (ISO 3166, upper case); any other number is refused as country_not_allowed. Its own list: WhatsApp and calls are priced apart from SMS.',
+  );
+
+const budget = (what: string) =>
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .default(100)
+    .describe(
+      `${what} the tenant may send per UTC day (its own counter); then sends answer budget_exhausted.`,
+    );
+
+/** A Meta-approved authentication template with a copy-code button, in one language. */
+const whatsappTemplate = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9_]{1,512}$/, 'must be a WhatsApp template name: lower-case letters, digits and _')
+    .describe('The authentication template\'s name, as approved by Meta (e.g. "codegate_code").'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code such as en_US or zh_CN')
+    .describe('The template\'s language code at Meta (e.g. "en_US", "zh_CN").'),
+});
+
+export const whatsappSchema = z
+  .strictObject({
+    originationPhoneNumberId: z
+      .string()
+      .regex(
+        /^(phone-number-id-[0-9a-f]{32}|arn:aws:social-messaging:[a-z0-9-]+:\d{12}:phone-number-id\/[0-9a-f]{32})$/,
+        'must be a phone number id (phone-number-id-…) or its ARN, as GetLinkedWhatsAppBusinessAccount lists it',
+      )
+      .describe(
+        'The WhatsApp business phone number codes are sent from: its id in AWS End User Messaging Social (`phone-number-id-…`) or ARN.',
+      ),
+    metaApiVersion: z
+      .string()
+      .regex(/^v\d{1,3}\.\d$/, 'must be a Meta Graph API version such as v20.0')
+      .default('v20.0')
+      .describe('The Meta Graph API version `SendWhatsAppMessage` names (`metaApiVersion`).'),
+    templates: z
+      .partialRecord(z.enum(LOCALES), whatsappTemplate)
+      .refine((value) => Object.keys(value).length > 0, 'must name at least one template')
+      .describe(
+        "Per message locale, the authentication template (copy-code button) and its language; a locale without one uses the tenant's default locale's, else the first listed.",
+      ),
+    allowedCountries: countries,
+    dailyBudget: budget('WhatsApp messages'),
+  })
+  .describe(
+    'WhatsApp (AWS End User Messaging Social): the business number, the templates, where and how many.',
+  );
+
+export const voiceSchema = z
+  .strictObject({
+    originationIdentity: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[A-Za-z0-9_:/+-]+$/, 'must be a phone number (E.164), a phone number or pool id, or an ARN')
+      .describe(
+        'Where calls come from (SMS and Voice v2 `OriginationIdentity`): a voice-enabled phone number (E.164), its id, a pool id, or an ARN.',
+      ),
+    voices: z
+      .partialRecord(
+        z.enum(LOCALES),
+        z.enum(['JOANNA', 'MATTHEW', 'SALLI', 'JOEY', 'KENDRA', 'AMY', 'BRIAN', 'EMMA', 'ZHIYU']),
+      )
+      .default({ en: 'JOANNA', 'zh-CN': 'ZHIYU' })
+      .describe(
+        'The Amazon Polly voice per message locale (`VoiceId`); default JOANNA (en) and ZHIYU (zh-CN).',
+      ),
+    configurationSetName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional()
+      .describe(
+        'An SMS and Voice v2 configuration set for the calls (event destinations for call outcomes).',
+      ),
+    maxPricePerMinute: z
+      .string()
+      .regex(/^\d{1,2}\.\d{1,5}$/)
+      .optional()
+      .describe('The most a call may cost per minute, in USD ("0.10"; `MaxPricePerMinute`).'),
+    allowedCountries: countries,
+    dailyBudget: budget('Calls'),
+  })
+  .describe(
+    'Voice calls (AWS End User Messaging SMS and Voice v2): the caller id, the voices, where and how many.',
+  );
+
+export type WhatsAppSettings = z.infer<typeof whatsappSchema>;
+export type VoiceSettings = z.infer<typeof voiceSchema>;

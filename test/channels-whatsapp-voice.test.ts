@@ -1,0 +1,186 @@
+// WhatsApp and voice (issue 24) through the local runtime with the demo tenant: native sends reach the outbox on
+// their channel and check valid; the official `twilio` client's Channel=whatsapp and Channel=call approve with
+// the delivered code; each channel keeps its own country list, budget and limits. Every number is in its own
+// block of 1,000, so the SMS-pumping prefix guard never sees a run of unverified sends to one prefix.
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import { startService, type TestService } from './helpers/service.ts';
+import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
+import { rememberSecret } from './setup/log-guard.ts';
+
+let service: TestService;
+let client: twilio.Twilio;
+
+beforeAll(async () => {
+  const tenants = await loadTenantsFile(DEMO_TENANTS_FILE);
+  const demo = tenants.tenants.find((tenant) => tenant.id === 'demo');
+  // A small voice budget of its own, to see that calls spend it and SMS does not.
+  if (demo?.voice) demo.voice.dailyBudget = 4;
+  service = await startService({ tenants });
+  client = twilio(DEMO_TWILIO.account, DEMO_TWILIO.token, { httpClient: new LocalHttpClient(service.url) });
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+let ip = 0;
+const native = (path: string, json: unknown) =>
+  service.request('POST', path, {
+    json,
+    headers: { authorization: 'Bearer demo-api-key', 'x-forwarded-for': `198.51.100.${++ip}` },
+  });
+
+/** The code in an outbox message: WhatsApp shows it whole, a call's script reads it digit by digit, twice. */
+function deliveredCode(to: string, channel: 'whatsapp' | 'voice'): string {
+  const [message] = service.messages(to);
+  expect(message?.channel).toBe(channel);
+  const text = message?.text ?? '';
+  const code =
+    channel === 'whatsapp'
+      ? (text.match(/^(\d{6}) /)?.[1] ?? '')
+      : (text.match(/: ((?:\d, ){5}\d)\./)?.[1] ?? '').replace(/, /g, '');
+  expect(code).toMatch(/^\d{6}$/);
+  return rememberSecret(code);
+}
+
+describe('native API', () => {
+  it('sends a WhatsApp code: the outbox has the authentication template text, and the code checks valid', async () => {
+    const to = '+14155551001';
+    const sent = await native('/v1/verifications', { channel: 'whatsapp', to, purpose: 'login' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ status: 'pending', channel: 'whatsapp', to: '+141****1001' });
+    expect(sent.body.id).toMatch(/^vf_w/);
+    const [message] = service.messages(to);
+    expect(message?.text).toMatch(/is your verification code\. For your security, do not share this code\./);
+    expect(message?.subject).toBeUndefined();
+    const code = deliveredCode(to, 'whatsapp');
+    const wrong = await native('/v1/verifications/check', {
+      channel: 'sms',
+      to,
+      purpose: 'login',
+      code,
+    });
+    expect(wrong.body).toEqual({ valid: false, status: 'not_found' });
+    const checked = await native('/v1/verifications/check', {
+      channel: 'whatsapp',
+      to,
+      purpose: 'login',
+      code,
+    });
+    expect(checked.body).toEqual({ valid: true, status: 'approved' });
+    const status = await service.request('GET', `/v1/verifications/${sent.body.id}`, {
+      headers: { authorization: 'Bearer demo-api-key' },
+    });
+    expect(status.body).toMatchObject({ channel: 'whatsapp', status: 'approved' });
+  });
+
+  it('places a call: the outbox keeps its script, the code read digit by digit twice, in the locale asked', async () => {
+    const to = '+14155552002';
+    const sent = await native('/v1/verifications', { channel: 'voice', to, purpose: 'register' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ channel: 'voice', to: '+141****2002' });
+    expect(sent.body.id).toMatch(/^vf_v/);
+    const [message] = service.messages(to);
+    expect(message?.text).toMatch(
+      /^Your Codegate Demo verification code is: (\d, ){5}\d\. Again, your code is: /,
+    );
+    const code = deliveredCode(to, 'voice');
+    expect(message?.text.split(code.split('').join(', ')).length).toBe(3);
+    const checked = await native('/v1/verifications/check', {
+      channel: 'voice',
+      to,
+      purpose: 'register',
+      code,
+    });
+    expect(checked.body).toEqual({ valid: true, status: 'approved' });
+
+    await native('/v1/verifications', {
+      channel: 'voice',
+      to: '+447400123456',
+      purpose: 'login',
+      locale: 'zh-CN',
+    });
+    expect(service.messages('+447400123456')[0]?.text).toMatch(/^您的Codegate Demo验证码是/);
+  });
+
+  it("refuses a country outside the channel's own list (WhatsApp reaches CN, calls do not)", async () => {
+    const whatsapp = await native('/v1/verifications', {
+      channel: 'whatsapp',
+      to: '+8613800138001',
+      purpose: 'login',
+    });
+    expect(whatsapp.status).toBe(201);
+    const call = await native('/v1/verifications', {
+      channel: 'voice',
+      to: '+8613800238002',
+      purpose: 'login',
+    });
+    expect(call.status).toBe(400);
+    expect(call.body.error.code).toBe('country_not_allowed');
+    expect(service.messages('+8613800238002')).toEqual([]);
+  });
+});
+
+describe('Twilio dialect with the official client', () => {
+  const verify = () => client.verify.v2.services(DEMO_TWILIO.service);
+
+  it('Channel=whatsapp creates a verification that approves by To with the delivered code', async () => {
+    const to = '+14155555005';
+    const created = await verify().verifications.create({ to, channel: 'whatsapp' });
+    expect(created).toMatchObject({ status: 'pending', channel: 'whatsapp', to });
+    expect(created.sendCodeAttempts[0]).toMatchObject({ channel: 'whatsapp' });
+    const check = await verify().verificationChecks.create({ to, code: deliveredCode(to, 'whatsapp') });
+    expect(check).toMatchObject({ status: 'approved', valid: true, channel: 'whatsapp', sid: created.sid });
+  });
+
+  it('Channel=call creates a verification shown as call, approved by its sid', async () => {
+    const to = '+447400223456';
+    const created = await verify().verifications.create({ to, channel: 'call' });
+    expect(created).toMatchObject({ status: 'pending', channel: 'call', to });
+    expect(await verify().verifications(created.sid).fetch()).toMatchObject({
+      status: 'pending',
+      channel: 'call',
+    });
+    const check = await verify().verificationChecks.create({
+      verificationSid: created.sid,
+      code: deliveredCode(to, 'voice'),
+    });
+    expect(check).toMatchObject({ status: 'approved', valid: true, channel: 'call' });
+  });
+
+  it('refuses what it cannot honour by name: SendDigits, a call Locale without a voice, Channel=voice', async () => {
+    const refused = async (options: Record<string, string>) =>
+      verify()
+        .verifications.create({ to: '+447400323456', channel: 'call', ...options })
+        .then(
+          () => undefined,
+          (error: { code?: number; message?: string }) => error,
+        );
+    expect(await refused({ sendDigits: 'ww1234' })).toMatchObject({ code: 60200, message: /SendDigits/ });
+    expect(await refused({ locale: 'fr' })).toMatchObject({ code: 60200, message: /Locale/ });
+    expect(await refused({ channel: 'voice' })).toMatchObject({ code: 60223 });
+    expect(service.messages('+447400323456')).toEqual([]);
+  });
+});
+
+describe('limits per channel', () => {
+  it('keeps the per-address cooldown per channel, and spends the voice budget, not the SMS one', async () => {
+    const to = '+14155553003';
+    expect((await native('/v1/verifications', { channel: 'voice', to, purpose: 'login' })).status).toBe(201);
+    const again = await native('/v1/verifications', { channel: 'voice', to, purpose: 'login' });
+    expect(again.status).toBe(429);
+    expect((await native('/v1/verifications', { channel: 'sms', to, purpose: 'login' })).status).toBe(201);
+    // Four calls were placed in this file by now (budget 4): a fifth is refused, SMS still goes.
+    const over = await native('/v1/verifications', {
+      channel: 'voice',
+      to: '+14155554004',
+      purpose: 'login',
+    });
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('budget_exhausted');
+    expect(
+      (await native('/v1/verifications', { channel: 'sms', to: '+14155554004', purpose: 'login' })).status,
+    ).toBe(201);
+  });
+});
