@@ -6,9 +6,11 @@
 // action of every route by comparing against the grant list with that one action taken out.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PinpointSMSVoiceV2Client, SendVoiceMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendWhatsAppMessageCommand, SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -47,10 +49,14 @@ const PEPPER = randomBytes(36).toString('base64url');
 const ses = mockClient(SESClient);
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
+const social = mockClient(SocialMessagingClient);
+const voice = mockClient(PinpointSMSVoiceV2Client);
 const providers: [string, AwsStub<any, any, any>][] = [
   ['SESClient', ses],
   ['SNSClient', sns],
   ['SecretsManagerClient', secrets],
+  ['SocialMessagingClient', social],
+  ['PinpointSMSVoiceV2Client', voice],
 ];
 
 let service: TestService;
@@ -183,6 +189,15 @@ beforeAll(async () => {
       deliver(input.Destination?.ToAddresses?.[0] ?? '', input.Message?.Body?.Text?.Data ?? ''),
     );
   sns.on(PublishCommand).callsFake((input) => deliver(input.PhoneNumber ?? '', input.Message ?? ''));
+  // WhatsApp: the code is the template's body parameter; a call: the SSML reads it digit by digit.
+  social.on(SendWhatsAppMessageCommand).callsFake((input) => {
+    const message = JSON.parse(new TextDecoder().decode(input.message));
+    return { messageId: deliver(message.to, message.template.components[0].parameters[0].text).MessageId };
+  });
+  voice.on(SendVoiceMessageCommand).callsFake((input) => {
+    const digits = [...String(input.MessageBody).matchAll(/>(\d)</g)].map((match) => match[1]);
+    return deliver(input.DestinationPhoneNumber ?? '', digits.slice(0, 6).join(''));
+  });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: PEPPER });
 
   const demo = await loadTenantsFile(DEMO_TENANTS_FILE);

@@ -5,13 +5,22 @@
  * The services whose grants are compared with recorded behaviour. `logs:` is not here: the Lambda
  * service writes the function's logs with the role, the code never calls CloudWatch Logs itself.
  */
-export const COMPARED_SERVICES = ['dynamodb', 'ses', 'sns', 'secretsmanager'] as const;
+export const COMPARED_SERVICES = [
+  'dynamodb',
+  'ses',
+  'sns',
+  'secretsmanager',
+  'social-messaging',
+  'sms-voice',
+] as const;
 
 const SERVICE_OF_CLIENT: Record<string, string> = {
   DynamoDBClient: 'dynamodb',
   SESClient: 'ses',
   SNSClient: 'sns',
   SecretsManagerClient: 'secretsmanager',
+  SocialMessagingClient: 'social-messaging',
+  PinpointSMSVoiceV2Client: 'sms-voice',
 };
 
 /** The IAM action each per-item entry of a TransactWriteItems needs (the transaction has no action of its own). */

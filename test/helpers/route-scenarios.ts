@@ -75,7 +75,10 @@ const device = (ctx: ScenarioContext): Record<string, string> => ({
   'x-client-id': CLIENT_ID,
 });
 
-const nativeSend = (to: string, channel: 'email' | 'sms' = 'email'): ScenarioRequest => ({
+const nativeSend = (
+  to: string,
+  channel: 'email' | 'sms' | 'whatsapp' | 'voice' = 'email',
+): ScenarioRequest => ({
   method: 'POST',
   path: '/v1/verifications',
   headers: API_KEY,
@@ -204,6 +207,9 @@ let seq = 0;
 /** One address per scenario for steps that must share it (send, then check). */
 const shared = (label: string) => `${label}-shared-${++seq}@example.com`;
 
+/** A fresh GB mobile number per call, for the WhatsApp and voice steps (the demo tenant reaches GB on both). */
+const gbPhone = () => `+447400${600000 + ++seq}`;
+
 /** A fresh US number per call, for the Twilio scenarios. */
 const usPhone = () => `+120255501${String(50 + (++seq % 50))}`;
 
@@ -219,6 +225,16 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
       {
         outcome: 'success',
         request: (ctx) => twilio('POST', '/Verifications', { To: ctx.email('twilio'), Channel: 'email' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'success',
+        request: () => twilio('POST', '/Verifications', { To: gbPhone(), Channel: 'whatsapp' }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'success',
+        request: () => twilio('POST', '/Verifications', { To: gbPhone(), Channel: 'call' }),
         expect: { status: 201 },
       },
       // Twilio's send limit: no cooldown (resends while pending succeed), but a sixth send in the
@@ -489,6 +505,13 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         request: (ctx) => nativeSend(`+86${ctx.phone()}`, 'sms'),
         expect: { status: 201 },
       },
+      // WhatsApp (End User Messaging Social) and a call (SMS and Voice v2) to numbers of their countries.
+      {
+        outcome: 'success',
+        request: (ctx) => nativeSend(`+86${ctx.phone()}`, 'whatsapp'),
+        expect: { status: 201 },
+      },
+      { outcome: 'success', request: () => nativeSend(gbPhone(), 'voice'), expect: { status: 201 } },
       { outcome: 'failure', request: () => nativeSend(to), expect: { status: 429 } },
       { outcome: 'failure', request: () => nativeSend('not-an-address'), expect: { status: 400 } },
       {
