@@ -37,6 +37,14 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
         }).then((found) => ({ ...found, to: input.to }));
   if (result.status === 'max_attempts') throw new InputError(60202);
   if (result.status !== 'approved' && result.status !== 'pending') throw new InputError(20404);
+  // Verification Attempts: an approval converts the verification's attempts (one more write, approvals only).
+  if (result.status === 'approved' && result.external) {
+    await engine.markConverted(
+      tenant,
+      accountSid,
+      result.external.attempts.map((attempt) => attempt.id),
+    );
+  }
   const now = Date.now();
   return json(200, checkResource(tenant, { serviceSid: service.sid, accountSid, to, channel, now }, result));
 });

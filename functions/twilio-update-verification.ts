@@ -24,5 +24,13 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
       ? named.sid
       : await engine.externalIdOf(tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
   const ended = await engine.endByExternalId(tenant, sid, status, { serviceSid: service.sid, accountSid });
+  // Verification Attempts: an approval converts the verification's attempts.
+  if (status === 'approved') {
+    await engine.markConverted(
+      tenant,
+      accountSid,
+      ended.attempts.map((attempt) => attempt.id),
+    );
+  }
   return json(200, verificationResource(request, { ...ended, sid, serviceSid: service.sid, accountSid }));
 });

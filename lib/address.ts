@@ -72,6 +72,8 @@ export function canonicalMailbox(email: string): string {
 export interface ParsedPhone {
   e164: string;
   country: CountryCode | undefined;
+  /** The country calling code, digits only (`44`). */
+  callingCode: string;
 }
 
 /**
@@ -88,7 +90,7 @@ export function parsePhone(phone: string, callingCode?: string): ParsedPhone | u
   if (!/^\+\d{6,17}$/.test(text)) return undefined;
   const parsed = parsePhoneNumberFromString(text, phoneMetadata());
   if (!parsed?.isValid()) return undefined;
-  return { e164: parsed.number, country: parsed.country };
+  return { e164: parsed.number, country: parsed.country, callingCode: parsed.countryCallingCode };
 }
 
 /**

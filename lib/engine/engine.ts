@@ -2,6 +2,7 @@
 // engine applies the rules and talks to its ports. Each use case lives beside this file.
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { Tenant } from '../tenants/schema.ts';
+import { type AttemptQuery, countAttempts, getAttempt, listAttempts, markConverted } from './attempts.ts';
 import { type CheckCommand, checkCode, checkCodeNamed } from './check.ts';
 import {
   checkByExternalId,
@@ -17,6 +18,7 @@ import type { EnginePorts } from './ports.ts';
 import { chargeAccountAnswer, type SendCommand, sendCode, spendReplayKey } from './send.ts';
 import { findVerification, getVerification } from './status.ts';
 
+export type { Attempt, AttemptQuery } from './attempts.ts';
 export type { CheckCommand, CheckResult, CheckStatus } from './check.ts';
 export type { ExternalSend, ExternalState, ExternalVerification, ExternalView } from './external.ts';
 export type { Clock, EngineEvent, EnginePorts } from './ports.ts';
@@ -49,6 +51,18 @@ export function createEngine(ports: EnginePorts) {
     ) => externalIdOf(ports, tenant, input),
     endByExternalId: (tenant: Tenant, id: string, to: 'canceled' | 'approved', scope?: ExternalScope) =>
       endByExternalId(ports, tenant, id, to, scope),
+    // The attempt log of verifications with external ids (Twilio's Verification Attempts): see attempts.ts.
+    listAttempts: (
+      tenant: Tenant,
+      scope: string,
+      query: AttemptQuery,
+      page: { size: number; after?: string },
+    ) => listAttempts(ports, tenant, scope, query, page),
+    getAttempt: (tenant: Tenant, scope: string, id: string) => getAttempt(ports, tenant, scope, id),
+    countAttempts: (tenant: Tenant, scope: string, query: AttemptQuery) =>
+      countAttempts(ports, tenant, scope, query),
+    markConverted: (tenant: Tenant, scope: string, attemptIds: string[]) =>
+      markConverted(ports, tenant, scope, attemptIds),
   };
 }
 

@@ -3,6 +3,7 @@
 import { seal as sealText, unseal as unsealText } from '../crypto.ts';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef, ExternalAdmission, ExternalView } from '../store/verification-store.ts';
+import { attemptAddress } from './attempts.ts';
 
 /** What a dialect asks of a send that carries its own id. */
 export interface ExternalSend {
@@ -21,6 +22,17 @@ export interface ExternalSend {
   extras?: Record<string, string>;
   /** Set by {@link sendCodeWithId}: the pending verification whose id this send keeps. */
   pending?: ExternalView;
+  /**
+   * Log this attempt (Twilio's Verification Attempts: engine/attempts.ts) under the owner `scope`, with what its
+   * reader filters on, for `retentionSeconds`.
+   */
+  log?: {
+    scope: string;
+    channel: string;
+    country: string | null;
+    callingCode: string | null;
+    retentionSeconds: number;
+  };
 }
 
 // The lookup item holds the address sealed with AES-256-GCM under a key derived from the pepper and
@@ -90,5 +102,21 @@ export function externalAdmission(external: ExternalSend, context: ExternalSendC
           createdAt: now,
         },
     lookupTtl: Math.ceil(expiresAt / 1000) + 86_400,
+    log: external.log && {
+      scope: external.log.scope,
+      ttl: Math.ceil(now / 1000) + external.log.retentionSeconds,
+      record: {
+        id: external.attemptId,
+        verificationId: pending?.id ?? external.id,
+        fields: external.fields,
+        channel: external.log.channel,
+        country: external.log.country,
+        callingCode: external.log.callingCode,
+        ...attemptAddress(pepper, ref.tenantId, external.attemptId, deliverTo),
+        converted: false,
+        createdAt: now,
+        updatedAt: now,
+      },
+    },
   };
 }

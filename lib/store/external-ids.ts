@@ -26,6 +26,7 @@ import {
   type TransactItem,
   type VerificationState,
 } from './address-item.ts';
+import type { AttemptRecord } from './attempt-log.ts';
 import { dynamoFault } from './client.ts';
 
 export interface ExternalAttempt {
@@ -69,6 +70,8 @@ export interface ExternalAdmission {
   /** First send of the id only: the lookup item's attributes, kept until `lookupTtl` (epoch seconds). */
   lookup?: Record<string, unknown>;
   lookupTtl: number;
+  /** This send attempt's record in the attempt log (store/attempt-log.ts), under its owner scope. */
+  log?: { scope: string; record: AttemptRecord; ttl: number };
 }
 
 /** The state of a verification as a dialect with cancellation sees it. */

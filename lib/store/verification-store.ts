@@ -6,9 +6,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Purpose } from '../domain/vocabulary.ts';
 import type { AddressRef, Table } from './address-item.ts';
 import { type AdmitSendInput, admitSend, type CounterSpec, settleSend, withdrawSend } from './admission.ts';
+import { type AttemptFilter, countAttempts, getAttempt, listAttempts, markConverted } from './attempt-log.ts';
 import { type ConsumeCodeInput, consumeCode } from './checks.ts';
 import { endExternal, getAddressItem, getLookup } from './external-ids.ts';
 import { type ConsumeLinkInput, consumeLink, type RedeemGrantInput, redeemGrant } from './links.ts';
+import { PrefixGuardStore } from './prefix-guard-store.ts';
 import { type ReplayKey, spendCounter, spendReplayKey } from './spend.ts';
 import { findVerification, getVerification } from './status.ts';
 
@@ -27,6 +29,11 @@ export class VerificationStore {
 
   constructor(db: DynamoDBDocumentClient, tableName: string) {
     this.table = { db, tableName };
+  }
+
+  /** The pumping guard's reads and writes outside an admission (store/prefix-guard-store.ts). */
+  get guard(): PrefixGuardStore {
+    return new PrefixGuardStore(this.table);
   }
 
   /** See {@link admitSend}: limits, replay and idempotency keys and the new code in one transaction. */
@@ -98,5 +105,25 @@ export class VerificationStore {
   /** See {@link getVerification}: one verification by its nonce. */
   getVerification(address: AddressRef, purpose: Purpose, nonce: string, now: number, maxAttempts: number) {
     return getVerification(this.table, address, purpose, nonce, now, maxAttempts);
+  }
+
+  /** See {@link listAttempts}: one owner scope's attempt log, newest first. */
+  listAttempts(tenantId: string, scope: string, filter: AttemptFilter, limit: number, after?: string) {
+    return listAttempts(this.table, tenantId, scope, filter, limit, after);
+  }
+
+  /** See {@link getAttempt}: one logged attempt. */
+  getAttempt(tenantId: string, scope: string, id: string) {
+    return getAttempt(this.table, tenantId, scope, id);
+  }
+
+  /** See {@link countAttempts}: how many attempts match, and how many converted. */
+  countAttempts(tenantId: string, scope: string, filter: AttemptFilter) {
+    return countAttempts(this.table, tenantId, scope, filter);
+  }
+
+  /** See {@link markConverted}: an approved verification's attempts. */
+  markConverted(tenantId: string, scope: string, ids: string[], now: number) {
+    return markConverted(this.table, tenantId, scope, ids, now);
   }
 }

@@ -10,6 +10,7 @@ import { isSafeMessageText } from '../../engine/message-text.ts';
 import type { HttpRequest } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { Tenant } from '../../tenants/schema.ts';
+import { attemptLog, attemptSid } from './attempts.ts';
 import { channelOfName } from './channels.ts';
 import { canonicalSid, SID, TWILIO_PURPOSE, UNOFFERED_CHANNELS } from './codes.ts';
 import {
@@ -96,7 +97,7 @@ export function parseCreate(
   tenant: Tenant,
   service: Service,
   accountSid: string,
-): SendCommand & { external: NonNullable<SendCommand['external']> } {
+): SendCommand & { external: NonNullable<SendCommand['external']>; rateLimits?: Record<string, unknown> } {
   const form = formOf(request);
   const to = required(form, 'To');
   const channelName = required(form, 'Channel', 20);
@@ -123,11 +124,8 @@ export function parseCreate(
     'TemplateCustomSubstitutions',
     "templates are the tenant's; no substitutions are supported",
   );
+  // Resolved against the service's rate limits by the handler (rate-limits.ts `bucketsOf`): an unknown name is refused.
   const rateLimits = jsonObject(form, 'RateLimits');
-  const unknownLimit = rateLimits && Object.keys(rateLimits)[0];
-  // No Rate Limits resource exists yet, so every key names a rate limit this service does not have.
-  if (unknownLimit !== undefined)
-    throw invalid('RateLimits', `no rate limit named ${unknownLimit.slice(0, 40)} exists`);
   const sna = optional(form, 'EnableSnaClientToken');
   if (sna !== undefined && sna !== 'false')
     throw invalid('EnableSnaClientToken', 'Silent Network Auth is not offered');
@@ -173,11 +171,14 @@ export function parseCreate(
     binding,
     appHash,
     mailFrom,
+    rateLimits,
     external: {
       id: `VE${randomHex(16)}`,
-      attemptId: `VL${randomHex(16)}`,
+      attemptId: attemptSid(Date.now()),
       fields: { serviceSid: service.sid, accountSid },
       owner: ownerOf(service.sid, accountSid),
+      // Verification Attempts (attempts.ts): this send's record, in the send's own transaction.
+      log: attemptLog(accountSid, channel, address),
       extras: Object.keys(extras).length > 0 ? extras : undefined,
     },
   };
