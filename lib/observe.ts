@@ -35,6 +35,9 @@ function metricName(event: EngineEvent): string {
     case 'verification_ended':
       // Not CodeApproved: the SMS approval ratio (pumping) counts codes users typed in.
       return event.status === 'canceled' ? 'VerificationCanceled' : 'VerificationApprovedByUpdate';
+    case 'pumping_blocked':
+      // Monitor mode's would-be blocks are their own metric: an alarm pages for real blocks only.
+      return event.mode === 'enforce' ? 'PumpingBlocked' : 'PumpingMonitored';
   }
 }
 

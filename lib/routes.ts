@@ -78,6 +78,9 @@ const LINK: TableAction[] = [...CHECK, 'dynamodb:PutItem'];
 // writes the address item and its counters and checks the suppression list.
 const READS: KeyFamily[] = ['TENANT', 'ADDR'];
 const SENDS: KeyFamily[] = [...READS, 'CTR', 'SUPP'];
+// A route that texts (or calls) also counts on the pumping guard's prefix and spend items; one that checks a
+// texted code takes one back (lib/store/prefix-guard.ts).
+const PHONE_SENDS: KeyFamily[] = [...SENDS, 'GUARD'];
 
 export const ROUTES: readonly Route[] = [
   {
@@ -91,14 +94,14 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/sms/enduserapi/v2/sendPhoneSmsCode',
     name: 'acceleronix-send-sms',
-    access: { keys: [...SENDS, 'NONCE'], table: SEND_ONCE, sms: true },
+    access: { keys: [...PHONE_SENDS, 'NONCE'], table: SEND_ONCE, sms: true },
     throttle: SEND_THROTTLE,
   },
   {
     method: 'POST',
     path: '/api/v2/common/send-verify-code',
     name: 'fresns-send-verify-code',
-    access: { keys: SENDS, table: SEND, mail: true, sms: true },
+    access: { keys: PHONE_SENDS, table: SEND, mail: true, sms: true },
     throttle: SEND_THROTTLE,
   },
   {
@@ -107,7 +110,7 @@ export const ROUTES: readonly Route[] = [
     name: 'native-send',
     // DeleteItem: a failed delivery withdraws the idempotency record with the code (lib/store/idempotency.ts).
     access: {
-      keys: [...SENDS, 'IDEM'],
+      keys: [...PHONE_SENDS, 'IDEM'],
       table: [...SEND_ONCE, 'dynamodb:DeleteItem'],
       mail: true,
       sms: true,
@@ -120,7 +123,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v1/verifications/check',
     name: 'native-check',
-    access: { keys: READS, table: CHECK },
+    access: { keys: [...READS, 'GUARD'], table: CHECK },
   },
   {
     method: 'GET',
@@ -191,7 +194,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/api/v2/sdk/sms/send',
     name: 'eiam-send-sms',
-    access: { keys: [...SENDS, 'CAPTCHA_PASS'], table: SEND, sms: true },
+    access: { keys: [...PHONE_SENDS, 'CAPTCHA_PASS'], table: SEND, sms: true },
     throttle: SEND_THROTTLE,
   },
   // Twilio Verify v2 (docs/dialects/twilio.md). Create: the send transaction, its withdrawal and tenant reads.
@@ -200,7 +203,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
     access: {
-      keys: [...SENDS, 'EXT', 'TSVC'],
+      keys: [...PHONE_SENDS, 'EXT', 'TSVC'],
       table: SEND_ONCE,
       mail: true,
       sms: true,
@@ -214,7 +217,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/VerificationCheck',
     name: 'twilio-check-verification',
-    access: { keys: [...READS, 'TSVC'], table: CHECK },
+    access: { keys: [...READS, 'TSVC', 'GUARD'], table: CHECK },
   },
   // Fetch: the sid's lookup item, then the address item.
   {

@@ -36,6 +36,7 @@ const FAILURE_KINDS: Record<DomainErrorKind | 'unexpected', true> = {
   not_found: true,
   suppressed: true,
   cross_site: true,
+  pumping_blocked: true,
   busy: true,
   unexpected: true,
 };
@@ -51,6 +52,20 @@ const EVENTS: { [T in EngineEvent['type']]: (channel: Channel) => EventOf<T>[] }
   grant_redeemed: () => YES_NO.map((redeemed) => ({ ...base, type: 'grant_redeemed', redeemed })),
   verification_ended: (channel) =>
     ENDINGS.map((status) => ({ ...base, type: 'verification_ended', channel, status })),
+  pumping_blocked: (channel) =>
+    channel === 'email'
+      ? []
+      : (['enforce', 'monitor'] as const).map((mode) => ({
+          ...base,
+          type: 'pumping_blocked',
+          channel,
+          country: 'US',
+          prefix: '+1555555**xxx',
+          mode,
+          until: 0,
+          sends: 5,
+          unverified: 5,
+        })),
 };
 
 /** Every input `observe` and `observeFailure` accept, as the code's own type lists define them. */

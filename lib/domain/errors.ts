@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'suppressed'
   | 'cross_site'
+  | 'pumping_blocked'
   | 'busy';
 
 /** Which limit refused a send; dialects that distinguish them can. */
@@ -136,6 +137,27 @@ export class AddressSuppressedError extends DomainError {
 export class CrossSiteRequestError extends DomainError {
   constructor() {
     super('cross_site', 'browser request from an origin the tenant does not allow');
+  }
+}
+
+/**
+ * The pumping guard (engine/pumping-guard.ts) blocks the number's prefix: codes sent to it are not being
+ * entered. Nothing is sent until `until` (epoch ms) or an operator unblocks it (`npm run sms-guard`).
+ */
+export class PumpingBlockedError extends DomainError {
+  constructor(
+    readonly until: number,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super('pumping_blocked', 'number prefix blocked by the pumping guard: its codes are not being entered');
+  }
+}
+
+/** The tenant's daily ceiling on unverified SMS spend (engine/pumping-guard.ts) is reached. */
+export class SpendCeilingError extends BudgetExhaustedError {
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds);
+    this.message = 'daily ceiling on unverified SMS spend reached';
   }
 }
 

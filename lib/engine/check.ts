@@ -8,6 +8,7 @@ import type { ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, codeHash, type NormalizedAddress, normalize, retentionSeconds } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
+import { recordEntered } from './pumping-guard.ts';
 
 export interface CheckCommand {
   tenant: Tenant;
@@ -83,7 +84,20 @@ export async function checkCodeNamed(
     outcome: outcome.outcome,
   });
   const { external } = outcome;
-  if (outcome.outcome === 'approved') return { valid: true, status: 'approved', external };
+  if (outcome.outcome === 'approved') {
+    // A phone code entered: the pumping guard's counts and the number's 90-day mark, one more write. The code is
+    // already approved; a failed write only leaves the prefix one unverified send too many.
+    if (channel !== 'email') {
+      await recordEntered(
+        ports,
+        tenant,
+        channel,
+        key,
+        addressRef(pepper, tenant, channel, address.mailbox),
+      ).catch(() => undefined);
+    }
+    return { valid: true, status: 'approved', external };
+  }
   if (outcome.outcome === 'wrong') {
     return { valid: false, status: outcome.attemptsLeft > 0 ? 'pending' : 'max_attempts', external };
   }

@@ -45,4 +45,17 @@ export type EngineEvent =
       purpose: Purpose;
       to: string;
       status: 'canceled' | 'approved';
+    }
+  | {
+      /** The pumping guard blocked a number prefix (`monitor`: would have; engine/pumping-guard.ts). */
+      type: 'pumping_blocked';
+      tenant: string;
+      channel: Channel;
+      country: string;
+      /** The prefix with its last digits masked. */
+      prefix: string;
+      mode: 'enforce' | 'monitor';
+      until: number;
+      sends: number;
+      unverified: number;
     };

@@ -14,6 +14,7 @@ import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
+import { admitGuarded, guardAdmission } from './pumping-guard.ts';
 
 export interface SendCommand {
   tenant: Tenant;
@@ -154,8 +155,10 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
         now,
         expiresAt: result.expiresAt,
       }),
+    // Every phone channel: the number prefix's unverified sends and the day's spend (engine/pumping-guard.ts).
+    guard: guardAdmission(ports, tenant, channel, address.mailbox, now),
   };
-  const replay = await store.admitSend(admission);
+  const replay = await admitGuarded(ports, admission, ref);
   if (replay) return JSON.parse(replay.response) as SendResult;
 
   const locale = command.locale ?? tenant.defaultLocale;

@@ -33,6 +33,7 @@ import {
   settleIdempotency,
 } from './idempotency.ts';
 import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
+import { type GuardAdmission, guardRefusal, prefixUpdate, spendUpdate } from './prefix-guard.ts';
 import { replayPut } from './spend.ts';
 import { suppressionCheck } from './suppressions.ts';
 
@@ -73,6 +74,8 @@ export interface AdmitSendInput {
   idempotency?: IdempotencyRecord;
   /** A dialect's own id for the verification (a Twilio sid), kept beside the code: see external-ids.ts. */
   external?: ExternalAdmission;
+  /** A phone send's pumping-guard items (lib/store/prefix-guard.ts): its number prefix and the day's spend. */
+  guard?: GuardAdmission;
 }
 
 /**
@@ -150,6 +153,12 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('suppression');
   }
 
+  if (input.guard) {
+    // Last, so that any other limit that also refused names the refusal (store/prefix-guard.ts guardRefusal).
+    items.push({ Update: prefixUpdate(tableName, input.guard, now) }, { Update: spendUpdate(tableName, input.guard) });
+    scopes.push('guard', 'spend');
+  }
+
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
@@ -171,6 +180,8 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
           typeof suppression?.reason === 'string' ? suppression.reason : undefined,
         );
       }
+      const guarded = guardRefusal(reasons, scopes);
+      if (guarded) throw guarded;
       const refused = refusal(input, reasons, scopes);
       if (refused === 'retry') {
         // Only shared counters (per-IP, per-device, budget) conflicted: the whole transaction was

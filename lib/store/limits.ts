@@ -27,7 +27,15 @@ export interface CounterSpec {
 }
 
 /** What each item of an admission transaction stands for, in order. */
-export type Scope = CounterSpec['scope'] | 'replay' | 'idempotency' | 'external' | 'suppression';
+/** `guard` and `spend`: the pumping guard's prefix and spend items (store/prefix-guard.ts). */
+export type Scope =
+  | CounterSpec['scope']
+  | 'replay'
+  | 'idempotency'
+  | 'external'
+  | 'suppression'
+  | 'guard'
+  | 'spend';
 
 /** One more in the counter's current fixed window, if the window has room. */
 export function counterUpdate(tableName: string, counter: CounterSpec, now: number) {

@@ -36,6 +36,7 @@ export const KEY_FAMILIES = [
   'CAPTCHA_PASS',
   'CTR',
   'EXT',
+  'GUARD',
   'IDEM',
   'NONCE',
   'SUPP',

@@ -1,6 +1,7 @@
 // The tenant schema's parts: shared field shapes and the mail, SMS, codes and limits blocks that
 // lib/tenants/schema.ts composes into a tenant (the optional per-dialect blocks: schema-dialects.ts).
 import * as z from 'zod';
+import { guardSchema } from './schema-guard.ts';
 
 export const window = (limit: number, seconds: number) =>
   z
@@ -167,6 +168,7 @@ export const smsSchema = z
       .string()
       .optional()
       .describe('The most one SMS may cost, in USD ("0.50"; SNS `MaxPrice`); SNS drops pricier messages.'),
+    guard: guardSchema.optional(),
     /** Seed 002's enterprise SMS settings; absent means the tenant's own sender settings apply. */
     enterprise: enterpriseSmsSchema
       .optional()

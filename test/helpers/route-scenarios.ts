@@ -207,6 +207,9 @@ let seq = 0;
 /** One address per scenario for steps that must share it (send, then check). */
 const shared = (label: string) => `${label}-shared-${++seq}@example.com`;
 
+/** The number the native check scenario texts (outside the Twilio scenarios' range). */
+const NATIVE_PHONE = '+12025550142';
+
 /** A fresh GB mobile number per call, for the WhatsApp and voice steps (the demo tenant reaches GB on both). */
 const gbPhone = () => `+447400${600000 + ++seq}`;
 
@@ -557,6 +560,16 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
         outcome: 'failure',
         request: () => nativeCheck('nobody@example.com', '123456'),
         expect: { status: 200, body: { valid: false } },
+      },
+      // A texted code entered: the pumping guard takes its unverified send back (GUARD items).
+      { outcome: 'success', request: () => nativeSend(NATIVE_PHONE, 'sms'), expect: { status: 201 } },
+      {
+        outcome: 'success',
+        request: (ctx) => ({
+          ...nativeCheck(NATIVE_PHONE, ctx.code(NATIVE_PHONE)),
+          json: { channel: 'sms', to: NATIVE_PHONE, purpose: 'login', code: ctx.code(NATIVE_PHONE) },
+        }),
+        expect: { status: 200, body: { valid: true } },
       },
     ];
   },

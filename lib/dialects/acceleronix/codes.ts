@@ -85,6 +85,8 @@ export const DOMAIN_CODES: Record<DomainErrorKind, AcceleronixCode> = {
   delivery_failed: 5059,
   // A suppressed address is one SES will not deliver to: the family's "sending exception".
   suppressed: 5059,
+  // The pumping guard blocked the number's prefix: nothing is sent, the family's "sending exception" too.
+  pumping_blocked: 5059,
   // A browser request from an origin the tenant does not allow: the SaaS-level "Forbidden".
   cross_site: 403,
   idempotency_conflict: 50005,

@@ -53,6 +53,7 @@ export const DOMAIN_MESSAGES: Record<DomainErrorKind, MessageId> = {
   invalid_address: 'invalid_parameter',
   delivery_failed: 'send_failed',
   suppressed: 'send_failed',
+  pumping_blocked: 'send_failed',
   cross_site: 'origin_not_allowed',
   idempotency_conflict: 'invalid_parameter',
   not_found: 'invalid_token',

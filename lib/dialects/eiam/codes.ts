@@ -109,6 +109,7 @@ export const DOMAIN_CODES: Record<DomainErrorKind, EiamCode> = {
   budget_exhausted: 'SDK.SMS.1002',
   delivery_failed: 'SDK.SMS.1003',
   suppressed: 'SDK.SMS.1003',
+  pumping_blocked: 'SDK.SMS.1003',
   cross_site: 'SDK.COMMON.1012',
   country_not_allowed: 'SDK.SMS.1004',
   invalid_address: 'SDK.COMMON.1002',

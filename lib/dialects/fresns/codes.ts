@@ -67,6 +67,7 @@ export const DOMAIN_CODES: Record<DomainErrorKind, FresnsCode> = {
   invalid_address: 30000,
   delivery_failed: 32302,
   suppressed: 32302,
+  pumping_blocked: 32302,
   // A browser request from an origin the tenant does not allow, or a non-JSON body (chosen; see fresns.md).
   cross_site: 30000,
   busy: 32301,

@@ -11,6 +11,7 @@ import {
   InputError,
   LIMIT_TEXTS,
   limitOf,
+  PumpingBlockedError,
   RateLimitedError,
 } from '../../domain/errors.ts';
 import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
@@ -31,6 +32,7 @@ export const ERRORS = {
   idempotency_conflict: [409, 'The idempotency key was used with a different request.'],
   replayed: [409, 'This request was already processed.'],
   address_suppressed: [422, 'The address bounced or complained; nothing is sent to it.'],
+  sms_blocked: [403, 'Texts to this number range are blocked: codes sent to it are not being entered.'],
   origin_not_allowed: [403, 'Browser requests from this origin are not allowed for this tenant.'],
   rate_limited: [429, 'Too many requests; retry later.'],
   budget_exhausted: [429, 'The SMS budget for today is spent.'],
@@ -51,6 +53,7 @@ const KIND_CODES: Record<DomainErrorKind, NativeErrorCode> = {
   not_found: 'not_found',
   suppressed: 'address_suppressed',
   cross_site: 'origin_not_allowed',
+  pumping_blocked: 'sms_blocked',
   busy: 'unavailable',
 };
 
@@ -73,6 +76,9 @@ function detailOf(error: DomainError): string | undefined {
   }
   if (error instanceof AddressSuppressedError && error.reason === 'operator') {
     return 'An operator suppressed the address; nothing is sent to it.';
+  }
+  if (error instanceof PumpingBlockedError) {
+    return `Texts to this number range are blocked until ${new Date(error.until).toISOString()}: codes sent to it are not being entered (SMS pumping guard); nothing is sent.`;
   }
   return undefined;
 }

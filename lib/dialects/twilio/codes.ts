@@ -28,6 +28,8 @@ export const KIND_CODES: Readonly<Record<string, TwilioCode>> = {
   budget_exhausted: 20429,
   country_not_allowed: 60605,
   suppressed: 60410,
+  // Twilio's own Fraud Guard code: the destination prefix is blocked (docs/dialects/twilio.md).
+  pumping_blocked: 60410,
   invalid_address: 60200,
   not_found: 20404,
   replayed: 60203,

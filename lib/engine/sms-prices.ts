@@ -1,0 +1,38 @@
+// Use case data: what one text to a country costs, for the pumping guard's spend ceiling (engine/pumping-guard.ts).
+// Only prices with a published source are listed; every other country costs UNLISTED_USD, a deliberately high
+// guess, so the ceiling in dollars errs on the side of stopping sooner. A tenant's `sms.pricesUsd` overrides both.
+
+/** One cited price: USD per message part, and where it was read. */
+export interface SmsPrice {
+  usd: number;
+  source: string;
+  quote: string;
+}
+
+/** Outbound SMS prices per ISO 3166 country, from AWS End User Messaging's published pricing. */
+export const SMS_PRICES: Readonly<Record<string, SmsPrice>> = {
+  US: {
+    usd: 0.00883,
+    source: 'https://aws.amazon.com/end-user-messaging/pricing/',
+    quote:
+      'United States, outbound SMS: base price $0.00581 per message plus a carrier fee (about $0.00302 on a registered 10DLC number) — the figure infra/prices.ts snsSmsUs also uses',
+  },
+  JP: {
+    usd: 0.07451,
+    source:
+      'https://aws.amazon.com/jp/end-user-messaging/pricing/ (as read on 2026-05-18 by https://dev.classmethod.jp/articles/aws-end-user-messaging-sms-japanese-message-parts-pricing/)',
+    quote: 'Japan, All Networks: Transactional SMS $0.07451, Promotional SMS $0.07451 (per message part)',
+  },
+};
+
+/**
+ * The price assumed for a country the table does not list: above every price the table cites, so an unlisted
+ * country reaches the ceiling in fewer messages rather than more. Tenants texting such a country set its real
+ * price in `sms.pricesUsd`.
+ */
+export const UNLISTED_USD = 0.1;
+
+/** The price the spend ceiling charges for one text to `country`: the tenant's own figure, the table's, or the guess. */
+export function smsPriceUsd(country: string, overrides: Readonly<Record<string, number>> = {}): number {
+  return overrides[country] ?? SMS_PRICES[country]?.usd ?? UNLISTED_USD;
+}
