@@ -155,7 +155,10 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
 
   if (input.guard) {
     // Last, so that any other limit that also refused names the refusal (store/prefix-guard.ts guardRefusal).
-    items.push({ Update: prefixUpdate(tableName, input.guard, now) }, { Update: spendUpdate(tableName, input.guard) });
+    items.push(
+      { Update: prefixUpdate(tableName, input.guard, now) },
+      { Update: spendUpdate(tableName, input.guard) },
+    );
     scopes.push('guard', 'spend');
   }
 

@@ -12,7 +12,6 @@ import { endExternal, getAddressItem, getLookup } from './external-ids.ts';
 import { type ConsumeLinkInput, consumeLink, type RedeemGrantInput, redeemGrant } from './links.ts';
 import { PrefixGuardStore } from './prefix-guard-store.ts';
 import { type ReplayKey, spendCounter, spendReplayKey } from './spend.ts';
-import { PrefixGuardStore } from './prefix-guard-store.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type {
@@ -30,11 +29,6 @@ export class VerificationStore {
 
   constructor(db: DynamoDBDocumentClient, tableName: string) {
     this.table = { db, tableName };
-  }
-
-  /** The pumping guard's reads and writes outside an admission (store/prefix-guard-store.ts). */
-  get guard(): PrefixGuardStore {
-    return new PrefixGuardStore(this.table);
   }
 
   /** The pumping guard's reads and writes outside an admission (store/prefix-guard-store.ts). */
