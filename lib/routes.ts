@@ -202,9 +202,10 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/Verifications',
     name: 'twilio-create-verification',
+    // Query: the service's rate limits, when the create names any (cached for seconds per container).
     access: {
       keys: [...PHONE_SENDS, 'EXT', 'TSVC'],
-      table: SEND_ONCE,
+      table: [...SEND_ONCE, 'dynamodb:Query'],
       mail: true,
       sms: true,
       whatsapp: true,
@@ -212,12 +213,13 @@ export const ROUTES: readonly Route[] = [
     },
     throttle: SEND_THROTTLE,
   },
-  // Check: the sid's lookup item (GetItem) and the one conditional write per guess.
+  // Check: the sid's lookup item (GetItem) and the one conditional write per guess; an approval converts the
+  // verification's attempts (EXT#…#attempts#…, lib/store/attempt-log.ts).
   {
     method: 'POST',
     path: '/v2/Services/{ServiceSid}/VerificationCheck',
     name: 'twilio-check-verification',
-    access: { keys: [...READS, 'TSVC', 'GUARD'], table: CHECK },
+    access: { keys: [...READS, 'EXT', 'TSVC', 'GUARD'], table: CHECK },
   },
   // Fetch: the sid's lookup item, then the address item.
   {
@@ -269,6 +271,120 @@ export const ROUTES: readonly Route[] = [
     path: '/v2/Services/{Sid}',
     name: 'twilio-delete-service',
     access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:DeleteItem'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  // Service Rate Limits and their Buckets (lib/store/twilio-rate-limits.ts): one small partition per account and
+  // service (`TSVC#…`), read with one Query, changed with one conditional transaction (per-item actions).
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/RateLimits',
+    name: 'twilio-create-rate-limit',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services/{ServiceSid}/RateLimits',
+    name: 'twilio-list-rate-limits',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
+    name: 'twilio-fetch-rate-limit',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
+    name: 'twilio-update-rate-limit',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'DELETE',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
+    name: 'twilio-delete-rate-limit',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets',
+    name: 'twilio-create-bucket',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets',
+    name: 'twilio-list-buckets',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
+    name: 'twilio-fetch-bucket',
+    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'POST',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
+    name: 'twilio-update-bucket',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'DELETE',
+    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
+    name: 'twilio-delete-bucket',
+    access: {
+      keys: ['TENANT', 'TSVC'],
+      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+    throttle: SERVICES_THROTTLE,
+  },
+  // Verification Attempts: the account's attempt log (`EXT#{tenant}#attempts#{account}`, lib/store/attempt-log.ts),
+  // written by the sends; one Query (list, summary: every page of the range) or one GetItem (fetch). Summary first:
+  // the local runtime takes the first match (API Gateway prefers the literal segment anyway).
+  {
+    method: 'GET',
+    path: '/v2/Attempts/Summary',
+    name: 'twilio-attempts-summary',
+    access: { keys: ['TENANT', 'EXT'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Attempts',
+    name: 'twilio-list-attempts',
+    access: { keys: ['TENANT', 'EXT'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    throttle: SERVICES_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/v2/Attempts/{Sid}',
+    name: 'twilio-fetch-attempt',
+    access: { keys: ['TENANT', 'EXT'], table: READ },
     throttle: SERVICES_THROTTLE,
   },
   // Every other path or method under /v2: Twilio's 404 JSON after its credentials check, never a bare Not Found.

@@ -15,7 +15,8 @@ export type DomainErrorKind =
   | 'busy';
 
 /** Which limit refused a send; dialects that distinguish them can. */
-export type LimitScope = 'address' | 'ip' | 'device' | 'account';
+/** `bucket`: a caller-defined limit (a Twilio Service Rate Limit's bucket), named by `limitName`. */
+export type LimitScope = 'address' | 'ip' | 'device' | 'account' | 'bucket';
 
 /** Base class: `kind` is what dialects switch on; the message is for logs, never shown for `busy`. */
 export class DomainError extends Error {
@@ -41,6 +42,8 @@ export class RateLimitedError extends DomainError {
     override readonly retryAfterSeconds: number,
     /** For the address scope, when the store knows it: which per-address limit refused. */
     readonly rule?: AddressRule,
+    /** For the bucket scope: the name of the caller-defined limit that refused (a Twilio rate limit). */
+    readonly limitName?: string,
   ) {
     super('rate_limited', `send refused by the ${rule ?? scope} limit`);
   }
@@ -65,6 +68,7 @@ export const LIMIT_TEXTS: Record<LimitName, { en: string; 'zh-CN': string }> = {
   ip: { en: 'the limit of sends from one client IP address', 'zh-CN': '同一客户端 IP 的发送次数上限' },
   device: { en: 'the limit of sends from one device', 'zh-CN': '同一设备的发送次数上限' },
   account: { en: 'the limit of sends for one account', 'zh-CN': '同一账号的发送次数上限' },
+  bucket: { en: 'a rate limit the caller defined', 'zh-CN': '调用方定义的发送频率限制' },
 };
 
 /** The tenant's daily SMS budget is spent. */

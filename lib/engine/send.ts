@@ -47,6 +47,20 @@ export interface SendCommand {
   localeText?: { lang: string; subject: string; text: string };
   /** The mail's From, when the dialect lets the caller choose one the tenant may send as. */
   mailFrom?: string;
+  /**
+   * Caller-defined limits (Twilio Service Rate Limits): each bucket counts this send in its own fixed window
+   * under the value's keyed hash, in the send's transaction; a full one refuses with its `name`.
+   */
+  buckets?: SendBucket[];
+}
+
+/** One caller-defined bucket a send counts against: `id` keeps buckets apart, `value` the metered key. */
+export interface SendBucket {
+  id: string;
+  name: string;
+  value: string;
+  limit: number;
+  windowSeconds: number;
 }
 
 export interface SendResult {
@@ -73,6 +87,16 @@ function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
   if (command.deviceId) {
     const device = keyedHash(pepper, 'device', tenant.id, command.deviceId);
     specs.push({ scope: 'device', key: `dev#${tenant.id}#${device}`, ...tenant.limits.perDevice });
+  }
+  for (const bucket of command.buckets ?? []) {
+    const value = keyedHash(pepper, 'bucket', tenant.id, bucket.id, bucket.value);
+    specs.push({
+      scope: 'bucket',
+      key: `rl#${tenant.id}#${bucket.id}#${value}`,
+      limit: bucket.limit,
+      windowSeconds: bucket.windowSeconds,
+      name: bucket.name,
+    });
   }
   // SMS, WhatsApp and voice each spend their own daily budget (lib/engine/channels.ts).
   const budget = budgetCounter(tenant, command.channel);

@@ -23,6 +23,7 @@ import {
   type Table,
   type TransactItem,
 } from './address-item.ts';
+import { attemptPut } from './attempt-log.ts';
 import { dynamoFault } from './client.ts';
 import { type ExternalAdmission, externalUpdate, lookupPut } from './external-ids.ts';
 import {
@@ -137,8 +138,16 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
     scopes.push('external');
   }
 
+  if (input.external?.log) {
+    // The attempt log's record rides in the same transaction: no second write on a send.
+    const { scope, record, ttl: logTtl } = input.external.log;
+    items.push(attemptPut(table, input.address.tenantId, scope, record, logTtl));
+    scopes.push('external');
+  }
+
+  const counterNames: (string | undefined)[] = [];
   for (const counter of input.counters) {
-    items.push({ Update: counterUpdate(tableName, counter, now) });
+    counterNames[items.push({ Update: counterUpdate(tableName, counter, now) }) - 1] = counter.name;
     scopes.push(counter.scope);
   }
 
@@ -185,7 +194,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
       }
       const guarded = guardRefusal(reasons, scopes);
       if (guarded) throw guarded;
-      const refused = refusal(input, reasons, scopes);
+      const refused = refusal(input, reasons, scopes, counterNames);
       if (refused === 'retry') {
         // Only shared counters (per-IP, per-device, budget) conflicted: the whole transaction was
         // cancelled, so a retry is safe. Retries stop at a time budget, not a count: a burst makes each

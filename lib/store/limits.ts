@@ -24,6 +24,8 @@ export interface CounterSpec {
   key: string;
   limit: number;
   windowSeconds: number;
+  /** The bucket scope's limit name, for the refusal (a Twilio rate limit's unique name). */
+  name?: string;
 }
 
 /** What each item of an admission transaction stands for, in order. */
@@ -62,6 +64,8 @@ export function refusal(
   input: RefusedSend,
   reasons: Reason[],
   scopes: Scope[],
+  /** The counters' names, aligned with `scopes` (undefined for every other item). */
+  names: (string | undefined)[] = [],
 ): Error | IdempotentReplay | 'retry' {
   const idem = scopes.indexOf('idempotency');
   const idemReason = idem >= 0 ? reasons[idem] : undefined;
@@ -80,6 +84,7 @@ export function refusal(
     const resetAt = Number(item?.resetAt ?? input.now + 1000);
     const retryAfter = Math.max(1, seconds(resetAt - input.now));
     if (scope === 'budget') return new BudgetExhaustedError(retryAfter);
+    if (scope === 'bucket') return new RateLimitedError('bucket', retryAfter, undefined, names[failed]);
     return new RateLimitedError(scope === 'ip' || scope === 'device' ? scope : 'address', retryAfter);
   }
   const conflicted = reasons.findIndex((reason) => reason.code === 'TransactionConflict');

@@ -189,6 +189,25 @@ const createService: Step = {
   as: 'service',
 };
 
+/** A rate limit on the demo service saved as `limit`, and its path below the service. */
+const createRateLimit = (uniqueName: string): Step => ({
+  outcome: 'success',
+  request: () => twilio('POST', '/RateLimits', { UniqueName: uniqueName }),
+  expect: { status: 201 },
+  as: 'limit',
+});
+const madeLimit = (ctx: ScenarioContext) => `/RateLimits/${String(ctx.saved.limit?.body.sid)}`;
+const UNKNOWN_LIMIT = `/RateLimits/RK${'0'.repeat(32)}`;
+/** A bucket of the saved rate limit, saved as `bucket`. */
+const createBucket: Step = {
+  outcome: 'success',
+  request: (ctx) => twilio('POST', `${madeLimit(ctx)}/Buckets`, { Max: '2', Interval: '60' }),
+  expect: { status: 201 },
+  as: 'bucket',
+};
+const madeBucket = (ctx: ScenarioContext) =>
+  `${madeLimit(ctx)}/Buckets/${String(ctx.saved.bucket?.body.sid)}`;
+
 /** The verification sid (`VE…`) of a saved create response. */
 const verificationSid = (ctx: ScenarioContext) => String(ctx.saved.created?.body.sid);
 
@@ -238,6 +257,27 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
       {
         outcome: 'success',
         request: () => twilio('POST', '/Verifications', { To: gbPhone(), Channel: 'call' }),
+        expect: { status: 201 },
+      },
+      // RateLimits: the service's rate limits are read (Query) and a bucket counted in the send's transaction.
+      createRateLimit('grants_send'),
+      {
+        outcome: 'success',
+        request: (ctx) =>
+          twilio('POST', `/RateLimits/${String(ctx.saved.limit?.body.sid)}/Buckets`, {
+            Max: '5',
+            Interval: '60',
+          }),
+        expect: { status: 201 },
+      },
+      {
+        outcome: 'success',
+        request: () =>
+          twilio('POST', '/Verifications', {
+            To: usPhone(),
+            Channel: 'sms',
+            RateLimits: '{"grants_send":"k"}',
+          }),
         expect: { status: 201 },
       },
       // Twilio's send limit: no cooldown (resends while pending succeed), but a sixth send in the
@@ -416,6 +456,158 @@ export const SCENARIOS: Record<RouteName, () => Step[]> = {
     { outcome: 'success', request: (ctx) => twilioAt('DELETE', madeService(ctx)), expect: { status: 204 } },
     { outcome: 'failure', request: (ctx) => twilioAt('DELETE', madeService(ctx)), expect: { status: 404 } },
     { outcome: 'failure', request: () => twilioAt('DELETE', TWILIO_SERVICE), expect: { status: 403 } },
+  ],
+  // Service Rate Limits and Buckets (on the demo service, the demo account's).
+  'twilio-create-rate-limit': () => [
+    createRateLimit('grants_create'),
+    {
+      outcome: 'failure',
+      request: () => twilio('POST', '/RateLimits', { UniqueName: 'grants_create' }),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('POST', `${UNKNOWN_SERVICE}/RateLimits`, { UniqueName: 'x' }),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-list-rate-limits': () => [
+    createRateLimit('grants_list'),
+    { outcome: 'success', request: () => twilio('GET', '/RateLimits'), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: () => twilio('GET', '/RateLimits?PageSize=0'),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-fetch-rate-limit': () => [
+    createRateLimit('grants_fetch'),
+    { outcome: 'success', request: (ctx) => twilio('GET', madeLimit(ctx)), expect: { status: 200 } },
+    { outcome: 'failure', request: () => twilio('GET', UNKNOWN_LIMIT), expect: { status: 404 } },
+  ],
+  'twilio-update-rate-limit': () => [
+    createRateLimit('grants_update'),
+    {
+      outcome: 'success',
+      request: (ctx) => twilio('POST', madeLimit(ctx), { Description: 'changed' }),
+      expect: { status: 200, body: { description: 'changed' } },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilio('POST', UNKNOWN_LIMIT, { Description: 'x' }),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-delete-rate-limit': () => [
+    createRateLimit('grants_delete'),
+    createBucket,
+    {
+      outcome: 'success',
+      request: (ctx) => twilioAt('DELETE', `${TWILIO_SERVICE}${madeLimit(ctx)}`),
+      expect: { status: 204 },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilioAt('DELETE', `${TWILIO_SERVICE}${madeLimit(ctx)}`),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-create-bucket': () => [
+    createRateLimit('grants_bucket'),
+    createBucket,
+    {
+      outcome: 'failure',
+      request: (ctx) => twilio('POST', `${madeLimit(ctx)}/Buckets`, { Max: '0', Interval: '60' }),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-list-buckets': () => [
+    createRateLimit('grants_buckets'),
+    createBucket,
+    {
+      outcome: 'success',
+      request: (ctx) => twilio('GET', `${madeLimit(ctx)}/Buckets`),
+      expect: { status: 200 },
+    },
+    { outcome: 'failure', request: () => twilio('GET', `${UNKNOWN_LIMIT}/Buckets`), expect: { status: 404 } },
+  ],
+  'twilio-fetch-bucket': () => [
+    createRateLimit('grants_fetch_bucket'),
+    createBucket,
+    { outcome: 'success', request: (ctx) => twilio('GET', madeBucket(ctx)), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilio('GET', `${madeLimit(ctx)}/Buckets/BL${'0'.repeat(32)}`),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-update-bucket': () => [
+    createRateLimit('grants_update_bucket'),
+    createBucket,
+    {
+      outcome: 'success',
+      request: (ctx) => twilio('POST', madeBucket(ctx), { Max: '9' }),
+      expect: { status: 200, body: { max: 9 } },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilio('POST', madeBucket(ctx), { Interval: '0' }),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-delete-bucket': () => [
+    createRateLimit('grants_delete_bucket'),
+    createBucket,
+    {
+      outcome: 'success',
+      request: (ctx) => twilioAt('DELETE', `${TWILIO_SERVICE}${madeBucket(ctx)}`),
+      expect: { status: 204 },
+    },
+    {
+      outcome: 'failure',
+      request: (ctx) => twilioAt('DELETE', `${TWILIO_SERVICE}${madeBucket(ctx)}`),
+      expect: { status: 404 },
+    },
+  ],
+  // Verification Attempts: the demo account's log, written by the sends above.
+  'twilio-list-attempts': () => [
+    {
+      outcome: 'success',
+      request: () => twilioAt('GET', '/v2/Attempts?PageSize=2'),
+      expect: { status: 200 },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('GET', '/v2/Attempts?Status=maybe'),
+      expect: { status: 400, body: { code: 60200 } },
+    },
+  ],
+  'twilio-fetch-attempt': () => [
+    {
+      outcome: 'success',
+      request: () => twilio('POST', '/Verifications', { To: usPhone(), Channel: 'sms' }),
+      expect: { status: 201 },
+      as: 'created',
+    },
+    {
+      outcome: 'success',
+      request: (ctx) =>
+        twilioAt('GET', `/v2/Attempts/${String(ctx.saved.created?.body.send_code_attempts[0].attempt_sid)}`),
+      expect: { status: 200 },
+    },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('GET', `/v2/Attempts/VL${'0'.repeat(32)}`),
+      expect: { status: 404 },
+    },
+  ],
+  'twilio-attempts-summary': () => [
+    { outcome: 'success', request: () => twilioAt('GET', '/v2/Attempts/Summary'), expect: { status: 200 } },
+    {
+      outcome: 'failure',
+      request: () => twilioAt('GET', '/v2/Attempts/Summary?Channel=pigeon'),
+      expect: { status: 400, body: { code: 60200 } },
+    },
   ],
   // The catch-all's purpose is Twilio's 404 for an authenticated caller; without credentials it answers 20003.
   'twilio-not-found': () => [
