@@ -1,7 +1,9 @@
 // Twilio Service Rate Limits and Buckets through the official `twilio` client against the local runtime: CRUD with
 // Twilio's validation, and `RateLimits` on a verification counting in every matching bucket, atomically.
+import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../lib/routes.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
 import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
 
@@ -180,5 +182,38 @@ describe('RateLimits on a verification', () => {
     expect(answers.filter((answer) => answer.status === 201)).toHaveLength(3);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(7);
     expect(numbers.filter((to) => service.messages(to).length > 0)).toHaveLength(3);
+  });
+});
+
+describe("Twilio's definition of these resources", () => {
+  const spec = JSON.parse(
+    readFileSync('test/fixtures/twilio-verify-v2-resource-parameters.json', 'utf8'),
+  ) as {
+    operations: Record<
+      string,
+      { method: string; path: string; query_parameters: string[]; body_parameters: string[] }
+    >;
+  };
+  const doc = readFileSync('docs/dialects/twilio.md', 'utf8');
+  const rows = new Map(
+    [...doc.matchAll(/^\| (\w+) \| ((?:`[\w.]+`(?:, )?)*) ?\|$/gm)].map((match) => [
+      match[1],
+      [...(match[2] ?? '').matchAll(/`([\w.]+)`/g)].map((name) => name[1]),
+    ]),
+  );
+
+  it('has a route for every operation (method and path)', () => {
+    for (const operation of Object.values(spec.operations)) {
+      expect(ROUTES.some((route) => route.method === operation.method && route.path === operation.path)).toBe(
+        true,
+      );
+    }
+  });
+
+  it("lists every operation's query and body parameters in the doc's table, and no other", () => {
+    expect(Object.keys(spec.operations).length).toBe(13);
+    for (const [name, operation] of Object.entries(spec.operations)) {
+      expect(rows.get(name), name).toEqual([...operation.query_parameters, ...operation.body_parameters]);
+    }
   });
 });
