@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogQueryWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { CustomMetricGroup, MonitoringFacade } from 'cdk-monitoring-constructs';
+import { CHANNELS } from '../lib/domain/vocabulary.ts';
 import type { Route } from '../lib/routes.ts';
 import { above, ROUTE_ALARMS, SLOW } from './alarm-levels.ts';
 import type { SavedLogQueries } from './log-queries.ts';
@@ -42,11 +43,27 @@ export function monitorFullTier(
     metricGroups: [
       {
         title: 'Sends vs approvals per channel',
-        metrics: (['email', 'sms'] as const).flatMap((channel) => [
+        metrics: CHANNELS.flatMap((channel) => [
           codegateMetric('CodeSent', { channel }),
           codegateMetric('CodeApproved', { channel }),
           codegateMetric('LinkConfirmed', { channel }),
         ]),
+      },
+    ],
+  });
+  // WhatsApp and voice failures page in the full tier only: two more alarms would cost the default tier money
+  // even for stacks whose tenants never set the channels up (docs/whatsapp-voice.md, Monitoring).
+  facade.monitorCustom({
+    alarmFriendlyName: 'calls-and-chats',
+    humanReadableName: 'WhatsApp and voice deliveries',
+    metricGroups: [
+      {
+        title: 'WhatsApp and voice delivery failures',
+        metrics: (['whatsapp', 'voice'] as const).map((channel) => ({
+          metric: codegateMetric('DeliveryFailed', { channel }),
+          alarmFriendlyName: `delivery-failed-${channel}`,
+          addAlarm: above(5),
+        })),
       },
     ],
   });

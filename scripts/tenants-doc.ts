@@ -55,6 +55,8 @@ const DIALECTS: [prefix: string, who: string][] = [
   ['mail.linkValiditySeconds', SEEDS.anqicms],
   ['sms', 'all that text'],
   ['sms.enterprise', SEEDS.acceleronixSms],
+  ['whatsapp', `${SEEDS.native}, ${SEEDS.twilio} (Channel=whatsapp)`],
+  ['voice', `${SEEDS.native}, ${SEEDS.twilio} (Channel=call)`],
   ['codes', 'all but Twilio (its `codeLength`, `validitySeconds`)'],
   ['codes.maxAttempts', ALL],
   ['codes.failureCap', ALL],
@@ -202,6 +204,13 @@ export const FULL_EXAMPLE = {
           templates: [{ id: 'tpl-acme', accountId: 'acct-acme', type: 'verification', owner: 'acme' }],
         },
       },
+      whatsapp: {
+        originationPhoneNumberId: 'phone-number-id-0123456789abcdef0123456789abcdef',
+        templates: { en: { name: 'acme_code', language: 'en_US' } },
+        allowedCountries: ['US', 'GB'],
+        dailyBudget: 500,
+      },
+      voice: { originationIdentity: '+12065550100', allowedCountries: ['US'], dailyBudget: 100 },
       codes: { length: 6, ttlSeconds: { email: 600, sms: 300 }, maxAttempts: 5 },
       limits: { cooldownSeconds: 60, perAddress: { limit: 5, windowSeconds: 600 } },
       templates: {

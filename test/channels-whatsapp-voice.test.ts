@@ -2,9 +2,11 @@
 // their channel and check valid; the official `twilio` client's Channel=whatsapp and Channel=call approve with
 // the delivered code; each channel keeps its own country list, budget and limits. Every number is in its own
 // block of 1,000, so the SMS-pumping prefix guard never sees a run of unverified sends to one prefix.
+import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
+import { tenantsFileSchema } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
 import { rememberSecret } from './setup/log-guard.ts';
@@ -182,5 +184,43 @@ describe('limits per channel', () => {
     expect(
       (await native('/v1/verifications', { channel: 'sms', to: '+14155554004', purpose: 'login' })).status,
     ).toBe(201);
+  });
+});
+
+/** A fenced block of a doc, by the text its first line starts with. */
+function docBlock(doc: string, first: string): string {
+  const text = readFileSync(new URL(`../${doc}`, import.meta.url), 'utf8');
+  const found = [...text.matchAll(/```\w*\n([\s\S]*?)```/g)].find((match) => match[1]?.startsWith(first));
+  if (!found?.[1]) throw new Error(`no block starting ${first} in ${doc}`);
+  return found[1];
+}
+
+describe('the docs', () => {
+  it("README.md's WhatsApp example answers as it shows", async () => {
+    const block = docBlock('README.md', '# A code by WhatsApp');
+    const body = JSON.parse(block.match(/-d '(\{.*\})'/)?.[1] ?? '{}');
+    const documented = JSON.parse(block.match(/^# (\{"id".*\})$/m)?.[1] ?? '{}');
+    const sent = await native('/v1/verifications', body);
+    expect(sent.status).toBe(201);
+    expect(Object.keys(sent.body).sort()).toEqual(Object.keys(documented).sort());
+    for (const [key, value] of Object.entries(documented))
+      if (value !== '…') expect(sent.body[key], key).toBe(value);
+    expect(service.messages(body.to)[0]?.channel).toBe('whatsapp');
+    rememberSecret(service.messages(body.to)[0]?.text.slice(0, 6) ?? '');
+  });
+
+  it("docs/whatsapp-voice.md's tenant settings load into a tenant as documented", async () => {
+    const example = JSON.parse(`{${docBlock('docs/whatsapp-voice.md', '{').trim().slice(1, -1)}}`);
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const parsed = tenantsFileSchema.parse({ tenants: [{ ...tenants[0], ...example }] });
+    expect(parsed.tenants[0]?.whatsapp?.templates['zh-CN']).toEqual({
+      name: 'codegate_code',
+      language: 'zh_CN',
+    });
+    expect(parsed.tenants[0]?.voice).toMatchObject({ originationIdentity: '+12065550100', dailyBudget: 500 });
+    const refused = tenantsFileSchema.safeParse({
+      tenants: [{ ...tenants[0], ...example, whatsapp: { ...example.whatsapp, templates: {} } }],
+    });
+    expect(refused.success).toBe(false);
   });
 });

@@ -58,6 +58,8 @@ const REVIEWED_EMF_STREAMS = [
   ...['CheckRefused', 'CodeApproved', 'CodeRejected', 'CodeSent', 'DeliveryFailed'].flatMap((name) => [
     `${name} {channel=email,service}`,
     `${name} {channel=sms,service}`,
+    `${name} {channel=voice,service}`,
+    `${name} {channel=whatsapp,service}`,
   ]),
   ...['GrantRedeemed', 'GrantRefused', 'LinkConfirmed', 'LinkRefused'].map(
     (name) => `${name} {channel=email,service}`,
@@ -77,6 +79,8 @@ const REVIEWED_EMF_STREAMS = [
   ...['VerificationApprovedByUpdate', 'VerificationCanceled'].flatMap((name) => [
     `${name} {channel=email,service}`,
     `${name} {channel=sms,service}`,
+    `${name} {channel=voice,service}`,
+    `${name} {channel=whatsapp,service}`,
   ]),
 ].map((stream) => `Codegate/${stream.replace('service', 'service=codegate')}`);
 

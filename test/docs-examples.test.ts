@@ -174,6 +174,18 @@ const EXAMPLES: Record<string, Treatment> = {
     },
   'docs/dialects/twilio.md › "twilio": {': { run: 'here' },
   'docs/events.md › {': { run: 'here' },
+  'README.md › # A code by WhatsApp through the native API ("channel":"voice" places a call instead)': {
+    run: 'elsewhere',
+    test: 'test/channels-whatsapp-voice.test.ts',
+    reads: "'README.md'",
+  },
+  'docs/whatsapp-voice.md › {': {
+    run: 'elsewhere',
+    test: 'test/channels-whatsapp-voice.test.ts',
+    reads: "'docs/whatsapp-voice.md'",
+  },
+  'docs/whatsapp-voice.md › npm run suppressions -- add --channel whatsapp --to +14155550123 --table <table> --pepper-secret <arn>':
+    { run: 'not locally', why: 'writes to the deployed table with its pepper secret' },
 };
 
 /** Blocks that are examples: any with a language other than plain text, and any that calls the service. */

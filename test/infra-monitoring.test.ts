@@ -236,6 +236,18 @@ describe('the full tier (-c monitoring=full)', () => {
     for (const query of LOG_QUERIES) expect(body).toContain(query.name);
   });
 
+  it('pages on WhatsApp and voice delivery failures (full tier only: the default tier stays as it was)', () => {
+    for (const channel of ['whatsapp', 'voice']) {
+      const [metric] = metricsOf(named(full.template, `delivery-failed-${channel}`));
+      expect(metric).toMatchObject({ Namespace: CODEGATE_METRICS.namespace, MetricName: 'DeliveryFailed' });
+      expect(dims(metric ?? {})).toEqual({ service: CODEGATE_METRICS.service, channel });
+      const inEssential = alarmsOf(essential.template).filter((alarm) =>
+        String(alarm.AlarmName).includes(`-delivery-failed-${channel}-`),
+      );
+      expect(inEssential).toEqual([]);
+    }
+  });
+
   it('publishes the detailed per-route metrics its per-route alarms read', () => {
     const [stage] = Object.values(full.template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties.DefaultRouteSettings.DetailedMetricsEnabled).toBe(true);

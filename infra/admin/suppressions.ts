@@ -14,9 +14,9 @@ export const USAGE = `usage: npm run suppressions -- <command> --table <TableNam
 
 commands:
   list                               every suppression: channel, reason, when, masked address, key
-  add    --to <address> [--channel email|sms]
+  add    --to <address> [--channel email|sms|whatsapp|voice]
                                      suppress an address until removed (reason "operator")
-  remove --to <address> [--channel email|sms] | --key <key> --channel email|sms
+  remove --to <address> [--channel email|sms|whatsapp|voice] | --key <key> --channel <channel>
                                      lift a suppression; the address can be mailed again at once
 
 --channel defaults to sms for a +… number, else email.
@@ -60,7 +60,7 @@ export async function runSuppressions(argv: string[]): Promise<string> {
   if (!command || !['list', 'add', 'remove'].includes(command) || !values.table || positionals.length > 1)
     throw new Error(USAGE);
   if (values.channel !== undefined && !CHANNELS.includes(values.channel as Channel))
-    throw new Error(`--channel must be email or sms\n${USAGE}`);
+    throw new Error(`--channel must be email, sms, whatsapp or voice\n${USAGE}`);
   // A +… number is a phone; anything else an email (an explicit --channel wins).
   const channel = (values.channel ?? (values.to?.trim().startsWith('+') ? 'sms' : 'email')) as Channel;
   if (values.region) process.env.AWS_REGION = values.region;

@@ -117,7 +117,7 @@ const find: OperationSpec = {
       response: {
         error: {
           code: 'invalid_request',
-          message: 'Invalid channel: Invalid option: expected one of "email"|"sms".',
+          message: 'Invalid channel: Invalid option: expected one of "email"|"sms"|"whatsapp"|"voice".',
         },
       },
     },
