@@ -2,7 +2,8 @@
 // Served with `script-src 'self'`: no inline script, and messages are rendered as text nodes only.
 const REFRESH_MS = 2000;
 const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
-const CODE_PATTERN = /\b\d{4,10}\b/g;
+// A code whole, or as a call's script reads it, digit by digit (`1, 2, 3, 4, 5, 6`; zh-CN with `，`).
+const CODE_PATTERN = /\b\d{4,10}\b|\b\d(?:(?:, |，)\d){3,9}\b/g;
 
 /** `?to=` read as a developer types it: a literal `+` stays a `+` (a phone number), not a space. */
 function addressFromLocation() {
@@ -79,11 +80,14 @@ function renderHtml(message, open) {
   return details;
 }
 
+/** How the page names each channel; a call is kept as its script (what the voice reads). */
+const CHANNEL_NAMES = { email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp', voice: 'Voice call (script)' };
+
 function renderMessage(message, index) {
   const item = document.createElement('li');
   const facts = document.createElement('dl');
   facts.className = 'meta';
-  fact(facts, 'Channel', message.channel === 'sms' ? 'SMS' : 'Email');
+  fact(facts, 'Channel', CHANNEL_NAMES[message.channel] ?? message.channel);
   fact(facts, 'To', message.to);
   const time = document.createElement('time');
   time.dateTime = message.sentAt;
