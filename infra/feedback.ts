@@ -154,13 +154,20 @@ export class Feedback extends Construct {
         eventName: ['INSERT', 'MODIFY'],
         dynamodb: { Keys: { pk: { S: [{ prefix: value }] } } },
       });
+    const guardBlocks = JSON.stringify({
+      eventName: ['MODIFY'],
+      dynamodb: { Keys: { pk: { S: [{ prefix: 'GUARD#' }] } }, NewImage: { s: { N: ['0'] } } },
+    });
     const pipe = new CfnPipe(this, 'Pipe', {
       description: 'Codegate lifecycle events: table stream → enrichment → event bus',
       roleArn: pipeRole.roleArn,
       source: streamArn,
       sourceParameters: {
         // Only address and suppression items can stand for an event; counters and nonces never reach the function.
-        filterCriteria: { filters: [{ pattern: prefix('ADDR#') }, { pattern: prefix('SUPP#') }] },
+        // A pumping-guard prefix item only when a block (or window) starts it afresh (`s` = 0): not on every send.
+        filterCriteria: {
+          filters: [{ pattern: prefix('ADDR#') }, { pattern: prefix('SUPP#') }, { pattern: guardBlocks }],
+        },
         dynamoDbStreamParameters: {
           startingPosition: 'LATEST',
           // The event bus target takes at most this many entries per batch, and so does the enrichment's output.

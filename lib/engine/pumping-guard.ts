@@ -28,9 +28,11 @@ export const VERIFIED_EXEMPTION_MS = 90 * 24 * 3600_000;
 export const ALPHA = 0.01;
 /** Real users' entry rate before the tenant has 20 sends to the country today, and the bounds of the measured one. */
 export const PRIOR_ENTRY_RATE = 0.7;
-export const ENTRY_RATE_BOUNDS = [0.5, 0.95] as const;
+export const ENTRY_RATE_BOUNDS = [0.6, 0.95] as const;
 /** The floor grows with the tenant's verified traffic to the country: one more per this many entered codes today. */
 export const VERIFIED_PER_FLOOR_STEP = 1000;
+/** How far the floor rises when a prefix at its floor is not (yet) significantly below the baseline. */
+export const FLOOR_STEP = 2;
 /** Rounds of the refusal loop before a still-refused send answers "retry in a second". */
 const MAX_ROUNDS = 6;
 
@@ -95,10 +97,18 @@ export function binomialCdf(k: number, n: number, p: number): number {
   return Math.min(1, sum);
 }
 
-/** Real users' entry rate to the country, from the tenant's day (sends and approvals per country). */
-export function baselineRate(spend: Record<string, unknown> | undefined, country: string): number {
-  const sends = Number(spend?.[`s_${country}`] ?? 0);
-  const entered = Number(spend?.[`v_${country}`] ?? 0);
+/**
+ * Real users' entry rate to the country, from the tenant's day (sends and approvals per country) without the
+ * judged prefix's own window (`own`), so an attack does not lower the bar it is judged by. Bounded below at 60%:
+ * other attacked prefixes of the same day drag the measured rate down too.
+ */
+export function baselineRate(
+  spend: Record<string, unknown> | undefined,
+  country: string,
+  own: { sends: number; entered: number } = { sends: 0, entered: 0 },
+): number {
+  const sends = Number(spend?.[`s_${country}`] ?? 0) - own.sends;
+  const entered = Number(spend?.[`v_${country}`] ?? 0) - own.entered;
   if (sends < 20) return PRIOR_ENTRY_RATE;
   return Math.min(ENTRY_RATE_BOUNDS[1], Math.max(ENTRY_RATE_BOUNDS[0], entered / sends));
 }
@@ -176,8 +186,9 @@ async function judge(
     await store.raiseFloor(guard.prefix, floor);
     return;
   }
-  if (!looksPumped(sends, unverified, baselineRate(spend, country))) {
-    await store.raiseFloor(guard.prefix, unverified + Math.max(2, Math.ceil(floor / 2)));
+  const entered = Math.max(0, sends - unverified);
+  if (!looksPumped(sends, unverified, baselineRate(spend, country, { sends, entered }))) {
+    await store.raiseFloor(guard.prefix, unverified + FLOOR_STEP);
     return;
   }
   const lastBlock = Number(item.lb ?? 0);

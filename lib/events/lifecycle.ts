@@ -7,6 +7,7 @@ import { CHANNELS, type Channel, PURPOSES, type Purpose } from '../domain/vocabu
 import { idOf } from '../engine/keys.ts';
 import { CANCELED } from '../store/external-ids.ts';
 import { suppressionOf } from '../store/suppressions.ts';
+import { guardEvents } from './guard-events.ts';
 
 /** Every lifecycle event's `detail.type`. */
 export const EVENT_TYPES = {
@@ -17,6 +18,7 @@ export const EVENT_TYPES = {
   linkConfirmed: 'link.confirmed',
   grantRedeemed: 'grant.redeemed',
   suppressed: 'address.suppressed',
+  pumpingBlocked: 'pumping.blocked',
 } as const;
 
 export type LifecycleType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -38,6 +40,8 @@ export interface LifecycleEvent {
   to: string;
   /** Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, operator. */
   reason?: string;
+  /** Pumping blocked: until when (ISO 8601); `reason` is `enforce` or `monitor` (would have blocked). */
+  until?: string;
   occurredAt: string;
 }
 
@@ -72,6 +76,7 @@ export async function lifecycleEvents(
   const prev = image(stream.OldImage);
   const occurredAt = occurredAtOf(stream.ApproximateCreationDateTime);
   if (next.sk === 'SUPP') return suppressionEvents(next, prev, occurredAt);
+  if (next.sk === 'GUARD') return guardEvents(next, prev, occurredAt, EVENT_TYPES.pumpingBlocked);
   const address = next.sk === 'ADDR' ? ADDRESS_PK.exec(String(next.pk)) : null;
   if (!address) return [];
   const [, tenant = '', channel = 'email', addrKey = ''] = address;
