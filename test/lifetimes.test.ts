@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
 import { createEngine, type Engine } from '../lib/engine/engine.ts';
+import { BLOCKS_MS, OFFENCE_MEMORY_MS, WINDOW_MS } from '../lib/engine/pumping-guard.ts';
 import { VerificationStore } from '../lib/store/verification-store.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { Tenant } from '../lib/tenants/schema.ts';
@@ -84,6 +85,14 @@ function carriedUntil(item: Item): { kind: string; until: number } {
   if (pk.startsWith('CTR#')) return { kind: 'counter', until: Number(item.resetAt) };
   if (pk.startsWith('NONCE#')) return { kind: 'nonce', until: Number(item.until) };
   if (pk.startsWith('IDEM#')) return { kind: 'idempotency', until: Number(item.until) };
+  // The pumping guard's day of spend until the day ends; a prefix while its window, a block or its offences matter.
+  if (pk.startsWith('GUARD#') && item.sk === 'SPEND') return { kind: 'guard spend', until: Number(item.resetAt) };
+  if (pk.startsWith('GUARD#')) {
+    const lastBlock = Number(item.lb ?? 0);
+    const block = Math.max(Number(item.bu ?? 0), Number(item.mbu ?? 0));
+    const offences = lastBlock ? lastBlock + OFFENCE_MEMORY_MS + (BLOCKS_MS.at(-1) ?? 0) : 0;
+    return { kind: 'guard prefix', until: Math.max(Number(item.w) + WINDOW_MS, block, offences) };
+  }
   if (String(item.sk).startsWith('VERIFIED#')) {
     return { kind: 'verified mark', until: Number(item.verifiedAt) + VERIFIED_MARK_MS };
   }

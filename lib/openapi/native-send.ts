@@ -53,7 +53,11 @@ const send: OperationSpec = {
       country_not_allowed: 'SMS to a country the tenant does not allow.',
     },
     401: AUTH_ERRORS,
-    403: ORIGIN,
+    403: {
+      ...ORIGIN,
+      sms_blocked:
+        "the SMS pumping guard blocked the number's prefix: its codes are not being entered; the message says until when (also `Retry-After`); nothing is sent.",
+    },
     409: { idempotency_conflict: 'the `Idempotency-Key` was used with a different body.' },
     422: {
       address_suppressed:
@@ -63,7 +67,8 @@ const send: OperationSpec = {
       rate_limited:
         'the address cooldown or window, the per-IP limit, or a replayed `Idempotency-Key` whose first ' +
         'send is still delivering.',
-      budget_exhausted: "the tenant's daily SMS budget is spent; retry after the next UTC midnight.",
+      budget_exhausted:
+        "the tenant's daily SMS budget is spent, or its daily ceiling on unverified SMS spend; retry after the next UTC midnight.",
     },
     503: {
       delivery_failed: 'SES/SNS refused or failed; no code was issued and the address may retry at once.',
