@@ -1,5 +1,7 @@
 // Primary adapter: GET /v2/Services/{ServiceSid}/Verifications/{Sid} (Twilio Verify v2): a pending
 // verification, by its sid or its To; a finished one (approved, canceled, expired, max attempts) is 20404.
+
+import { sidByTo } from '../lib/dialects/twilio/channels.ts';
 import {
   authenticate,
   ownerOf,
@@ -19,9 +21,7 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
   const named = verificationSidOf(request);
   const owner = ownerOf(service.sid, accountSid);
   const sid =
-    'sid' in named
-      ? named.sid
-      : await engine.externalIdOf(tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
+    'sid' in named ? named.sid : await sidByTo(engine, tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
   const found = await engine.getByExternalId(tenant, sid, { serviceSid: service.sid, accountSid });
   // Twilio keeps only pending verifications: once finished, the resource is gone.
   if (found.state !== 'pending') throw new InputError(20404);

@@ -1,5 +1,7 @@
 // Primary adapter: POST /v2/Services/{ServiceSid}/Verifications/{Sid} (Twilio Verify v2), by sid or To:
 // Status=canceled withdraws the code; Status=approved approves it (apps that verified the user themselves).
+
+import { sidByTo } from '../lib/dialects/twilio/channels.ts';
 import {
   authenticate,
   ownerOf,
@@ -20,9 +22,7 @@ export const handler = endpoint(twilio, async (request, { engine, tenants }) => 
   const status = parseUpdate(request);
   const owner = ownerOf(service.sid, accountSid);
   const sid =
-    'sid' in named
-      ? named.sid
-      : await engine.externalIdOf(tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
+    'sid' in named ? named.sid : await sidByTo(engine, tenant, { ...named, purpose: TWILIO_PURPOSE, owner });
   const ended = await engine.endByExternalId(tenant, sid, status, { serviceSid: service.sid, accountSid });
   // Verification Attempts: an approval converts the verification's attempts.
   if (status === 'approved') {

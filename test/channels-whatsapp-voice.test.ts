@@ -140,6 +140,8 @@ describe('Twilio dialect with the official client', () => {
     const to = '+447400223456';
     const created = await verify().verifications.create({ to, channel: 'call' });
     expect(created).toMatchObject({ status: 'pending', channel: 'call', to });
+    // Twilio accepts the To in place of the sid: found on the call channel, after SMS and WhatsApp.
+    expect(await verify().verifications(to).fetch()).toMatchObject({ sid: created.sid, channel: 'call' });
     expect(await verify().verifications(created.sid).fetch()).toMatchObject({
       status: 'pending',
       channel: 'call',

@@ -231,6 +231,24 @@ describe('service-to-service edges, simulated', () => {
           resource: topicArn,
           expect: route?.access.sms ? 'ExplicitlyDenied' : 'ImplicitlyDenied',
         },
+        // WhatsApp: the account's phone number ids in the stack's region only (infra/messaging-grants.ts).
+        ...[FAKE.region, 'ap-south-1'].map((region) => ({
+          ...role,
+          to: 'WhatsAppPhoneNumber',
+          action: 'social-messaging:SendWhatsAppMessage',
+          resource: `arn:aws:social-messaging:${region}:${FAKE.account}:phone-number-id/0123456789abcdef0123456789abcdef`,
+          expect:
+            region === FAKE.region
+              ? allowedIf(route?.access.whatsapp === true)
+              : ('ImplicitlyDenied' as const),
+        })),
+        {
+          ...role,
+          to: 'VoiceOriginationIdentity',
+          action: 'sms-voice:SendVoiceMessage',
+          resource: '*',
+          expect: allowedIf(route?.access.voice === true),
+        },
         {
           ...role,
           to: logicalIdOf(props.LoggingConfig?.LogGroup),

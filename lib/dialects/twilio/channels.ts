@@ -1,7 +1,9 @@
 // Twilio dialect: the delivery channels Codegate offers under Twilio's names — `sms`, `email`, `whatsapp`, and
-// `call` (the engine's `voice`) — and the check by `To`, which finds a pending code on any phone channel.
-import type { Channel } from '../../domain/vocabulary.ts';
+// `call` (the engine's `voice`) — and the lookups by `To`, which find a pending verification on any phone channel.
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Channel, Purpose } from '../../domain/vocabulary.ts';
 import type { CheckCommand, Engine } from '../../engine/engine.ts';
+import type { Tenant } from '../../tenants/schema.ts';
 import { invalid } from './options.ts';
 
 const BY_NAME: Readonly<Record<string, Channel>> = {
@@ -41,4 +43,24 @@ export async function checkByTo(
     found = { result: await engine.checkCodeNamed({ ...command, channel }), channel };
   }
   return found;
+}
+
+/**
+ * The sid of the pending verification a fetch or update names by its `To`: an email address has one channel; a
+ * phone number is looked up on SMS, then WhatsApp, then voice (one GetItem each), the first found answering.
+ */
+export async function sidByTo(
+  engine: Engine,
+  tenant: Tenant,
+  input: { to: string; channel: Channel; purpose: Purpose; owner: string },
+): Promise<string> {
+  const channels = input.channel === 'email' ? (['email'] as const) : PHONE_CHANNELS;
+  for (const channel of channels) {
+    try {
+      return await engine.externalIdOf(tenant, { ...input, channel });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  throw new NotFoundError();
 }
