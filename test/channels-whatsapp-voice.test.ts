@@ -226,3 +226,27 @@ describe('the docs', () => {
     expect(refused.success).toBe(false);
   });
 });
+
+describe('lifecycle events', () => {
+  it('a WhatsApp verification and a call report sent and approved on their channel, masked', async () => {
+    // The first native tests sent and approved +14155551001 (WhatsApp) and +14155552002 (voice).
+    for (const [masked, channel] of [
+      ['+141****1001', 'whatsapp'],
+      ['+141****2002', 'voice'],
+    ]) {
+      const started = Date.now();
+      let seen: { detail: { type: string; channel?: string; to?: string } }[] = [];
+      while (Date.now() - started < 10_000) {
+        const answer = await service.request('GET', '/_local/events', { query: { tenant: 'demo' } });
+        seen = (answer.body.events as typeof seen).filter((event) => event.detail.to === masked);
+        const types = seen.map((event) => event.detail.type);
+        if (types.includes('verification.sent') && types.includes('verification.approved')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen.map((event) => event.detail.type)).toEqual(
+        expect.arrayContaining(['verification.sent', 'verification.approved']),
+      );
+      for (const event of seen) expect(event.detail.channel).toBe(channel);
+    }
+  });
+});
