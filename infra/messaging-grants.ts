@@ -1,8 +1,56 @@
-// Grants for the WhatsApp and voice channels (AWS End User Messaging Social, and SMS and Voice v2), given only
-// to the functions whose route's `access` names them (lib/routes.ts; test/grants.test.ts records who calls them).
+// The WhatsApp and voice channels in the stack (AWS End User Messaging Social, and SMS and Voice v2): offered only
+// with `-c channels=whatsapp,voice` (either or both), which bundles their clients into the sending functions,
+// grants their actions to the functions whose route's `access` names them (lib/routes.ts; test/grants.test.ts
+// records who calls them) and, in the full monitoring tier, pages on their delivery failures.
 import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { MonitoringFacade } from 'cdk-monitoring-constructs';
+import type { Construct } from 'constructs';
+import { above } from './alarm-levels.ts';
+import { codegateMetric } from './metric-catalogue.ts';
 import type { ServiceFunction } from './service-function.ts';
+
+/** The channels `-c channels=…` may add to email and SMS. */
+const EXTRA_CHANNELS = ['whatsapp', 'voice'] as const;
+export type ExtraChannel = (typeof EXTRA_CHANNELS)[number];
+
+/**
+ * `channels` context: which of WhatsApp and voice the stack offers (comma-separated; none when absent). Without
+ * one, its client is left out of every bundle (each adds 12–38 KB to the sending functions) and no role may call it.
+ */
+export function extraChannelsOf(scope: Construct): Record<ExtraChannel, boolean> {
+  const raw: unknown = scope.node.tryGetContext('channels');
+  const names = String(raw ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.find((name) => !(EXTRA_CHANNELS as readonly string[]).includes(name));
+  if (unknown !== undefined)
+    throw new Error(
+      `channels must list whatsapp and/or voice (email and SMS are always on), got "${unknown}"`,
+    );
+  return { whatsapp: names.includes('whatsapp'), voice: names.includes('voice') };
+}
+
+/** Full tier: an alarm on each offered channel's delivery failures (docs/deploy.md runbook). */
+export function monitorExtraChannels(facade: MonitoringFacade, offered: Record<ExtraChannel, boolean>): void {
+  const channels = EXTRA_CHANNELS.filter((channel) => offered[channel]);
+  if (channels.length === 0) return;
+  facade.monitorCustom({
+    alarmFriendlyName: 'calls-and-chats',
+    humanReadableName: 'WhatsApp and voice deliveries',
+    metricGroups: [
+      {
+        title: 'WhatsApp and voice delivery failures',
+        metrics: channels.map((channel) => ({
+          metric: codegateMetric('DeliveryFailed', { channel }),
+          alarmFriendlyName: `delivery-failed-${channel}`,
+          addAlarm: above(5),
+        })),
+      },
+    ],
+  });
+}
 
 /**
  * `social-messaging:SendWhatsAppMessage` on the account's WhatsApp phone numbers in the stack's region (its one

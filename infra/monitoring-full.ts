@@ -51,22 +51,6 @@ export function monitorFullTier(
       },
     ],
   });
-  // WhatsApp and voice failures page in the full tier only: two more alarms would cost the default tier money
-  // even for stacks whose tenants never set the channels up (docs/whatsapp-voice.md, Monitoring).
-  facade.monitorCustom({
-    alarmFriendlyName: 'calls-and-chats',
-    humanReadableName: 'WhatsApp and voice deliveries',
-    metricGroups: [
-      {
-        title: 'WhatsApp and voice delivery failures',
-        metrics: (['whatsapp', 'voice'] as const).map((channel) => ({
-          metric: codegateMetric('DeliveryFailed', { channel }),
-          alarmFriendlyName: `delivery-failed-${channel}`,
-          addAlarm: above(5),
-        })),
-      },
-    ],
-  });
   // Per-tenant and per-route tables from the logs: no metric per tenant, so nothing grows with tenants.
   for (const { query, logGroups } of queries.saved) {
     facade.addWidget(

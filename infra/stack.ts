@@ -29,7 +29,7 @@ import {
 } from './context.ts';
 import { Edge, edgeOptionsOf } from './edge.ts';
 import { Feedback } from './feedback.ts';
-import { grantVoice, grantWhatsApp } from './messaging-grants.ts';
+import { extraChannelsOf, grantVoice, grantWhatsApp, monitorExtraChannels } from './messaging-grants.ts';
 import { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 import { stageThrottles } from './throttles.ts';
@@ -157,6 +157,8 @@ export class CodegateStack extends Stack {
     });
 
     const functions = new Map<string, ServiceFunction>();
+    // WhatsApp and voice only where `-c channels=…` offers them (infra/messaging-grants.ts).
+    const extraChannels = extraChannelsOf(this);
     const routeSettings: Record<string, unknown> = {};
     const cfnStage = stage.node.defaultChild as CfnStage;
     for (const route of ROUTES) {
@@ -169,8 +171,8 @@ export class CodegateStack extends Stack {
         providers: {
           mail: route.access.mail ?? false,
           sms: route.access.sms ?? false,
-          whatsapp: route.access.whatsapp ?? false,
-          voice: route.access.voice ?? false,
+          whatsapp: (route.access.whatsapp ?? false) && extraChannels.whatsapp,
+          voice: (route.access.voice ?? false) && extraChannels.voice,
           captchaImages: route.access.captchaImages ?? false,
         },
       });
@@ -179,8 +181,8 @@ export class CodegateStack extends Stack {
       if (edge) service.grantEdgeSecret(edge.secret);
       if (route.access.mail) service.grantMail(identities, mailConfiguration);
       if (route.access.sms) service.grantSms();
-      if (route.access.whatsapp) grantWhatsApp(service);
-      if (route.access.voice) grantVoice(service);
+      if (route.access.whatsapp && extraChannels.whatsapp) grantWhatsApp(service);
+      if (route.access.voice && extraChannels.voice) grantVoice(service);
 
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
@@ -221,6 +223,7 @@ export class CodegateStack extends Stack {
       smsMonthlyBudgetUsd: smsBudgetOf(this),
       alarmEmail: alarmEmailOf(this),
     });
+    if (tier === 'full') monitorExtraChannels(this.monitoring.facade, extraChannels);
     // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
     const feedback = new Feedback(this, 'Feedback', {
       table: this.table,

@@ -266,7 +266,10 @@ beforeAll(async () => {
   }
 
   // The deployed side: the same stack as infra/app.ts, without bundling (only the policies matter here).
-  const app = tempApp({ context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] } });
+  // As deployed with WhatsApp and voice on (`-c channels=…`): the scenarios send on both.
+  const app = tempApp({
+    context: { sesIdentity: 'mail.example.org', channels: 'whatsapp,voice', 'aws:cdk:bundling-stacks': [] },
+  });
   stack = new CodegateStack(app, 'Codegate');
   resources = Template.fromStack(stack).toJSON().Resources;
 }, 300_000);

@@ -35,6 +35,7 @@ beforeAll(() => {
   const app = tempApp({
     context: {
       sesIdentity: MAIL_IDENTITY,
+      channels: 'whatsapp,voice',
       'aws:cdk:bundling-stacks': [],
       'aws:cdk:enable-path-metadata': true,
     },

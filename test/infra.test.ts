@@ -29,6 +29,7 @@ const CONTEXT = {
   sesIdentity: IDENTITIES.join(','),
   alarmEmail: 'ops@example.com',
   smsMonthlyBudgetUsd: '250',
+  channels: 'whatsapp,voice',
   domainName: 'verify.example.com',
   certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
 };

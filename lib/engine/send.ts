@@ -8,7 +8,7 @@ import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { deliverCallOrChat, isCallOrChat, renderCallOrChat } from './call-or-chat.ts';
+import { deliverCallOrChat, isCallOrChat, refuseUnoffered, renderCallOrChat } from './call-or-chat.ts';
 import { budgetCounter } from './channels.ts';
 import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
@@ -128,6 +128,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
   const { store, clock, pepper } = ports;
   const { tenant, channel, purpose } = command;
   const address = normalize(tenant, channel, command.to);
+  refuseUnoffered(ports, channel, address.deliverTo);
   const now = clock.now();
   const ttlSeconds = command.validitySeconds ?? tenant.codes.ttlSeconds[channel];
   const code = command.code ?? randomCode(tenant.codes.length);
