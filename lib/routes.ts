@@ -179,8 +179,9 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/api/v2/sdk/captcha/verify',
     name: 'eiam-captcha-verify',
+    // CTR: the client IP's verify allowance (failed answers per window), taken before an answer is compared.
     access: {
-      keys: ['TENANT', 'CAPTCHA', 'CAPTCHA_PASS'],
+      keys: ['TENANT', 'CAPTCHA', 'CAPTCHA_PASS', 'CTR'],
       table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
     },
   },

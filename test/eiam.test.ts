@@ -912,9 +912,44 @@ describe('challenge issuing limit (per client IP)', () => {
     expect((await get(capped())).status).toBe(200);
   });
 
-  it('the default is 60 challenges per client IP per 10 minutes', () => {
+  it('20 concurrent wrong answers from one IP have at most 10 compared (the default failuresPerIp); the rest get SDK.CAPTCHA.1004 and stay answerable elsewhere', async () => {
+    const ip = device()['x-forwarded-for'] ?? '';
+    const fromIp = () => device({ 'x-forwarded-for': ip });
+    const puzzles = await Promise.all(Array.from({ length: 20 }, () => challenge(fromIp())));
+    const answers = await Promise.all(
+      puzzles.map((puzzle) =>
+        verify(fromIp(), { point_json: pointJson(5), token: puzzle.token, sender: 'lock@example.com' }),
+      ),
+    );
+    const compared = answers.filter((answer) => answer.body.error_code === 'SDK.CAPTCHA.1001');
+    const locked = answers.filter((answer) => answer.body.error_code === 'SDK.CAPTCHA.1004');
+    expect(compared).toHaveLength(10);
+    expect(locked).toHaveLength(10);
+    for (const answer of locked) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Even the right answer is refused from the locked address; a locked verify leaves the challenge as it was,
+    // so the same challenge still passes from another address.
+    const lockedToken = puzzles[answers.indexOf(locked[0] as (typeof answers)[number])]?.token ?? '';
+    const right = pointJson(Number((await storedAnswer(lockedToken))?.x));
+    const again = await verify(fromIp(), {
+      point_json: right,
+      token: lockedToken,
+      sender: 'lock@example.com',
+    });
+    expectError(again, 'SDK.CAPTCHA.1004');
+    const elsewhere = await verify(device(), {
+      point_json: right,
+      token: lockedToken,
+      sender: 'lock@example.com',
+    });
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('the default is 60 challenges and 10 failed answers per client IP per 10 minutes', () => {
     const tenant = tenantSchema.parse({ id: 't', appName: 'T', mail: { from: 'T <t@example.com>' } });
-    expect(tenant.captcha).toEqual({ perIp: { limit: 60, windowSeconds: 600 } });
+    expect(tenant.captcha).toEqual({
+      perIp: { limit: 60, windowSeconds: 600 },
+      failuresPerIp: { limit: 10, windowSeconds: 600 },
+    });
   });
 });
 

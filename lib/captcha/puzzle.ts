@@ -31,6 +31,8 @@ export { PUZZLE, type RandomSource, renderBackground } from './picture.ts';
 const MIN_X = 50;
 /** The largest answer x: the slot keeps a 10 px margin from the right edge of the background. */
 const MAX_X = PUZZLE.width - PUZZLE.pieceWidth - 10;
+/** The range the answer x is drawn from (inclusive). */
+export const ANSWER_X = { min: MIN_X, max: MAX_X } as const;
 /** The y AJ-Captcha reports for a full-height piece. */
 const PIECE_Y = 5;
 

@@ -72,7 +72,9 @@ export interface ChallengeAnswer {
 
 export type VerifyResult =
   | { passed: true; captchaToken: string }
-  | { passed: false; reason: 'mismatch' | 'unknown' | 'used' | 'expired' };
+  | { passed: false; reason: 'mismatch' | 'unknown' | 'used' | 'expired' }
+  /** The client IP's failed answers reached `failuresPerIp`: nothing compared, the challenge left as it was. */
+  | { passed: false; reason: 'locked'; retryAfterSeconds: number };
 
 export interface CaptchaPorts {
   store: CaptchaStore;
@@ -95,6 +97,8 @@ export function createCaptchaService(ports: CaptchaPorts) {
     keyedHash(pepper, 'captcha-challenge', tenantId, token);
   const issuerKey = (tenantId: string, clientIp: string) =>
     `captcha#${tenantId}#${keyedHash(pepper, 'captcha-ip', tenantId, clientIp)}`;
+  const verifierKey = (tenantId: string, clientIp: string) =>
+    `captcha-verify#${tenantId}#${keyedHash(pepper, 'captcha-ip', tenantId, clientIp)}`;
   const passKey = (tenantId: string, captchaToken: string) =>
     keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
   const senderKey = (tenantId: string, sender: CaptchaSender) =>
@@ -149,8 +153,20 @@ export function createCaptchaService(ports: CaptchaPorts) {
     pointJson: string;
     point: { x: number; y: number };
     sender: CaptchaSender;
+    /** The connection's address and the tenant's `failuresPerIp`: a unit is taken before the answer is compared. */
+    clientIp: string;
+    failuresPerIp: { limit: number; windowSeconds: number };
   }): Promise<VerifyResult> {
     const now = clock.now();
+    const units = { key: verifierKey(input.tenantId, input.clientIp), ...input.failuresPerIp };
+    const unit = await store.takeVerifyUnit(units, now);
+    if (!unit.admitted) {
+      ports.log?.('captcha verify locked', {
+        tenant: input.tenantId,
+        retryAfterSeconds: unit.retryAfterSeconds,
+      });
+      return { passed: false, reason: 'locked', retryAfterSeconds: unit.retryAfterSeconds };
+    }
     const taken = await store.takeChallenge({
       tenantId: input.tenantId,
       key: challengeKey(input.tenantId, input.token),
@@ -163,6 +179,8 @@ export function createCaptchaService(ports: CaptchaPorts) {
     const passed = pointPasses(input.point, taken);
     ports.log?.('captcha checked', { tenant: input.tenantId, passed });
     if (!passed) return { passed: false, reason: 'mismatch' };
+    // A pass gives its unit back: only failed answers (and unknown, used or expired tokens) use the allowance up.
+    await store.returnVerifyUnit(units, now);
     const captchaToken = `${input.token}---${input.pointJson}`;
     await store.putPass({
       tenantId: input.tenantId,

@@ -8,6 +8,8 @@
 //                                         sender it was verified for, `until` (ms); redemption sets redeemedAt
 //   CTR#{captcha#tenant#keyed hash of IP}#{window} / CTR   challenges issued to one client IP in a fixed
 //                                         window (the shared counter item of ./limits.ts)
+//   CTR#{captcha-verify#tenant#keyed hash of IP}#{window} / CTR   verify units one client IP holds in a fixed
+//                                         window: one taken before each answer is compared, given back on a pass
 //
 // The answer x is stored plainly: it has only ~150 possible values, so hashing would not hide it, and the
 // item lives for two minutes behind the same access control as everything else in the table.
@@ -95,6 +97,34 @@ export class CaptchaStore {
       const resetAt = Number(item.resetAt ?? now + counter.windowSeconds * 1000);
       return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
     }
+  }
+
+  /**
+   * Takes one verify unit of `counter` before an answer is compared (one conditional write, like an issue): N
+   * concurrent verifies from one key take at most `limit`, so a blind guesser cannot have more answers compared
+   * than the limit, whatever it sends at once. A pass gives its unit back ({@link returnVerifyUnit}).
+   */
+  takeVerifyUnit(counter: IssueCounter, now: number): Promise<IssueOutcome> {
+    return this.countIssue(counter, now);
+  }
+
+  /** Gives a verify unit back (a pass): the window's count goes down by one, never below what was taken. */
+  async returnVerifyUnit(counter: IssueCounter, now: number): Promise<void> {
+    const { Key } = counterUpdate(this.tableName, { scope: 'ip', ...counter }, now);
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'ADD c :minus',
+          ConditionExpression: 'c > :zero',
+          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The window turned since the unit was taken (a new counter): nothing to give back.
+        if (!(error instanceof ConditionalCheckFailedException)) throw dynamoFault(error);
+      });
   }
 
   /**

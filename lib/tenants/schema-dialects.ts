@@ -36,10 +36,18 @@ export const brandingSchema = z
     "The tenant's mail branding: name, logo and accent colour. Absent: the app name on a neutral layout.",
   );
 
-/** EIAM slider captcha (seed 003): challenges one client IP may get per fixed window. */
+/**
+ * EIAM slider captcha (seed 003): challenges one client IP may get per fixed window, and the failed answers it
+ * may have in flight or on record per window before its verifies are refused (a pass gives its unit back).
+ */
 export const captchaSchema = z
-  .strictObject({ perIp: window(60, 600).describe('Captcha challenges per client IP per fixed window.') })
-  .default({ perIp: { limit: 60, windowSeconds: 600 } })
+  .strictObject({
+    perIp: window(60, 600).describe('Captcha challenges per client IP per fixed window.'),
+    failuresPerIp: window(10, 600).describe(
+      'Captcha answers one client IP may have failed (or in flight) per fixed window; at the limit its verifies answer SDK.CAPTCHA.1004 until the window ends. A pass gives its unit back.',
+    ),
+  })
+  .default({ perIp: { limit: 60, windowSeconds: 600 }, failuresPerIp: { limit: 10, windowSeconds: 600 } })
   .describe('EIAM slider captcha (seed 003).');
 
 /** Fresns (seed 001): the templateIds (1–8) enabled per channel; a channel left out has all of them. */

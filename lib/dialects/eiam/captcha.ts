@@ -31,7 +31,8 @@ export async function parseCaptchaVerify(request: HttpRequest, tenants: TenantRe
   if (!TOKEN.test(token)) throw new InputError('SDK.COMMON.1002', ['token']);
   const sender = senderOf(requiredString(body, 'sender'), tenant);
   if (!sender) throw new InputError('SDK.COMMON.1002', ['sender']);
-  return { tenantId: tenant.id, token, pointJson, point, sender };
+  const { failuresPerIp } = tenant.captcha;
+  return { tenantId: tenant.id, token, pointJson, point, sender, clientIp: request.clientIp, failuresPerIp };
 }
 
 /**
@@ -74,5 +75,9 @@ export function renderVerify(result: VerifyResult, request: HttpRequest): HttpRe
     return json(200, { captcha_token: result.captchaToken }, { 'cache-control': 'no-store' });
   if (result.reason === 'expired') return errorResponse('SDK.COMMON.1005', language, ['token']);
   if (result.reason === 'mismatch') return errorResponse('SDK.CAPTCHA.1001', language);
+  if (result.reason === 'locked') {
+    const seconds = String(result.retryAfterSeconds);
+    return errorResponse('SDK.CAPTCHA.1004', language, [seconds], { 'retry-after': seconds });
+  }
   return errorResponse('SDK.CAPTCHA.1002', language);
 }
