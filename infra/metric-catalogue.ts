@@ -129,6 +129,8 @@ export const METRIC_CATALOGUE: readonly CatalogueEntry[] = [
       'DeliveryFailed',
       'VerificationCanceled',
       'VerificationApprovedByUpdate',
+      'PumpingBlocked',
+      'PumpingMonitored',
       'Busy',
       'Refused',
     ],

@@ -9,6 +9,7 @@ import type { Route } from '../lib/routes.ts';
 import { above, ROUTE_ALARMS, SLOW } from './alarm-levels.ts';
 import type { SavedLogQueries } from './log-queries.ts';
 import { codegateMetric } from './metric-catalogue.ts';
+import { monitorPumpingGuard } from './monitoring-guard.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 export interface FullTierProps {
@@ -51,6 +52,7 @@ export function monitorFullTier(
       },
     ],
   });
+  monitorPumpingGuard(facade);
   // Per-tenant and per-route tables from the logs: no metric per tenant, so nothing grows with tenants.
   for (const { query, logGroups } of queries.saved) {
     facade.addWidget(

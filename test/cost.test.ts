@@ -72,10 +72,17 @@ const REVIEWED_EMF_STREAMS = [
     'idempotency_conflict',
     'invalid_address',
     'not_found',
+    'pumping_blocked',
     'rate_limited',
     'replayed',
     'suppressed',
   ].map((reason) => `Refused {reason=${reason},service}`),
+  // The pumping guard's blocks and monitor mode's would-be blocks, on the phone channels only.
+  ...['PumpingBlocked', 'PumpingMonitored'].flatMap((name) => [
+    `${name} {channel=sms,service}`,
+    `${name} {channel=voice,service}`,
+    `${name} {channel=whatsapp,service}`,
+  ]),
   ...['VerificationApprovedByUpdate', 'VerificationCanceled'].flatMap((name) => [
     `${name} {channel=email,service}`,
     `${name} {channel=sms,service}`,

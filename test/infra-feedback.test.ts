@@ -169,7 +169,10 @@ describe('lifecycle events: table stream → pipe → event bus', () => {
       DetailType: 'Codegate Lifecycle Event',
     });
     const filters = props.SourceParameters.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
-    expect(filters.map((f: Json) => f.dynamodb.Keys.pk.S[0].prefix)).toEqual(['ADDR#', 'SUPP#']);
+    expect(filters.map((f: Json) => f.dynamodb.Keys.pk.S[0].prefix)).toEqual(['ADDR#', 'SUPP#', 'GUARD#']);
+    // A pumping-guard prefix item reaches the pipe only when a block (or a window) starts it afresh, not per send.
+    expect(filters[2].dynamodb.NewImage).toEqual({ s: { N: ['0'] } });
+    expect(filters[2].eventName).toEqual(['MODIFY']);
     const stream = props.SourceParameters.DynamoDBStreamParameters;
     expect(stream.MaximumRetryAttempts).toBe(10);
     // An event bus target takes at most 10 entries per batch: a larger source batch may be refused by CreatePipe.

@@ -367,6 +367,10 @@ describe('the metric catalogue', () => {
       for (const status of ['canceled', 'approved'] as const)
         observe({ ...base, type: 'verification_ended', channel, status });
     }
+    for (const mode of ['enforce', 'monitor'] as const) {
+      const blocked = { country: 'US', prefix: '+120255**xxx', until: 0, sends: 5, unverified: 5 };
+      observe({ ...base, ...blocked, type: 'pumping_blocked', channel: 'sms', mode });
+    }
     for (const confirmed of [true, false]) observe({ ...base, type: 'link_checked', confirmed });
     for (const redeemed of [true, false]) observe({ ...base, type: 'grant_redeemed', redeemed });
     observeFailure('rate_limited');
