@@ -18,3 +18,20 @@ export function parseIp(raw: string): string | undefined {
   const [high, low] = [Number.parseInt(mapped[1] ?? '0', 16), Number.parseInt(mapped[2] ?? '0', 16)];
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
+
+/**
+ * What a per-client-IP limit counts an address as: an IPv4 address itself, an IPv6 address by its /64 prefix.
+ * One IPv6 subscriber (a home, a phone, a cloud instance) is routinely given a whole /64 — 2^64 addresses — so
+ * counting single IPv6 addresses would let one client rotate through limits for free (RFC 6177, RFC 7934).
+ * Anything that is not an IP literal is counted as given.
+ */
+export function limitKeyOfIp(ip: string): string {
+  const parsed = parseIp(ip);
+  if (!parsed || !parsed.includes(':')) return parsed ?? ip;
+  // Expand `::` to its zero groups, keep the first four 16-bit groups.
+  const [head = '', tail] = parsed.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}

@@ -1,7 +1,7 @@
 // Issue 20, item 3: an app server sending on its users' behalf names the end user — native `clientIp`, Twilio
 // `DeviceIp` — and the tenant's per-IP limit counts that user, not the server. Through the local runtime.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIp } from '../lib/ip.ts';
+import { limitKeyOfIp, parseIp } from '../lib/ip.ts';
 import { demoTenantsWithPerIp, startService, type TestService, twilioPost } from './helpers/service.ts';
 
 const PER_IP = 3;
@@ -48,6 +48,20 @@ describe('parseIp', () => {
   });
 });
 
+describe('limitKeyOfIp', () => {
+  it.each([
+    ['192.0.2.1', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::ffff', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['not-an-ip', 'not-an-ip'],
+  ])('%s counts as %s', (raw, key) => {
+    expect(limitKeyOfIp(raw)).toBe(key);
+  });
+});
+
 describe('native clientIp', () => {
   it('five end users behind one server each get their send, past what the server alone may send', async () => {
     const server = '198.51.100.10';
@@ -79,6 +93,20 @@ describe('native clientIp', () => {
     const statuses = [];
     for (const ip of spellings) statuses.push((await send('198.51.100.13', fresh(), ip)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('an IPv6 client counts by its /64: rotating addresses inside one prefix is one end user', async () => {
+    const inPrefix = [
+      '2001:db8:7:7::1',
+      '2001:db8:7:7:aaaa::2',
+      '2001:db8:7:7:ffff:ffff:ffff:ffff',
+      '2001:db8:7:7::9',
+    ];
+    const statuses = [];
+    for (const ip of inPrefix) statuses.push((await send('198.51.100.15', fresh(), ip)).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    // The next /64 is another client.
+    expect((await send('198.51.100.15', fresh(), '2001:db8:7:8::1')).status).toBe(201);
   });
 
   it.each([['not-an-ip'], ['203.0.113.300'], [''], ['fe80::1%eth0'], [42], [['203.0.113.1']]])(
@@ -117,7 +145,7 @@ describe('Twilio DeviceIp', () => {
     expect(devices).toEqual([201, 201, 201, 201, 201]);
 
     const same = [];
-    for (let i = 0; i <= PER_IP; i++) same.push(await create(server, fresh(), '2001:db8::99'));
+    for (let i = 0; i <= PER_IP; i++) same.push(await create(server, fresh(), '2001:db8:99:99::99'));
     expect(same.map((answer) => answer.status)).toEqual([201, 201, 201, 429]);
     // Twilio's 60203 is its per-To send limit only; Codegate's per-IP limit is told apart by code and name.
     expect(same[PER_IP]?.body.code).toBe(20429);

@@ -5,6 +5,7 @@
 import { keyedHash, randomHex } from '../crypto.ts';
 import type { Channel } from '../domain/vocabulary.ts';
 import type { Clock } from '../engine/engine.ts';
+import { limitKeyOfIp } from '../ip.ts';
 import type { CaptchaStore } from '../store/captcha-store.ts';
 import type { Puzzle } from './puzzle.ts';
 
@@ -95,10 +96,13 @@ export function createCaptchaService(ports: CaptchaPorts) {
   // A captcha_token is the challenge token plus a guessable point: neither is stored, only keyed hashes.
   const challengeKey = (tenantId: string, token: string) =>
     keyedHash(pepper, 'captcha-challenge', tenantId, token);
+  // An IPv6 client counts by its /64 (lib/ip.ts), as for the send limits.
+  const ipKey = (tenantId: string, clientIp: string) =>
+    keyedHash(pepper, 'captcha-ip', tenantId, limitKeyOfIp(clientIp));
   const issuerKey = (tenantId: string, clientIp: string) =>
-    `captcha#${tenantId}#${keyedHash(pepper, 'captcha-ip', tenantId, clientIp)}`;
+    `captcha#${tenantId}#${ipKey(tenantId, clientIp)}`;
   const verifierKey = (tenantId: string, clientIp: string) =>
-    `captcha-verify#${tenantId}#${keyedHash(pepper, 'captcha-ip', tenantId, clientIp)}`;
+    `captcha-verify#${tenantId}#${ipKey(tenantId, clientIp)}`;
   const passKey = (tenantId: string, captchaToken: string) =>
     keyedHash(pepper, 'captcha-pass', tenantId, captchaToken);
   const senderKey = (tenantId: string, sender: CaptchaSender) =>

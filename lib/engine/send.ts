@@ -4,6 +4,7 @@ import { renderTemplate } from '../delivery/templates.ts';
 import type { OutgoingMessage, SenderSettings } from '../delivery/types.ts';
 import { DeliveryFailedError } from '../domain/errors.ts';
 import type { Channel, Locale, Purpose } from '../domain/vocabulary.ts';
+import { limitKeyOfIp } from '../ip.ts';
 import { maskAddress } from '../mask.ts';
 import type { AdmitSendInput, CounterSpec } from '../store/verification-store.ts';
 import { suppressionKey } from '../suppression/key.ts';
@@ -75,7 +76,8 @@ export interface SendResult {
 
 /** The tenant's per-client-IP send counter; keyed like device fingerprints, so a dump shows no IPs. */
 function ipCounter(pepper: Buffer, tenant: Tenant, clientIp: string): CounterSpec {
-  const ip = keyedHash(pepper, 'ip', tenant.id, clientIp);
+  // An IPv6 client counts by its /64 (lib/ip.ts): one subscriber's prefix is one client.
+  const ip = keyedHash(pepper, 'ip', tenant.id, limitKeyOfIp(clientIp));
   return { scope: 'ip', key: `ip#${tenant.id}#${ip}`, ...tenant.limits.perIp };
 }
 
