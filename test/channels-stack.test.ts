@@ -1,0 +1,70 @@
+// WhatsApp and voice are a deploy-time choice (`-c channels=…`, infra/messaging-grants.ts): without it no role may
+// call End User Messaging and no alarm watches it, even in the full tier; a wrong value stops the synth naming it;
+// and an engine built without a channel's sender refuses its sends before anything is admitted.
+import { randomBytes } from 'node:crypto';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodegateStack } from '../infra/stack.ts';
+import { CountryNotAllowedError } from '../lib/domain/errors.ts';
+import { createEngine } from '../lib/engine/engine.ts';
+import { observe } from '../lib/observe.ts';
+import { getRuntime, outbox } from '../lib/runtime.ts';
+import { removeTempApps, tempApp } from './helpers/apps.ts';
+import { startService, type TestService } from './helpers/service.ts';
+
+const template = (context: Record<string, unknown>) =>
+  Template.fromStack(
+    new CodegateStack(tempApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } }), 'Codegate'),
+  ).toJSON();
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  removeTempApps();
+  await service?.stop();
+});
+
+describe('-c channels', () => {
+  it('absent: no End User Messaging action in any policy, no WhatsApp or voice alarm in the full tier', () => {
+    const json = JSON.stringify(template({ monitoring: 'full' }));
+    expect(json).not.toContain('social-messaging:');
+    expect(json).not.toContain('sms-voice:');
+    expect(json).not.toContain('delivery-failed-whatsapp');
+    expect(json).toContain('delivery-failed-sms');
+  });
+
+  it('anything but whatsapp and voice stops the synth, naming the context', () => {
+    expect(() => template({ channels: 'whatsapp,fax' })).toThrow(
+      'channels must list whatsapp and/or voice (email and SMS are always on), got "fax"',
+    );
+  });
+});
+
+describe('an engine without a channel sender', () => {
+  it('refuses a WhatsApp send before admission: nothing sent, the address free for another channel', async () => {
+    const runtime = await getRuntime();
+    const tenant = await runtime.tenants.find('id', 'demo');
+    if (!tenant) throw new Error('no demo tenant');
+    const engine = createEngine({
+      store: runtime.store,
+      mailer: outbox,
+      texter: outbox,
+      voice: outbox,
+      clock: { now: () => Date.now() },
+      pepper: randomBytes(32),
+      observe,
+    });
+    const to = '+14155557007';
+    const refused = await engine
+      .sendCode({ tenant, channel: 'whatsapp', to, purpose: 'login' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CountryNotAllowedError);
+    expect((refused as CountryNotAllowedError).country).toBe('US');
+    expect(service.messages(to)).toEqual([]);
+    // The same engine still calls: only the channel it was built without is refused.
+    await engine.sendCode({ tenant, channel: 'voice', to, purpose: 'login' });
+    expect(service.messages(to)[0]?.channel).toBe('voice');
+  });
+});
