@@ -2,7 +2,7 @@
 // pumped prefix is blocked after its floor, repeat offences last longer, a verified number and the safe list pass,
 // monitor mode blocks nothing, a burst cannot pass the floor, unverified spend has a ceiling, a send stays one call.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingMessage, Texter } from '../lib/delivery/types.ts';
+import type { OutgoingMessage, Texter, VoiceCaller, WhatsAppSender } from '../lib/delivery/types.ts';
 import { BudgetExhaustedError, PumpingBlockedError } from '../lib/domain/errors.ts';
 import { createEngine, type Engine } from '../lib/engine/engine.ts';
 import type { EngineEvent } from '../lib/engine/ports.ts';
@@ -13,9 +13,15 @@ import type { Tenant } from '../lib/tenants/schema.ts';
 import type { GuardSettings } from '../lib/tenants/schema-guard.ts';
 import { freshTable, scanAll } from './helpers/table.ts';
 
-class Phones implements Texter {
+class Phones implements Texter, WhatsAppSender, VoiceCaller {
   sent: OutgoingMessage[] = [];
   async sendSms(message: OutgoingMessage) {
+    this.sent.push(message);
+  }
+  async sendWhatsApp(message: OutgoingMessage) {
+    this.sent.push(message);
+  }
+  async call(message: OutgoingMessage) {
     this.sent.push(message);
   }
   async sendMail(message: OutgoingMessage) {
@@ -64,6 +70,8 @@ function engineFor(guard: Partial<GuardSettings>, id = `pump${++block}`): { engi
     store: new VerificationStore(table.db, table.tableName),
     mailer: phones,
     texter: phones,
+    whatsapp: phones,
+    voice: phones,
     clock: { now: () => now },
     pepper: Buffer.from('test-pepper-test-pepper-test-pepper!'),
     observe: (event) => events.push(event),
@@ -161,6 +169,26 @@ describe('a pumped prefix (enforce)', () => {
       }
     }
     expect(outcomes.filter((outcome) => outcome !== 'sent')).toEqual([]);
+  });
+});
+
+describe('every phone channel', () => {
+  it('WhatsApp and voice count on the same prefix as SMS: an attack spread over them is blocked alike', async () => {
+    const { engine, tenant } = engineFor({});
+    const prefix = freshPrefix();
+    const channels = ['whatsapp', 'voice', 'sms', 'whatsapp', 'voice', 'sms'] as const;
+    const results = [];
+    for (const [n, channel] of channels.entries()) {
+      results.push(
+        await engine.sendCode({ tenant, channel, to: numberIn(prefix, n), purpose: 'login' }).then(
+          () => 'sent',
+          (error: unknown) => error,
+        ),
+      );
+    }
+    expect(results.slice(0, 5)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    expect(results[5]).toBeInstanceOf(PumpingBlockedError);
+    expect(events.filter((event) => event.type === 'pumping_blocked')).toMatchObject([{ channel: 'sms' }]);
   });
 });
 
