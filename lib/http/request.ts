@@ -58,6 +58,17 @@ export function declaresJson(request: HttpRequest): boolean {
   return JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '');
 }
 
+/**
+ * Whether a form body is really JSON text: `curl -d '{…}'` sends JSON as `application/x-www-form-urlencoded`, which
+ * parses into one field named after the JSON text. Dialects that read JSON tell it as such (each in its own
+ * words), instead of as the first field it lacks.
+ */
+export function jsonSentAsForm(request: HttpRequest): boolean {
+  const { body } = request;
+  if (declaresJson(request) || !body || typeof body !== 'object') return false;
+  return Object.keys(body).some((name) => /^\s*[[{]/.test(name));
+}
+
 /** Normalizes an HTTP API v2 event. Duplicate query keys keep the first value. */
 export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string> = {};

@@ -16,7 +16,7 @@ import {
 } from '../../domain/errors.ts';
 import { type Locale, matchLocale, type Purpose } from '../../domain/vocabulary.ts';
 import type { SendCommand } from '../../engine/engine.ts';
-import { declaresJson, type HttpRequest, type HttpResponse, json } from '../../http/request.ts';
+import { type HttpRequest, type HttpResponse, json, jsonSentAsForm } from '../../http/request.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import {
@@ -136,7 +136,7 @@ export function bodyOf(request: HttpRequest): Record<string, unknown> {
   }
   // `curl -d '{…}'` sends JSON as a form, which parses into one field named after the JSON text: say so,
   // rather than "Parameter email cannot be left blank."
-  if (!declaresJson(request) && Object.keys(body).some((name) => /^\s*[[{]/.test(name))) {
+  if (jsonSentAsForm(request)) {
     throw new InputError('SDK.COMMON.1002', [CONTENT_TYPE_PARAM]);
   }
   return body as Record<string, unknown>;

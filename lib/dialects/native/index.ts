@@ -17,7 +17,7 @@ import {
 import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
 import type { HttpRequest, HttpResponse } from '../../http/request.ts';
-import { declaresJson, json } from '../../http/request.ts';
+import { json, jsonSentAsForm } from '../../http/request.ts';
 import { parseIp } from '../../ip.ts';
 import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
@@ -143,16 +143,6 @@ export const checkSchema = z.strictObject({
   purpose: z.enum(PURPOSES),
   code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)),
 });
-
-/**
- * Whether a form body is really JSON text: `curl -d '{…}'` sends JSON as `application/x-www-form-urlencoded`, which
- * parses into one field named after the JSON text. Told as such, instead of as the first field it lacks.
- */
-export function jsonSentAsForm(request: HttpRequest): boolean {
-  const { body } = request;
-  if (declaresJson(request) || !body || typeof body !== 'object') return false;
-  return Object.keys(body).some((name) => /^\s*[[{]/.test(name));
-}
 
 /** The message of a JSON body sent under another content type. */
 export const JSON_EXPECTED =
