@@ -236,6 +236,20 @@ describe('the spend ceiling', () => {
   });
 });
 
+describe('a burst against the spend ceiling', () => {
+  it('of 30 concurrent unverified texts, each to a fresh prefix, admits no more than the ceiling plus one text', async () => {
+    const { engine, tenant } = engineFor({ unverifiedSpend: { baseUsd: 0.25, share: 0.5 } });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, n) =>
+        sendTo(engine, tenant, `+4474002${String(n).padStart(2, '0')}123`),
+      ),
+    );
+    // $0.10 each (GB is not in the cited table): admitted while under $0.25, so three, $0.30.
+    expect(results.filter((result) => result === 'sent')).toHaveLength(3);
+    expect(results.filter((result) => result instanceof BudgetExhaustedError).length).toBeGreaterThan(20);
+  });
+});
+
 describe('round trips', () => {
   it('a guarded send is one TransactWriteItems; an approving check one write more', async () => {
     const { engine, tenant } = engineFor({});

@@ -101,6 +101,30 @@ describe('a blocked prefix', () => {
   });
 });
 
+describe('the spend ceiling', () => {
+  it('names its cause in the native answer (budget_exhausted, until the next UTC day)', async () => {
+    const send = (to: string) =>
+      service.request('POST', '/v1/verifications', {
+        headers: { authorization: 'Bearer other-api-key' },
+        json: { channel: 'sms', to, purpose: 'login' },
+      });
+    // The monitoring tenant never refuses for spend; the enforcing one does once its day's unverified spend is
+    // past $5 + half of what was verified: 60 unverified GB texts at $0.10 more than cover it.
+    let refused: Awaited<ReturnType<typeof send>> | undefined;
+    for (let n = 0; n < 120 && !refused; n++) {
+      const answer = await service.request('POST', '/v1/verifications', {
+        headers: { authorization: 'Bearer demo-api-key', 'x-forwarded-for': `203.0.113.${n % 250}` },
+        json: { channel: 'sms', to: `+447400${String(300 + n).padStart(3, '0')}123`, purpose: 'login' },
+      });
+      if (answer.status !== 201) refused = answer;
+    }
+    expect(refused?.status).toBe(429);
+    expect(refused?.body.error.code).toBe('budget_exhausted');
+    expect(refused?.body.error.message).toMatch(/ceiling on unverified SMS spend/);
+    expect((await send('+12025550177')).status).toBe(201);
+  });
+});
+
 describe('the lifecycle event', () => {
   it('pumping.blocked is derived from a prefix item whose block moved later, once', async () => {
     const old = { pk: 'GUARD#demo#US#k', sk: 'GUARD', u: 5, s: 5, shown: '+120655**xxx' };

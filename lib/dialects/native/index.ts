@@ -13,6 +13,7 @@ import {
   limitOf,
   PumpingBlockedError,
   RateLimitedError,
+  SpendCeilingError,
 } from '../../domain/errors.ts';
 import { CHANNELS, LOCALES, PURPOSES } from '../../domain/vocabulary.ts';
 import type { CheckCommand, SendCommand } from '../../engine/engine.ts';
@@ -76,6 +77,9 @@ function detailOf(error: DomainError): string | undefined {
   }
   if (error instanceof AddressSuppressedError && error.reason === 'operator') {
     return 'An operator suppressed the address; nothing is sent to it.';
+  }
+  if (error instanceof SpendCeilingError) {
+    return "The tenant's daily ceiling on unverified SMS spend is reached (SMS pumping guard); retry after the next UTC midnight.";
   }
   if (error instanceof PumpingBlockedError) {
     return `Texts to this number range are blocked until ${new Date(error.until).toISOString()}: codes sent to it are not being entered (SMS pumping guard); nothing is sent.`;
