@@ -83,6 +83,28 @@ const SENDS: KeyFamily[] = [...READS, 'CTR', 'SUPP'];
 // texted code takes one back (lib/store/prefix-guard.ts).
 const PHONE_SENDS: KeyFamily[] = [...SENDS, 'GUARD'];
 
+const GET: TableAction = 'dynamodb:GetItem';
+const QUERY: TableAction = 'dynamodb:Query';
+const PUT: TableAction = 'dynamodb:PutItem';
+const UPDATE: TableAction = 'dynamodb:UpdateItem';
+const DELETE: TableAction = 'dynamodb:DeleteItem';
+const RATE_LIMITS = '/v2/Services/{ServiceSid}/RateLimits';
+const BUCKETS = `${RATE_LIMITS}/{RateLimitSid}/Buckets`;
+
+/**
+ * A Twilio configuration or reporting route (services, rate limits, buckets, attempts): authenticated by Basic auth
+ * (the tenant's item), its own items' `keys`, the low SERVICES_THROTTLE.
+ */
+function twilioConfig(
+  method: Route['method'],
+  path: string,
+  name: string,
+  table: TableAction[],
+  keys: KeyFamily[] = ['TENANT', 'TSVC'],
+): Route {
+  return { method, path, name, access: { keys, table }, throttle: SERVICES_THROTTLE };
+}
+
 export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
@@ -240,155 +262,29 @@ export const ROUTES: readonly Route[] = [
   // The Services API: table services (`TSVC#…`, lib/store/twilio-services.ts) beside the tenants-file ones; every
   // route reads the tenant (Basic auth) and, for one made through the API, that service's item. The verification
   // routes above read it too (one GetItem, only for a service not in the tenants file).
-  {
-    method: 'POST',
-    path: '/v2/Services',
-    name: 'twilio-create-service',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services',
-    name: 'twilio-list-services',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services/{Sid}',
-    name: 'twilio-fetch-service',
-    access: { keys: ['TENANT', 'TSVC'], table: READ },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'POST',
-    path: '/v2/Services/{Sid}',
-    name: 'twilio-update-service',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'DELETE',
-    path: '/v2/Services/{Sid}',
-    name: 'twilio-delete-service',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:DeleteItem'] },
-    throttle: SERVICES_THROTTLE,
-  },
+  twilioConfig('POST', '/v2/Services', 'twilio-create-service', [GET, PUT]),
+  twilioConfig('GET', '/v2/Services', 'twilio-list-services', [GET, QUERY]),
+  twilioConfig('GET', '/v2/Services/{Sid}', 'twilio-fetch-service', [GET]),
+  twilioConfig('POST', '/v2/Services/{Sid}', 'twilio-update-service', [GET, UPDATE]),
+  twilioConfig('DELETE', '/v2/Services/{Sid}', 'twilio-delete-service', [GET, DELETE]),
   // Service Rate Limits and their Buckets (lib/store/twilio-rate-limits.ts): one small partition per account and
   // service (`TSVC#…`), read with one Query, changed with one conditional transaction (per-item actions).
-  {
-    method: 'POST',
-    path: '/v2/Services/{ServiceSid}/RateLimits',
-    name: 'twilio-create-rate-limit',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services/{ServiceSid}/RateLimits',
-    name: 'twilio-list-rate-limits',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
-    name: 'twilio-fetch-rate-limit',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'POST',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
-    name: 'twilio-update-rate-limit',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'DELETE',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{Sid}',
-    name: 'twilio-delete-rate-limit',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'POST',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets',
-    name: 'twilio-create-bucket',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets',
-    name: 'twilio-list-buckets',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
-    name: 'twilio-fetch-bucket',
-    access: { keys: ['TENANT', 'TSVC'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'POST',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
-    name: 'twilio-update-bucket',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'DELETE',
-    path: '/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}',
-    name: 'twilio-delete-bucket',
-    access: {
-      keys: ['TENANT', 'TSVC'],
-      table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    },
-    throttle: SERVICES_THROTTLE,
-  },
+  twilioConfig('POST', RATE_LIMITS, 'twilio-create-rate-limit', [GET, UPDATE, PUT]),
+  twilioConfig('GET', RATE_LIMITS, 'twilio-list-rate-limits', [GET, QUERY]),
+  twilioConfig('GET', `${RATE_LIMITS}/{Sid}`, 'twilio-fetch-rate-limit', [GET, QUERY]),
+  twilioConfig('POST', `${RATE_LIMITS}/{Sid}`, 'twilio-update-rate-limit', [GET, QUERY, UPDATE]),
+  twilioConfig('DELETE', `${RATE_LIMITS}/{Sid}`, 'twilio-delete-rate-limit', [GET, QUERY, UPDATE, DELETE]),
+  twilioConfig('POST', BUCKETS, 'twilio-create-bucket', [GET, QUERY, UPDATE, PUT]),
+  twilioConfig('GET', BUCKETS, 'twilio-list-buckets', [GET, QUERY]),
+  twilioConfig('GET', `${BUCKETS}/{Sid}`, 'twilio-fetch-bucket', [GET, QUERY]),
+  twilioConfig('POST', `${BUCKETS}/{Sid}`, 'twilio-update-bucket', [GET, QUERY, UPDATE]),
+  twilioConfig('DELETE', `${BUCKETS}/{Sid}`, 'twilio-delete-bucket', [GET, QUERY, UPDATE, DELETE]),
   // Verification Attempts: the account's attempt log (`EXT#{tenant}#attempts#{account}`, lib/store/attempt-log.ts),
   // written by the sends; one Query (list, summary: every page of the range) or one GetItem (fetch). Summary first:
   // the local runtime takes the first match (API Gateway prefers the literal segment anyway).
-  {
-    method: 'GET',
-    path: '/v2/Attempts/Summary',
-    name: 'twilio-attempts-summary',
-    access: { keys: ['TENANT', 'EXT'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Attempts',
-    name: 'twilio-list-attempts',
-    access: { keys: ['TENANT', 'EXT'], table: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    throttle: SERVICES_THROTTLE,
-  },
-  {
-    method: 'GET',
-    path: '/v2/Attempts/{Sid}',
-    name: 'twilio-fetch-attempt',
-    access: { keys: ['TENANT', 'EXT'], table: READ },
-    throttle: SERVICES_THROTTLE,
-  },
+  twilioConfig('GET', '/v2/Attempts/Summary', 'twilio-attempts-summary', [GET, QUERY], ['TENANT', 'EXT']),
+  twilioConfig('GET', '/v2/Attempts', 'twilio-list-attempts', [GET, QUERY], ['TENANT', 'EXT']),
+  twilioConfig('GET', '/v2/Attempts/{Sid}', 'twilio-fetch-attempt', [GET], ['TENANT', 'EXT']),
   // Every other path or method under /v2: Twilio's 404 JSON after its credentials check, never a bare Not Found.
   // Last: the local runtime takes the first match, and API Gateway prefers every more specific route to it.
   {

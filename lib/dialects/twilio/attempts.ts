@@ -9,7 +9,7 @@ import type { Attempt, AttemptQuery, ExternalSend } from '../../engine/engine.ts
 import type { HttpRequest } from '../../http/request.ts';
 import { twilioChannel } from './channels.ts';
 import { canonicalSid, SID } from './codes.ts';
-import { invalid } from './options.ts';
+import { invalid, pageParameters } from './options.ts';
 import { baseUrl, twilioTime } from './resources.ts';
 
 /** How long an attempt stays listed: 30 days, then DynamoDB's TTL removes it. */
@@ -121,18 +121,12 @@ export function summaryFilter(request: HttpRequest): AttemptQuery {
   return query;
 }
 
-/** `PageSize` (1–1000, default 50), `Page` (≥ 0) and `PageToken` (an attempt sid this API gave). */
+/** `PageSize`, `Page` and `PageToken` (`PA` + the attempt sid a page ended with, as this API gave it). */
 export function attemptPage(request: HttpRequest): { size: number; page: number; after?: string } {
-  const sizeText = request.query.PageSize;
-  const pageText = request.query.Page;
-  if (sizeText !== undefined && !/^\d{1,4}$/.test(sizeText)) throw invalid('PageSize', 'must be 1 to 1000');
-  const size = sizeText === undefined ? 50 : Number(sizeText);
-  if (size < 1 || size > 1000) throw invalid('PageSize', 'must be 1 to 1000');
-  if (pageText !== undefined && !/^\d{1,6}$/.test(pageText)) throw invalid('Page', 'must be a page number');
-  const token = request.query.PageToken;
+  const { size, page, token } = pageParameters(request.query);
   if (token !== undefined && !/^PA(VL[0-9a-f]{32})$/.test(token))
     throw invalid('PageToken', 'not a token this API gave');
-  return { size, page: pageText === undefined ? 0 : Number(pageText), after: token?.slice(2) };
+  return { size, page, after: token?.slice(2) };
 }
 
 /** The sid of `/v2/Attempts/{Sid}`, canonical; else 20404. */

@@ -127,3 +127,17 @@ export function tagsOf(form: Form): string | undefined {
   }
   return JSON.stringify(tags);
 }
+
+/**
+ * Twilio's list paging parameters: `PageSize` (1–1000, default 50) and `Page` (from 0), each refused by name
+ * (60200) when not a number in range; `PageToken` as given (each list reads its own tokens).
+ */
+export function pageParameters(query: Record<string, string | undefined>) {
+  const sizeText = query.PageSize;
+  const pageText = query.Page;
+  if (sizeText !== undefined && !/^\d{1,4}$/.test(sizeText)) throw invalid('PageSize', 'must be 1 to 1000');
+  const size = sizeText === undefined ? 50 : Number(sizeText);
+  if (size < 1 || size > 1000) throw invalid('PageSize', 'must be 1 to 1000');
+  if (pageText !== undefined && !/^\d{1,6}$/.test(pageText)) throw invalid('Page', 'must be a page number');
+  return { size, page: pageText === undefined ? 0 : Number(pageText), token: query.PageToken };
+}

@@ -20,7 +20,7 @@ import type { TenantRegistry } from '../../tenants/registry.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { canonicalSid } from './codes.ts';
 import { authenticate, serviceOf } from './index.ts';
-import { type Form, invalid, optional } from './options.ts';
+import { type Form, invalid, optional, pageParameters } from './options.ts';
 import { baseUrl, twilioTime } from './resources.ts';
 
 /** `RK` + 32 hex: a rate limit; `BL`: a bucket. */
@@ -129,14 +129,8 @@ export function rateLimitResource(
  * Twilio's envelope: `PageSize` 1–1000 (default 50), `Page` from 0; `PageToken` is not needed and refused.
  */
 export function pageOf<T>(request: HttpRequest, path: string, key: string, all: T[]) {
-  const sizeText = request.query.PageSize;
-  const pageText = request.query.Page;
-  if (sizeText !== undefined && !/^\d{1,4}$/.test(sizeText)) throw invalid('PageSize', 'must be 1 to 1000');
-  const size = sizeText === undefined ? 50 : Number(sizeText);
-  if (size < 1 || size > 1000) throw invalid('PageSize', 'must be 1 to 1000');
-  if (pageText !== undefined && !/^\d{1,6}$/.test(pageText)) throw invalid('Page', 'must be a page number');
-  if (request.query.PageToken !== undefined) throw invalid('PageToken', 'not a token this API gave');
-  const page = pageText === undefined ? 0 : Number(pageText);
+  const { size, page, token } = pageParameters(request.query);
+  if (token !== undefined) throw invalid('PageToken', 'not a token this API gave');
   const base = `${baseUrl(request)}${path}`;
   const pageUrl = (number: number) => `${base}?PageSize=${size}&Page=${number}`;
   const more = (page + 1) * size < all.length;

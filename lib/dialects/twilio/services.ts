@@ -10,7 +10,7 @@ import type { ServiceChanges, StoredService } from '../../store/twilio-services.
 import { TwilioServiceStore } from '../../store/twilio-services.ts';
 import type { Tenant } from '../../tenants/schema.ts';
 import { canonicalSid, SID } from './codes.ts';
-import { type Form, invalid, optional } from './options.ts';
+import { type Form, invalid, optional, pageParameters } from './options.ts';
 import { baseUrl, twilioTime } from './resources.ts';
 
 type FileService = NonNullable<Tenant['twilio']>['services'][number];
@@ -224,13 +224,7 @@ export function parsePage(request: HttpRequest): {
   cursor: Cursor;
   token?: string;
 } {
-  const sizeText = request.query.PageSize;
-  const pageText = request.query.Page;
-  if (sizeText !== undefined && !/^\d{1,4}$/.test(sizeText)) throw invalid('PageSize', 'must be 1 to 1000');
-  const size = sizeText === undefined ? 50 : Number(sizeText);
-  if (size < 1 || size > 1000) throw invalid('PageSize', 'must be 1 to 1000');
-  if (pageText !== undefined && !/^\d{1,6}$/.test(pageText)) throw invalid('Page', 'must be a page number');
-  const token = request.query.PageToken;
+  const { size, page, token } = pageParameters(request.query);
   let cursor: Cursor = { file: 0 };
   if (token !== undefined) {
     const file = /^PTF(\d{1,6})$/.exec(token);
@@ -239,7 +233,7 @@ export function parsePage(request: HttpRequest): {
     else if (table) cursor = { after: table[1] };
     else throw invalid('PageToken', 'not a token this API gave');
   }
-  return { size, page: pageText === undefined ? 0 : Number(pageText), cursor, token };
+  return { size, page, cursor, token };
 }
 
 /** One page of ListService: the file services first (sid order), then the account's table services. */
