@@ -22,6 +22,8 @@ export default defineConfig({
       'test/twilio-client.test.ts',
       // lib/engine/external.ts reports a verification ended by a status update (a log line and a metric).
       'test/observability.test.ts',
+      // lib/engine/pumping-guard.ts and sms-prices.ts: the guard's decisions at the engine, with an injected clock.
+      'test/pumping-guard.test.ts',
     ],
     // The engine suites need DynamoDB Local, started once per Stryker worker.
     globalSetup: ['test/setup/dynamodb-local.ts'],
