@@ -1,14 +1,13 @@
 // Twilio Verification Attempts (list with filters and paging, fetch, summary) through the official `twilio` client
 // against the local runtime: written by the sends themselves, converted by approvals, one account's only.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../lib/runtime.ts';
 import { startService, type TestService } from './helpers/service.ts';
-import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
+import { DEMO_TWILIO, localTwilio, OTHER_TWILIO } from './helpers/twilio-client.ts';
 
-const OTHER_ACCOUNT = 'AC00000000000000000000000000000002';
-const OTHER_SERVICE = 'VA00000000000000000000000000000002';
+const OTHER_SERVICE = OTHER_TWILIO.service;
 
 let service: TestService;
 let client: twilio.Twilio;
@@ -20,8 +19,8 @@ const sent: { sid: string; to: string; channel: 'sms' | 'email'; approved: boole
 
 beforeAll(async () => {
   service = await startService();
-  client = twilio(DEMO_TWILIO.account, DEMO_TWILIO.token, { httpClient: new LocalHttpClient(service.url) });
-  other = twilio(OTHER_ACCOUNT, 'other-twilio-auth-token', { httpClient: new LocalHttpClient(service.url) });
+  client = localTwilio(service.url);
+  other = localTwilio(service.url, OTHER_TWILIO);
   const demo = client.verify.v2.services(DEMO_TWILIO.service);
   const plan = [
     { to: '+447400623456', channel: 'sms', approve: true },

@@ -8,7 +8,7 @@ import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { TenantsFile } from '../lib/tenants/schema.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
 import { scalars, scanAll } from './helpers/table.ts';
-import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
+import { DEMO_TWILIO, LocalHttpClient, restError } from './helpers/twilio-client.ts';
 
 const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
 const SERVICE: string = DEMO_TWILIO.service;
@@ -40,15 +40,6 @@ let phone = 100;
 /** A fresh US mobile number per test (cooldowns are per address). */
 const nextPhone = () => `+120255501${String(++phone).padStart(2, '0').slice(-2)}`;
 const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
-
-async function restError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  return error as InstanceType<typeof twilio.RestException>;
-}
 
 describe('Twilio Verify v2 through the official client', () => {
   it('creates an SMS verification the client parses in full, and approves its code', async () => {

@@ -8,7 +8,7 @@ import { advanceClock } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { TenantsFile } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
-import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
+import { DEMO_TWILIO, LocalHttpClient, restError } from './helpers/twilio-client.ts';
 
 const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
 const SECOND_ACCOUNT = 'AC0000000000000000000000000000beef';
@@ -46,14 +46,6 @@ afterAll(async () => {
 
 let n = 0;
 const nextPhone = () => `+1202555${String(7000 + ++n).padStart(4, '0')}`;
-async function restError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  return error as InstanceType<typeof twilio.RestException>;
-}
 
 describe('messages', () => {
   it('AppHash is the last line of the SMS, as the SMS Retriever format requires', async () => {

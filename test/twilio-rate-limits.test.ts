@@ -1,14 +1,11 @@
 // Twilio Service Rate Limits and Buckets through the official `twilio` client against the local runtime: CRUD with
 // Twilio's validation, and `RateLimits` on a verification counting in every matching bucket, atomically.
 import { readFileSync } from 'node:fs';
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../lib/routes.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
-import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
-
-const OTHER_ACCOUNT = 'AC00000000000000000000000000000002';
-const OTHER_TOKEN = 'other-twilio-auth-token';
+import { DEMO_TWILIO, localTwilio, OTHER_TWILIO, restError } from './helpers/twilio-client.ts';
 
 let service: TestService;
 let client: twilio.Twilio;
@@ -16,8 +13,8 @@ let other: twilio.Twilio;
 
 beforeAll(async () => {
   service = await startService();
-  client = twilio(DEMO_TWILIO.account, DEMO_TWILIO.token, { httpClient: new LocalHttpClient(service.url) });
-  other = twilio(OTHER_ACCOUNT, OTHER_TOKEN, { httpClient: new LocalHttpClient(service.url) });
+  client = localTwilio(service.url);
+  other = localTwilio(service.url, OTHER_TWILIO);
 });
 afterAll(async () => {
   await service?.stop();
@@ -25,15 +22,6 @@ afterAll(async () => {
 
 let phone = 20;
 const nextPhone = () => `+120255508${String(++phone).padStart(2, '0').slice(-2)}`;
-
-async function restError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  return error as InstanceType<typeof twilio.RestException>;
-}
 
 const demo = () => client.verify.v2.services(DEMO_TWILIO.service);
 

@@ -5,7 +5,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_PARAMETERS } from '../lib/dialects/twilio/services.ts';
 import { startService, type TestService } from './helpers/service.ts';
-import { DEMO_TWILIO, LocalHttpClient } from './helpers/twilio-client.ts';
+import { DEMO_TWILIO, LocalHttpClient, restError } from './helpers/twilio-client.ts';
 
 const { account: ACCOUNT, token: TOKEN } = DEMO_TWILIO;
 const DEMO_SERVICE: string = DEMO_TWILIO.service;
@@ -29,15 +29,6 @@ afterAll(async () => {
 
 let phone = 10;
 const nextPhone = () => `+120255507${String(++phone).padStart(2, '0').slice(-2)}`;
-
-async function restError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  return error as InstanceType<typeof twilio.RestException>;
-}
 
 describe('the Services API through the official client', () => {
   it('creates a service whose verifications send codes of its length, naming it', async () => {
