@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSuppressions } from '../infra/admin/suppressions.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { tenantsFileSchema } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
@@ -14,7 +15,12 @@ import { rememberSecret } from './setup/log-guard.ts';
 let service: TestService;
 let client: twilio.Twilio;
 
+/** A known pepper, so `npm run suppressions` (run here as a function) keys numbers as the service does. */
+const PEPPER = 'channels-whatsapp-voice-pepper-0123456789abcdef';
+const outerPepper = process.env.PEPPER;
+
 beforeAll(async () => {
+  process.env.PEPPER = PEPPER;
   const tenants = await loadTenantsFile(DEMO_TENANTS_FILE);
   const demo = tenants.tenants.find((tenant) => tenant.id === 'demo');
   // A small voice budget of its own, to see that calls spend it and SMS does not.
@@ -23,6 +29,8 @@ beforeAll(async () => {
   client = twilio(DEMO_TWILIO.account, DEMO_TWILIO.token, { httpClient: new LocalHttpClient(service.url) });
 });
 afterAll(async () => {
+  if (outerPepper === undefined) delete process.env.PEPPER;
+  else process.env.PEPPER = outerPepper;
   await service?.stop();
 });
 
@@ -248,5 +256,25 @@ describe('lifecycle events', () => {
       );
       for (const event of seen) expect(event.detail.channel).toBe(channel);
     }
+  });
+});
+
+describe('suppression per channel', () => {
+  it('a number an operator suppressed for WhatsApp gets no WhatsApp code (422), and still gets an SMS', async () => {
+    const to = '+14155558118';
+    const added = await runSuppressions(
+      ['add', '--to', to, '--channel', 'whatsapp'].concat([
+        '--table',
+        service.tableName,
+        '--endpoint',
+        service.endpoint,
+      ]),
+    );
+    expect(added).toMatch(/whatsapp/);
+    const refused = await native('/v1/verifications', { channel: 'whatsapp', to, purpose: 'login' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('address_suppressed');
+    expect(service.messages(to)).toEqual([]);
+    expect((await native('/v1/verifications', { channel: 'sms', to, purpose: 'login' })).status).toBe(201);
   });
 });
