@@ -172,6 +172,11 @@ describe('Twilio dialect with the official client', () => {
     expect(await refused({ sendDigits: 'ww1234' })).toMatchObject({ code: 60200, message: /SendDigits/ });
     expect(await refused({ locale: 'fr' })).toMatchObject({ code: 60200, message: /Locale/ });
     expect(await refused({ channel: 'voice' })).toMatchObject({ code: 60223 });
+    // A landline (London, +44 20): Twilio would call it; mobile numbers only here, and said so.
+    const landline = await verify()
+      .verifications.create({ to: '+442071838750', channel: 'call' })
+      .catch((error: { code?: number; message?: string }) => error);
+    expect(landline).toMatchObject({ code: 60200, message: /landlines are not offered/ });
     expect(service.messages('+447400323456')).toEqual([]);
   });
 });

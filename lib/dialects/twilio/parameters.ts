@@ -87,7 +87,12 @@ function addressFor(channel: Channel, raw: string): string {
   }
   const phone = parsePhone(raw);
   if (phone) return phone.e164;
-  if (isLandline(raw.replace(/[\s()-]/g, ''))) throw new InputError(60205);
+  if (isLandline(raw.replace(/[\s()-]/g, ''))) {
+    // Twilio calls landlines; Codegate validates mobile numbers only (docs/whatsapp-voice.md), so it says so.
+    if (channel === 'voice')
+      throw invalid('To', 'calls reach mobile numbers only; landlines are not offered');
+    throw new InputError(60205);
+  }
   throw invalid('To', 'not a valid E.164 mobile number');
 }
 
