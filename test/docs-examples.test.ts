@@ -102,6 +102,12 @@ const EXAMPLES: Record<string, Treatment> = {
   'docs/deploy.md › npm run tenants:load -- --help': { run: 'here' },
   /** Both examples of the tenants doc (minimal and full): generated, and loaded as a deployment would. */
   'docs/tenants.md › {': { run: 'elsewhere', test: 'test/tenants-doc.test.ts', reads: 'FULL_EXAMPLE' },
+  /** What `npm run simulate:pumping` printed: its shape is the report's, held by the simulation's test. */
+  'docs/architecture.md › guard: "enforce": per attacked prefix': {
+    run: 'elsewhere',
+    test: 'test/pumping-simulation.test.ts',
+    reads: '\'guard: "enforce": per attacked prefix\'',
+  },
   'docs/deploy.md › npm run verify:deployment -- --stack <stack name> --region <region> --from no-reply@<your verified domain>':
     {
       run: 'not locally',

@@ -2,6 +2,8 @@
 // thresholds hold in enforce mode, monitor mode blocks nothing and reports the same prefixes; a blocked prefix reads
 // as Twilio's 60410 and the native sms_blocked; the operator's command lists, unblocks and safe-lists; the
 // lifecycle event is derived from the prefix item's stream record.
+
+import { readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { runSmsGuard } from '../infra/admin/sms-guard.ts';
 import { lifecycleEvents } from '../lib/events/lifecycle.ts';
 import {
   ATTACKED,
+  formatReport,
   SIMULATED,
   type SimulationReport,
   simulatePumping,
@@ -49,6 +52,18 @@ describe('the simulated attack', () => {
     expect(monitor.reported.monitor).toHaveLength(5);
     expect(monitor.reported.monitor).toEqual(enforce.reported.enforce);
     expect(monitor.reported.enforce).toEqual([]);
+  });
+});
+
+describe('the documented run (docs/architecture.md)', () => {
+  it('is a report of the shape the script prints, for the five attacked prefixes, every threshold held', () => {
+    const doc = readFileSync(new URL('../docs/architecture.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('guard: "enforce": per attacked prefix');
+    const block = doc.slice(start, doc.indexOf('```', start)).trimEnd().split('\n');
+    const printed = formatReport('guard: "enforce"', enforce).split('\n');
+    expect(block.slice(0, 2)).toEqual(printed.slice(0, 2));
+    for (const prefix of ATTACKED) expect(block.some((line) => line.startsWith(`  ${prefix} `))).toBe(true);
+    expect(block.at(-1)).toBe('every threshold held');
   });
 });
 
