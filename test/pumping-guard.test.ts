@@ -260,5 +260,18 @@ describe('round trips', () => {
     calls = [];
     await engine.checkCode({ tenant, channel: 'sms', to, purpose: 'login', code: phones.codeFor(to) });
     expect(calls).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
+    // Each guard item stays under 1 KB, so each costs 2 WRU in the transaction: +4 WRU per send. (DynamoDB's item
+    // size: attribute names plus values, a number at most 21 bytes; DynamoDB Local reports no per-item capacity.)
+    const size = (item: Record<string, unknown>) =>
+      Object.entries(item).reduce(
+        (sum, [name, value]) =>
+          sum + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))),
+        0,
+      );
+    const guardItems = (await scanAll(table.db, table.tableName)).filter((item) =>
+      String(item.pk).startsWith(`GUARD#${tenant.id}#`),
+    );
+    expect(guardItems.map((item) => item.sk).sort()).toEqual(['GUARD', 'SPEND']);
+    for (const item of guardItems) expect(size(item)).toBeLessThan(1024);
   });
 });
