@@ -86,7 +86,8 @@ function carriedUntil(item: Item): { kind: string; until: number } {
   if (pk.startsWith('NONCE#')) return { kind: 'nonce', until: Number(item.until) };
   if (pk.startsWith('IDEM#')) return { kind: 'idempotency', until: Number(item.until) };
   // The pumping guard's day of spend until the day ends; a prefix while its window, a block or its offences matter.
-  if (pk.startsWith('GUARD#') && item.sk === 'SPEND') return { kind: 'guard spend', until: Number(item.resetAt) };
+  if (pk.startsWith('GUARD#') && item.sk === 'SPEND')
+    return { kind: 'guard spend', until: Number(item.resetAt) };
   if (pk.startsWith('GUARD#')) {
     const lastBlock = Number(item.lb ?? 0);
     const block = Math.max(Number(item.bu ?? 0), Number(item.mbu ?? 0));
