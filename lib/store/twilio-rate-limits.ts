@@ -47,13 +47,7 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 const partition = (scope: RateLimitScope) => `TSVC#${scope.tenantId}#${scope.accountSid}#${scope.serviceSid}`;
 
-/** How long `definitions` trusts what it read for a send: changes reach every container within this. */
-export const DEFINITIONS_TTL_MS = 10_000;
-
 export class TwilioRateLimitStore {
-  /** The definitions read for sends, per partition (module lifetime: one container). */
-  private static readonly cache = new Map<string, { at: number; limits: StoredRateLimit[] }>();
-
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -92,32 +86,11 @@ export class TwilioRateLimitStore {
     return [...limits.values()];
   }
 
-  /**
-   * The definitions a send applies, from this container's memory when read less than DEFINITIONS_TTL_MS ago
-   * (`fresh` forces a read: a key the cached copy does not know may be a rate limit made since).
-   */
-  async definitions(scope: RateLimitScope, now: number, fresh = false): Promise<StoredRateLimit[]> {
-    const key = partition(scope);
-    const hit = TwilioRateLimitStore.cache.get(key);
-    if (hit && !fresh && now - hit.at < DEFINITIONS_TTL_MS) return hit.limits;
-    const limits = await this.all(scope);
-    TwilioRateLimitStore.cache.set(key, { at: now, limits });
-    return limits;
-  }
-
   /** A new rate limit: its name taken and the service's count raised in the same transaction. */
   createRateLimit(scope: RateLimitScope, limit: Omit<StoredRateLimit, 'buckets'>) {
     const pk = partition(scope);
-    return this.write(scope, [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: { pk, sk: 'COUNT' },
-          UpdateExpression: 'ADD n :one',
-          ConditionExpression: 'attribute_not_exists(n) OR n < :max',
-          ExpressionAttributeValues: { ':one': 1, ':max': MAX_RATE_LIMITS },
-        },
-      },
+    return this.write([
+      this.count(pk, 1),
       {
         Put: {
           TableName: this.tableName,
@@ -145,7 +118,7 @@ export class TwilioRateLimitStore {
 
   /** A rate limit's description (the only thing Twilio lets an update change). */
   updateRateLimit(scope: RateLimitScope, sid: string, description: string | null, now: number) {
-    return this.write(scope, [
+    return this.write([
       {
         Update: {
           TableName: this.tableName,
@@ -161,7 +134,7 @@ export class TwilioRateLimitStore {
   /** Removes a rate limit with its buckets (as read) and its name, and lowers the service's count. */
   deleteRateLimit(scope: RateLimitScope, limit: StoredRateLimit) {
     const pk = partition(scope);
-    return this.write(scope, [
+    return this.write([
       {
         Delete: {
           TableName: this.tableName,
@@ -172,14 +145,7 @@ export class TwilioRateLimitStore {
         },
       },
       { Delete: { TableName: this.tableName, Key: { pk, sk: `NAME#${limit.uniqueName}` } } },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: { pk, sk: 'COUNT' },
-          UpdateExpression: 'ADD n :minus',
-          ExpressionAttributeValues: { ':minus': -1 },
-        },
-      },
+      this.count(pk, -1),
       ...limit.buckets.map((bucket) => ({
         Delete: { TableName: this.tableName, Key: { pk, sk: `${limit.sid}#${bucket.sid}` } },
       })),
@@ -189,7 +155,7 @@ export class TwilioRateLimitStore {
   /** A new bucket of an existing rate limit, under its cap. */
   createBucket(scope: RateLimitScope, bucket: StoredBucket) {
     const pk = partition(scope);
-    return this.write(scope, [
+    return this.write([
       {
         Update: {
           TableName: this.tableName,
@@ -220,7 +186,7 @@ export class TwilioRateLimitStore {
 
   /** A bucket's max and interval. */
   updateBucket(scope: RateLimitScope, bucket: StoredBucket) {
-    return this.write(scope, [
+    return this.write([
       {
         Update: {
           TableName: this.tableName,
@@ -241,7 +207,7 @@ export class TwilioRateLimitStore {
   /** Removes a bucket and lowers its rate limit's count. */
   deleteBucket(scope: RateLimitScope, rateLimitSid: string, sid: string) {
     const pk = partition(scope);
-    return this.write(scope, [
+    return this.write([
       {
         Delete: {
           TableName: this.tableName,
@@ -261,12 +227,26 @@ export class TwilioRateLimitStore {
     ]);
   }
 
+  /** The service's count of rate limits, one up (under MAX_RATE_LIMITS) or one down. */
+  private count(pk: string, delta: 1 | -1) {
+    const limit = delta > 0 ? { ConditionExpression: 'attribute_not_exists(n) OR n < :max' } : {};
+    const values = delta > 0 ? { ':max': MAX_RATE_LIMITS } : {};
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk, sk: 'COUNT' },
+        UpdateExpression: 'ADD n :delta',
+        ...limit,
+        ExpressionAttributeValues: { ':delta': delta, ...values },
+      },
+    };
+  }
+
   /**
    * One transaction (a single item goes as a transaction too: one code path); a refused condition is
-   * the caller's answer, named by the item that refused. This container's cached definitions are dropped.
+   * the caller's answer, named by the item that refused.
    */
-  private async write(scope: RateLimitScope, items: TransactItems): Promise<RateLimitRefusal | undefined> {
-    TwilioRateLimitStore.cache.delete(partition(scope));
+  private async write(items: TransactItems): Promise<RateLimitRefusal | undefined> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return undefined;
@@ -286,13 +266,19 @@ export class TwilioRateLimitStore {
   }
 }
 
+/** When an item was made and last changed (epoch ms). */
+const timesOf = (item: Record<string, unknown>) => ({
+  createdAt: Number(item.createdAt ?? 0),
+  updatedAt: Number(item.updatedAt ?? 0),
+});
+
 function rateLimitOf(item: Record<string, unknown>): StoredRateLimit {
+  const description = typeof item.description === 'string' ? item.description : null;
   return {
     sid: String(item.sk),
     uniqueName: String(item.uniqueName ?? ''),
-    description: typeof item.description === 'string' ? item.description : null,
-    createdAt: Number(item.createdAt ?? 0),
-    updatedAt: Number(item.updatedAt ?? 0),
+    description,
+    ...timesOf(item),
     buckets: [],
   };
 }
@@ -303,7 +289,6 @@ function bucketOf(item: Record<string, unknown>, rateLimitSid: string, sid: stri
     rateLimitSid,
     max: Number(item.max ?? 0),
     interval: Number(item.interval ?? 0),
-    createdAt: Number(item.createdAt ?? 0),
-    updatedAt: Number(item.updatedAt ?? 0),
+    ...timesOf(item),
   };
 }

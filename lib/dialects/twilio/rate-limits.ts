@@ -35,6 +35,24 @@ const UNIQUE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A metered value (an IP address, a session id, a number prefix): 1 to 256 characters, as text. */
 const MAX_VALUE_LENGTH = 256;
 
+/** How long a function trusts the rate limits it read for sends: changes reach every container within this. */
+export const DEFINITIONS_TTL_MS = 10_000;
+/** The rate limits read for sends, per account and service (module lifetime: one container). */
+const definitions = new Map<string, { at: number; limits: StoredRateLimit[] }>();
+const cacheKey = (scope: RateLimitScope) => `${scope.tenantId}|${scope.accountSid}|${scope.serviceSid}`;
+
+/**
+ * The rate limits a send applies, from this container's memory when read less than DEFINITIONS_TTL_MS ago
+ * (`fresh` forces a read: a name the cached copy does not know may be a rate limit made since).
+ */
+async function definitionsOf(scope: RateLimitScope, now: number, fresh: boolean): Promise<StoredRateLimit[]> {
+  const hit = definitions.get(cacheKey(scope));
+  if (hit && !fresh && now - hit.at < DEFINITIONS_TTL_MS) return hit.limits;
+  const limits = await (await rateLimitStore()).all(scope);
+  definitions.set(cacheKey(scope), { at: now, limits });
+  return limits;
+}
+
 /** The rate-limit table on the container's client. */
 export async function rateLimitStore(): Promise<TwilioRateLimitStore> {
   const { config } = await getRuntime();
@@ -170,11 +188,10 @@ export async function bucketsOf(
       throw invalid('RateLimits', `the value of ${name.slice(0, 64)} must be text of 1 to 256 characters`);
     }
   }
-  const store = await rateLimitStore();
-  let limits = await store.definitions(scope, now);
+  let limits = await definitionsOf(scope, now, false);
   // A name this container has not seen may be a rate limit made since it last read them.
   if (names.some((name) => !limits.some((limit) => limit.uniqueName === name))) {
-    limits = await store.definitions(scope, now, true);
+    limits = await definitionsOf(scope, now, true);
   }
   const buckets: SendBucket[] = [];
   for (const name of names) {
@@ -195,6 +212,8 @@ export async function bucketsOf(
  */
 export async function rateLimitsOf(request: HttpRequest, tenants: TenantRegistry) {
   const { tenant, accountSid } = await authenticate(request, tenants);
-  const service = serviceOf(request, tenant);
-  return { scope: scopeOf(tenant, accountSid, service.sid), store: await rateLimitStore() };
+  const scope = scopeOf(tenant, accountSid, serviceOf(request, tenant).sid);
+  // A change made through this container is seen by its next send at once (others within DEFINITIONS_TTL_MS).
+  if (request.method !== 'GET') definitions.delete(cacheKey(scope));
+  return { scope, store: await rateLimitStore() };
 }
