@@ -24,8 +24,10 @@ export const GB = 1024 ** 3;
 export const ASSUMPTIONS = {
   sendMs: 150,
   checkMs: 30,
-  sendWru: { email: 4, sms: 6 },
-  checkWru: 1,
+  // SMS: the budget counter (+2) and the pumping guard's prefix and day items (+4, lib/store/prefix-guard.ts).
+  sendWru: { email: 4, sms: 10 },
+  // An approving SMS check also records the entered code for the guard: one transaction of three Updates (+6).
+  checkWru: { email: 1, sms: 7 },
   readRru: 0,
   lifecycleEventsPerVerification: 2,
   enrichmentMs: 50,

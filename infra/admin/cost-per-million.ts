@@ -26,7 +26,7 @@ export function perMillion(
   const gbSecond = arm64 ? PRICES.lambdaArmGbSecond.usd : PRICES.lambdaX86GbSecond.usd;
   const events = ASSUMPTIONS.lifecycleEventsPerVerification;
   const durationS = (ASSUMPTIONS.sendMs + ASSUMPTIONS.checkMs + events * ASSUMPTIONS.enrichmentMs) / 1000;
-  const wru = ASSUMPTIONS.sendWru[channel] + ASSUMPTIONS.checkWru;
+  const wru = ASSUMPTIONS.sendWru[channel] + ASSUMPTIONS.checkWru[channel];
   const logGb = (ASSUMPTIONS.logBytesPerVerification * n) / GB;
   const lambda = `${2 + events} invocations, ${durationS * 1000} ms at ${memoryGb * 1024} MB ${arm64 ? 'arm64' : 'x86_64'}`;
   const edge = perRequestAtEdge(template);

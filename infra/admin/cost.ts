@@ -107,7 +107,7 @@ export function costReport(
   out.push(
     'Assumptions:',
     `  send ${ASSUMPTIONS.sendMs} ms, check ${ASSUMPTIONS.checkMs} ms, enrichment ${ASSUMPTIONS.enrichmentMs} ms per lifecycle event (warm; docs/deploy.md)`,
-    `  a send is one transaction: ${ASSUMPTIONS.sendWru.email} WRU (email), ${ASSUMPTIONS.sendWru.sms} WRU (SMS adds the budget counter); a check ${ASSUMPTIONS.checkWru} WRU; reads ~0 (tenants cached)`,
+    `  a send is one transaction: ${ASSUMPTIONS.sendWru.email} WRU (email), ${ASSUMPTIONS.sendWru.sms} WRU (SMS adds the budget counter and the pumping guard's two items); a check ${ASSUMPTIONS.checkWru.email} WRU (SMS ${ASSUMPTIONS.checkWru.sms}: the guard records the entered code); reads ~0 (tenants cached)`,
     `  ${ASSUMPTIONS.lifecycleEventsPerVerification} lifecycle events per verification (sent, approved), each one pipe request, one enrichment invocation, one bus event`,
     `  ${ASSUMPTIONS.logBytesPerVerification} bytes of logs per verification; SMS price is a US example; free tiers ignored except where noted`,
   );
