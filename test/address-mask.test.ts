@@ -31,19 +31,27 @@ describe('parseEmail', () => {
 
 describe('parsePhone', () => {
   it('refuses text before or after an otherwise valid E.164 number', () => {
-    expect(parsePhone('+14155550123')).toEqual({ e164: '+14155550123', country: 'US' });
+    expect(parsePhone('+14155550123')).toEqual({ e164: '+14155550123', country: 'US', callingCode: '1' });
     expect(parsePhone('abc+14155550123')).toBeUndefined();
     expect(parsePhone('+14155550123abc')).toBeUndefined();
     expect(parsePhone('14155550123')).toBeUndefined();
   });
 
   it('trims the number and the calling code', () => {
-    expect(parsePhone(' +8613800138000 ')).toEqual({ e164: '+8613800138000', country: 'CN' });
-    expect(parsePhone(' 13800138000 ', ' 86 ')).toEqual({ e164: '+8613800138000', country: 'CN' });
+    expect(parsePhone(' +8613800138000 ')).toEqual({
+      e164: '+8613800138000',
+      country: 'CN',
+      callingCode: '86',
+    });
+    expect(parsePhone(' 13800138000 ', ' 86 ')).toEqual({
+      e164: '+8613800138000',
+      country: 'CN',
+      callingCode: '86',
+    });
   });
 
   it('takes calling codes of 1 to 4 digits, with one leading + or 00 only', () => {
-    expect(parsePhone('4155550123', '1')).toEqual({ e164: '+14155550123', country: 'US' });
+    expect(parsePhone('4155550123', '1')).toEqual({ e164: '+14155550123', country: 'US', callingCode: '1' });
     // 86138 + 00138000 would spell a valid Chinese mobile: a 5-digit calling code must not pass.
     expect(parsePhone('00138000', '86138')).toBeUndefined();
     expect(parsePhone('13800138000', '8+6')).toBeUndefined();
@@ -67,12 +75,28 @@ describe('parsePhone', () => {
 
 describe('parsePhoneIn', () => {
   it('reads E.164 as it is and bare national digits in the given country', () => {
-    expect(parsePhoneIn('+14155550123', undefined)).toEqual({ e164: '+14155550123', country: 'US' });
+    expect(parsePhoneIn('+14155550123', undefined)).toEqual({
+      e164: '+14155550123',
+      country: 'US',
+      callingCode: '1',
+    });
     // A leading + means E.164 whatever the country says.
-    expect(parsePhoneIn('+447400123456', 'US')).toEqual({ e164: '+447400123456', country: 'GB' });
+    expect(parsePhoneIn('+447400123456', 'US')).toEqual({
+      e164: '+447400123456',
+      country: 'GB',
+      callingCode: '44',
+    });
     expect(parsePhoneIn('+4155550123', 'US')).toBeUndefined();
-    expect(parsePhoneIn('4155550123', 'US')).toEqual({ e164: '+14155550123', country: 'US' });
-    expect(parsePhoneIn('07400123456', 'GB')).toEqual({ e164: '+447400123456', country: 'GB' });
+    expect(parsePhoneIn('4155550123', 'US')).toEqual({
+      e164: '+14155550123',
+      country: 'US',
+      callingCode: '1',
+    });
+    expect(parsePhoneIn('07400123456', 'GB')).toEqual({
+      e164: '+447400123456',
+      country: 'GB',
+      callingCode: '44',
+    });
   });
 
   it('refuses formatting, stray text, landlines and unknown or missing countries', () => {

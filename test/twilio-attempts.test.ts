@@ -91,6 +91,24 @@ describe('Verification Attempts through the official client', () => {
     const first = await client.verify.v2.verificationAttempts.page({ pageSize: 2 });
     expect(first.instances).toHaveLength(2);
     expect(first.nextPageUrl).toContain('PageToken=PA');
+    // A token outside the date range is no error: older than the range leaves nothing, newer is no token.
+    const auth = {
+      authorization: `Basic ${Buffer.from(`${DEMO_TWILIO.account}:${DEMO_TWILIO.token}`).toString('base64')}`,
+    };
+    const old = await service.request('GET', '/v2/Attempts', {
+      query: { PageToken: `PAVL${'0'.repeat(32)}`, DateCreatedAfter: started.toISOString() },
+      headers: auth,
+    });
+    expect(old.status).toBe(200);
+    expect(old.body.attempts).toEqual([]);
+    const newer = await service.request('GET', '/v2/Attempts', {
+      query: {
+        PageToken: `PAVL${'f'.repeat(32)}`,
+        DateCreatedBefore: new Date(Date.now() + 60_000).toISOString(),
+      },
+      headers: auth,
+    });
+    expect(newer.body.attempts).toHaveLength(6);
   });
 
   it('fetches one attempt by sid; an unknown sid or another account gets 20404', async () => {

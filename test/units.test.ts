@@ -63,7 +63,11 @@ describe('addresses', () => {
 
   it('parse phones to E.164 with a calling code in any common form', () => {
     for (const code of ['86', '+86', '0086']) {
-      expect(parsePhone('13800138000', code)).toEqual({ e164: '+8613800138000', country: 'CN' });
+      expect(parsePhone('13800138000', code)).toEqual({
+        e164: '+8613800138000',
+        country: 'CN',
+        callingCode: '86',
+      });
     }
     expect(parsePhone('+14155550123')?.country).toBe('US');
     expect(parsePhone('12345', '86')).toBeUndefined();

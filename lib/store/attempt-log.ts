@@ -139,7 +139,11 @@ export async function listAttempts(
 ): Promise<{ records: AttemptRecord[]; next?: string }> {
   const records: AttemptRecord[] = [];
   const pk = attemptPartition(tenantId, scope);
-  let start: Record<string, unknown> | undefined = after ? { pk, sk: after } : undefined;
+  // A token outside the date range (DynamoDB refuses such a start key): newer than the range is no token at all,
+  // older than it leaves nothing to list.
+  if (after && filter.fromId && after < filter.fromId) return { records };
+  const from = after && filter.beforeId && after > filter.beforeId ? undefined : after;
+  let start: Record<string, unknown> | undefined = from ? { pk, sk: from } : undefined;
   do {
     const page = await table.db
       .send(
