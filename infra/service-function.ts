@@ -31,12 +31,14 @@ export const ESM_REQUIRE_BANNER =
 /**
  * Module replacements in every bundle (lib/bundle/): the SDK's default credential chain becomes Lambda's
  * environment credentials only, which leaves the other providers and their STS/SSO clients out; event-stream
- * support, which no operation Codegate calls uses, becomes a stub. `scripts/cold-start.ts` and
+ * support, which no operation Codegate calls uses, becomes a stub; the endpoint-discovery cache's LRU (discovery is
+ * never on) becomes a Map. `scripts/cold-start.ts` and
  * `test/bundles.test.ts` build with the same.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': `${PROJECT_ROOT}lib/bundle/credentials.ts`,
   '@smithy/core/event-streams': `${PROJECT_ROOT}lib/bundle/event-streams.ts`,
+  'mnemonist/lru-cache': `${PROJECT_ROOT}lib/bundle/lru-cache.ts`,
 };
 
 /**
@@ -69,7 +71,15 @@ export interface ServiceFunctionProps {
    * The providers the function may use (its route's `access`). They are fixed at bundle time, so
    * esbuild leaves out the SES client, the SNS client or the captcha drawing where they are not used.
    */
-  providers: { mail: boolean; sms: boolean; whatsapp?: boolean; voice?: boolean; captchaImages: boolean };
+  providers: {
+    mail: boolean;
+    sms: boolean;
+    whatsapp?: boolean;
+    voice?: boolean;
+    /** The EIAM captcha's service and store (its challenge and pass items): only the captcha and EIAM send routes. */
+    captcha?: boolean;
+    captchaImages: boolean;
+  };
 }
 
 /**
@@ -137,6 +147,7 @@ export class ServiceFunction extends Construct {
           'process.env.CODEGATE_SMS': JSON.stringify(String(props.providers.sms)),
           'process.env.CODEGATE_WHATSAPP': JSON.stringify(String(props.providers.whatsapp ?? false)),
           'process.env.CODEGATE_VOICE': JSON.stringify(String(props.providers.voice ?? false)),
+          'process.env.CODEGATE_CAPTCHA': JSON.stringify(String(props.providers.captcha ?? false)),
           'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
         },
         esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },

@@ -173,6 +173,7 @@ export class CodegateStack extends Stack {
           sms: route.access.sms ?? false,
           whatsapp: (route.access.whatsapp ?? false) && extraChannels.whatsapp,
           voice: (route.access.voice ?? false) && extraChannels.voice,
+          captcha: route.access.keys.some((family) => family.startsWith('CAPTCHA')),
           captchaImages: route.access.captchaImages ?? false,
         },
       });

@@ -35,7 +35,7 @@ export let documentClient: ReturnType<typeof createDocumentClient> | undefined;
 
 /*
  * Providers are loaded per function. The stack bundles each function with `process.env.CODEGATE_MAIL`,
- * `CODEGATE_SMS` and `CODEGATE_CAPTCHA_IMAGES` defined from its route's `access`, so esbuild folds
+ * `CODEGATE_SMS`, `CODEGATE_CAPTCHA` and `CODEGATE_CAPTCHA_IMAGES` defined from its route's `access`, so esbuild folds
  * these checks and drops the clients a function never uses (a status lookup carries no SES or SNS
  * client). Unset — the local runtime and the tests — everything is available. The SES and SNS clients
  * are imported statically: a dynamically imported module is bundled with every export of what it
@@ -100,6 +100,11 @@ function callAndChatFor(config: Config): { whatsapp?: WhatsAppSender; voice?: Vo
   };
 }
 
+/** Stands in for the captcha in a function built without it: no route of such a function calls it. */
+const missingCaptcha = async (): Promise<never> => {
+  throw new Error('this function was built without the captcha');
+};
+
 async function drawPuzzle() {
   if (process.env.CODEGATE_CAPTCHA_IMAGES !== 'false') {
     const puzzle = await import('./captcha/puzzle.ts');
@@ -124,13 +129,17 @@ async function build(): Promise<Runtime> {
     pepper,
     observe,
   });
-  const captcha = createCaptchaService({
-    store: new CaptchaStore(db, config.TABLE_NAME),
-    clock,
-    pepper,
-    draw: drawPuzzle,
-    log: (message, facts) => logger.info(message, facts),
-  });
+  // Only the captcha and EIAM send routes are bundled with the captcha (`CODEGATE_CAPTCHA`, from their key families).
+  const captcha =
+    process.env.CODEGATE_CAPTCHA !== 'false'
+      ? createCaptchaService({
+          store: new CaptchaStore(db, config.TABLE_NAME),
+          clock,
+          pepper,
+          draw: drawPuzzle,
+          log: (message, facts) => logger.info(message, facts),
+        })
+      : { issue: missingCaptcha, verify: missingCaptcha, redeem: missingCaptcha, answerOf: missingCaptcha };
   const tenants = new TenantRegistry(db, config.TABLE_NAME).opening(pepper);
   return { config, engine, store, captcha, tenants };
 }

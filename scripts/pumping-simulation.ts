@@ -3,9 +3,9 @@
 // users of other prefixes of the same countries who enter ~80% of their codes. `npm run simulate:pumping` runs it
 // in full; test/pumping-simulation.test.ts runs a smaller one and holds the thresholds.
 import { runSmsGuard } from '../infra/admin/sms-guard.ts';
+import { guardSettings } from '../lib/tenants/guard-settings.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { Tenant, TenantsFile } from '../lib/tenants/schema.ts';
-import { guardSettings } from '../lib/tenants/schema-guard.ts';
 
 /**
  * The demo tenants as the simulation needs them: `demo` enforces the guard, `other` only monitors it; both text

@@ -8,9 +8,10 @@ import { createEngine, type Engine } from '../lib/engine/engine.ts';
 import type { EngineEvent } from '../lib/engine/ports.ts';
 import { BLOCKS_MS, binomialCdf, looksPumped, prefixOf } from '../lib/engine/pumping-guard.ts';
 import { VerificationStore } from '../lib/store/verification-store.ts';
+import { GUARD_DEFAULTS, guardSettings } from '../lib/tenants/guard-settings.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import type { Tenant } from '../lib/tenants/schema.ts';
-import type { GuardSettings } from '../lib/tenants/schema-guard.ts';
+import { type GuardSettings, guardSchema } from '../lib/tenants/schema-guard.ts';
 import { freshTable, scanAll } from './helpers/table.ts';
 
 class Phones implements Texter, WhatsAppSender, VoiceCaller {
@@ -90,6 +91,15 @@ async function sendTo(engine: Engine, tenant: Tenant, to: string) {
     (error: unknown) => error,
   );
 }
+
+describe('the settings', () => {
+  it("the engine's defaults (no zod in a send bundle) are the schema's, nested ones included", () => {
+    expect(GUARD_DEFAULTS).toEqual(guardSchema.parse({}));
+    expect(guardSettings({ unverifiedSpend: { baseUsd: 9 } } as never)).toEqual(
+      guardSchema.parse({ unverifiedSpend: { baseUsd: 9 } }),
+    );
+  });
+});
 
 describe('the statistics', () => {
   it('a binomial tail and the verdict it gives', () => {

@@ -10,8 +10,9 @@ import type { Channel } from '../domain/vocabulary.ts';
 import type { AddressRef } from '../store/address-item.ts';
 import { type GuardAdmission, GuardRefusal, type PrefixRef } from '../store/prefix-guard-store.ts';
 import type { AdmitSendInput, IdempotentReplay } from '../store/verification-store.ts';
+import { guardSettings } from '../tenants/guard-settings.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import { type GuardSettings, guardSettings } from '../tenants/schema-guard.ts';
+import type { GuardSettings } from '../tenants/schema-guard.ts';
 import type { EnginePorts } from './ports.ts';
 import { smsPriceUsd } from './sms-prices.ts';
 

@@ -56,8 +56,3 @@ export const guardSchema = z
   );
 
 export type GuardSettings = z.infer<typeof guardSchema>;
-
-/** The tenant's settings with every default applied (the block is optional in the file). */
-export function guardSettings(raw: z.input<typeof guardSchema> | undefined): GuardSettings {
-  return guardSchema.parse(raw ?? {});
-}
