@@ -1,7 +1,7 @@
 // Use case: the pumping guard's lifecycle event, derived like the others from the table's stream — a prefix item
 // (store/prefix-guard.ts) whose block (`bu`, enforce) or would-be block (`mbu`, monitor) moved later.
 import { CHANNELS, type Channel } from '../domain/vocabulary.ts';
-import type { LifecycleEvent } from './lifecycle.ts';
+import type { LifecycleEvent } from './event-types.ts';
 
 type Item = Record<string, unknown>;
 
