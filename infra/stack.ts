@@ -46,6 +46,14 @@ export {
 const constructId = (route: Route): string =>
   route.name.replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
 
+export interface CodegateStackProps extends StackProps {
+  /**
+   * The routes to build, for tools that need a few functions quickly (`npm run stack`, test/bundles.test.ts's
+   * source-map build). Every route when absent; infra/app.ts never sets it, so `cdk deploy` always builds all.
+   */
+  routes?: readonly Route[];
+}
+
 /**
  * Codegate's stack. Env-agnostic (no lookups), so `cdk synth` works offline with no account; no
  * physical names are hard-coded, so several copies can live in one account.
@@ -61,8 +69,9 @@ export class CodegateStack extends Stack {
   /** Alarm topic, dashboard and facade: add alarms with `monitoring.facade` or `monitoring.notify`. */
   readonly monitoring: Monitoring;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: CodegateStackProps) {
     super(scope, id, props);
+    const routes = props?.routes ?? ROUTES;
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
@@ -119,7 +128,7 @@ export class CodegateStack extends Stack {
     // -c waf=true: CloudFront + WAF in front (infra/edge.ts); a custom domain then goes on the distribution.
     const edgeOptions = edgeOptionsOf(this);
     const edge = edgeOptions
-      ? new Edge(this, 'Edge', { ...edgeOptions, api: this.api, routes: ROUTES, domain })
+      ? new Edge(this, 'Edge', { ...edgeOptions, api: this.api, routes, domain })
       : undefined;
     const domainName =
       domain && !edge
@@ -128,7 +137,7 @@ export class CodegateStack extends Stack {
             certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
           })
         : undefined;
-    const throttles = stageThrottles(this, ROUTES);
+    const throttles = stageThrottles(this, routes);
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -161,7 +170,7 @@ export class CodegateStack extends Stack {
     const extraChannels = extraChannelsOf(this);
     const routeSettings: Record<string, unknown> = {};
     const cfnStage = stage.node.defaultChild as CfnStage;
-    for (const route of ROUTES) {
+    for (const route of routes) {
       const id = constructId(route);
       const service = new ServiceFunction(this, id, {
         name: route.name,
@@ -218,7 +227,7 @@ export class CodegateStack extends Stack {
       tier,
       accessLogs,
       api: this.api,
-      routes: ROUTES,
+      routes,
       functions,
       table: this.table,
       smsMonthlyBudgetUsd: smsBudgetOf(this),

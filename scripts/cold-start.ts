@@ -16,6 +16,7 @@ import {
   ServiceFunction,
 } from '../infra/service-function.ts';
 import { CodegateStack } from '../infra/stack.ts';
+import { ROUTES } from '../lib/routes.ts';
 import { median } from './measure.ts';
 
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
@@ -50,7 +51,7 @@ export interface DeployedFunction {
  */
 export function synthFunctions(
   outdir: string,
-  options: { sourceMaps?: boolean } = {},
+  options: { sourceMaps?: boolean; routes?: readonly string[] } = {},
 ): Map<string, DeployedFunction> {
   const app = new App({
     outdir,
@@ -60,7 +61,10 @@ export function synthFunctions(
       ...(options.sourceMaps ? { sourceMaps: 'true' } : {}),
     },
   });
-  const stack = new CodegateStack(app, 'Codegate');
+  const { routes } = options;
+  const stack = new CodegateStack(app, 'Codegate', {
+    routes: routes && ROUTES.filter((route) => routes.includes(route.name)),
+  });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<
@@ -104,7 +108,10 @@ export function synthFunctions(
 }
 
 /** Each function's bundle path, by the names `synthFunctions` gives. */
-export function synthBundles(outdir: string, options: { sourceMaps?: boolean } = {}): Map<string, string> {
+export function synthBundles(
+  outdir: string,
+  options: { sourceMaps?: boolean; routes?: readonly string[] } = {},
+): Map<string, string> {
   return new Map([...synthFunctions(outdir, options)].map(([name, deployed]) => [name, deployed.file]));
 }
 

@@ -9,6 +9,7 @@ import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../infra/service-function.ts';
+import { ROUTES } from '../lib/routes.ts';
 import { synthFunctions } from './cold-start.ts';
 
 /** A position in the bundle as Node prints it: `…/index.mjs:line:column` (both 1-based). */
@@ -53,7 +54,9 @@ async function main() {
   const input = readFileSync(file ?? 0, 'utf8');
   const dir = await mkdtemp(join(tmpdir(), 'codegate-stack-'));
   try {
-    const functions = synthFunctions(join(dir, 'cdk.out'), { sourceMaps: true });
+    // A route's function is built alone (seconds, not a minute); the feedback functions come with any build.
+    const routes = ROUTES.some((route) => route.name === name) ? [name] : [];
+    const functions = synthFunctions(join(dir, 'cdk.out'), { sourceMaps: true, routes });
     const deployed = functions.get(name);
     if (!deployed) {
       process.stderr.write(`no function "${name}"; one of: ${[...functions.keys()].join(', ')}\n`);

@@ -21,6 +21,9 @@ import {
 } from '../scripts/cold-start.ts';
 import { mapPositions, traceOf } from '../scripts/stack.ts';
 
+/** The functions the source-map build makes. */
+const MAPPED = ['native-send', 'twilio-create-verification', 'eiam-captcha-get'];
+
 let dir: string;
 /** Every function as the template deploys it (bundle, memory size, launch wrapper), by name. */
 let functions: Map<string, DeployedFunction>;
@@ -32,7 +35,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'codegate-bundles-'));
   functions = synthFunctions(join(dir, 'cdk.out'));
   bundles = new Map([...functions].map(([name, deployed]) => [name, deployed.file]));
-  mapped = synthBundles(join(dir, 'cdk.maps'), { sourceMaps: true });
+  // The build `npm run stack` makes, for three functions of different kinds (a send, a Twilio create, the captcha
+  // images): one function's map is all that tool builds, and a whole second stack build would double this file.
+  mapped = synthBundles(join(dir, 'cdk.maps'), { sourceMaps: true, routes: MAPPED });
 }, 600_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -117,7 +122,7 @@ describe('source maps', () => {
   });
 
   it('come, for `npm run stack`, from a build whose code is byte for byte the deployed code', () => {
-    expect([...mapped.keys()].sort()).toEqual([...bundles.keys()].sort());
+    for (const name of MAPPED) expect(mapped.has(name), name).toBe(true);
     for (const [name, file] of mapped) {
       const code = readFileSync(file, 'utf8');
       expect(code.endsWith('//# sourceMappingURL=index.mjs.map\n'), name).toBe(true);
