@@ -87,11 +87,14 @@ type Treatment =
   /** Needs AWS: its doc says "not runnable locally", and why. */
   | { run: 'not locally'; why: string };
 
+/** The version `npm start` prints in its first line (package.json): the README's quick start shows it. */
+const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
 const EXAMPLES: Record<string, Treatment> = {
   'README.md › npm ci && npm start': { run: 'quick start' },
   'README.md › npm ci && npm test': { run: 'quick start' },
   /** What `npm start` prints (a text block; it names the service's address). */
-  'README.md › > codegate@0.2.0 start': { run: 'here' },
+  [`README.md › > codegate@${VERSION} start`]: { run: 'here' },
   'README.md › # 1. Send a registration code through the Acceleronix email API (seed 000)': { run: 'here' },
   "README.md › // The library's documented custom httpClient; it changes only the host Verify requests go to.":
     { run: 'here' },
@@ -351,7 +354,7 @@ describe('the docs’ examples are all accounted for', () => {
 
 describe('README', () => {
   it('npm start prints what the quick start shows: DynamoDB Local’s endpoint, the local outbox, the address', () => {
-    const shown = block('README.md › > codegate@0.2.0 start');
+    const shown = block(`README.md › > codegate@${VERSION} start`);
     const dynamodb = /^DynamoDB Local \(embedded[^)]*\): (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
       started.stdout(),
     )?.[1];
