@@ -1,7 +1,7 @@
 // Composition root: wires the engine's ports once per container (cold start) and hands them to handlers.
 import { type CaptchaService, createCaptchaService } from './captcha/service.ts';
 import { type Config, readConfig } from './config.ts';
-import { Outbox } from './delivery/outbox.ts';
+import { outbox } from './delivery/local-outbox.ts';
 import { SesMailer } from './delivery/ses-mailer.ts';
 import { SnsTexter } from './delivery/sns-texter.ts';
 import type { Mailer, Texter, VoiceCaller, WhatsAppSender } from './delivery/types.ts';
@@ -26,9 +26,7 @@ export interface Runtime {
 }
 
 /** The local outbox, shared by the handlers and the local runtime's `/_local/outbox` route. */
-export const outbox = new Outbox((line) => {
-  if (process.env.OUTBOX_PRINT !== '0') process.stdout.write(`${line}\n`);
-});
+export { outbox } from './delivery/local-outbox.ts';
 
 /** The DynamoDB document client of this container (tests attach counting middleware to it). */
 export let documentClient: ReturnType<typeof createDocumentClient> | undefined;

@@ -86,6 +86,38 @@ describe('function bundles', () => {
   });
 });
 
+describe('every function as deployed by default', () => {
+  it.each(ROUTES)('$name is minified ESM with the AWS SDK inside and no source map', (route) => {
+    const code = readFileSync(bundles.get(route.name) as string, 'utf8');
+    // Static imports of the bundle: only Node built-ins (the banner's node:module), never @aws-sdk.
+    const imported = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+from\s*)?["']([^"']+)["']/g)].map(
+      (m) => m[1],
+    );
+    expect(imported.length).toBeGreaterThan(0);
+    for (const specifier of imported) expect(specifier).toMatch(/^node:/);
+    expect(code).not.toMatch(/\bimport\(\s*["']@aws-sdk/);
+    // The SDK's own code is in the bundle.
+    expect(code).toContain('DynamoDBClient');
+    // Minified: few, very long lines.
+    const lines = code.split('\n');
+    expect(code.length / lines.length).toBeGreaterThan(1000);
+  });
+
+  it.each(ROUTES)(
+    '$name carries exactly the providers its route declares (no WhatsApp or voice by default)',
+    (route) => {
+      const code = readFileSync(bundles.get(route.name) as string, 'utf8');
+      // Client and drawing code are dropped at bundle time where the route does not use them. The clients'
+      // operation names (their schemas' strings) survive minification; class names do not.
+      expect(code.includes('"SendEmail"')).toBe(route.access.mail === true);
+      expect(code.includes('"Publish"')).toBe(route.access.sms === true);
+      expect(code.includes('IHDR')).toBe(route.access.captchaImages === true);
+      expect(code.includes('"SendWhatsAppMessage"')).toBe(false);
+      expect(code.includes('"SendVoiceMessage"')).toBe(false);
+    },
+  );
+});
+
 describe('the LRU stand-in (lib/bundle/lru-cache.ts)', () => {
   it('answers every get, peek, has and size as mnemonist does over 5,000 random operations at capacity 4', () => {
     const real = new MnemonistLru<number, number>(4);

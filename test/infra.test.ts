@@ -24,7 +24,10 @@ import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
 
 const SLOW = 300_000;
 const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
-/** Every optional context at once, so one synth (bundling included) covers them all, cdk-nag too. */
+/**
+ * Every optional context at once, so one synth covers them all, cdk-nag too. Without bundling: the bundles of every
+ * function are test/bundles.test.ts's; the few built here are the ones this context changes (WhatsApp and voice).
+ */
 const CONTEXT = {
   sesIdentity: IDENTITIES.join(','),
   alarmEmail: 'ops@example.com',
@@ -47,7 +50,6 @@ let app: App;
 let stack: CodegateStack;
 let template: Template;
 let resources: Record<string, Json>;
-let assembly: CloudAssembly;
 
 const actionsOf = (statement: Statement): string[] =>
   (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).slice().sort();
@@ -97,12 +99,13 @@ beforeAll(async () => {
       ...CONTEXT,
       'aws:cdk:enable-asset-metadata': true,
       'aws:cdk:enable-path-metadata': true,
+      'aws:cdk:bundling-stacks': [],
     },
   });
   stack = new CodegateStack(app, 'Codegate');
   // The same wiring as infra/app.ts: synth throws if any finding is unacknowledged.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
-  assembly = app.synth(); // bundles every function once; the tests below reuse it
+  app.synth();
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 }, SLOW);
@@ -399,49 +402,48 @@ describe('least privilege', () => {
   });
 });
 
-describe('bundles', () => {
-  const bundleOf = (route: Route): { dir: string; code: string } => {
-    const assetPath = functionOf(route).Metadata?.['aws:asset:path'];
+describe('bundles with WhatsApp and voice (-c channels)', () => {
+  // The functions whose code this context changes, and one that draws captcha images; every function's default
+  // bundle is checked in test/bundles.test.ts.
+  const BUILT = ['native-send', 'twilio-create-verification', 'eiam-captcha-get'];
+  let built: CodegateStack;
+  let builtAssembly: CloudAssembly;
+  beforeAll(() => {
+    const bundled = tempApp({ context: { ...CONTEXT, 'aws:cdk:enable-asset-metadata': true } });
+    built = new CodegateStack(bundled, 'Codegate', {
+      routes: ROUTES.filter((route) => BUILT.includes(route.name)),
+    });
+    builtAssembly = bundled.synth();
+  }, SLOW);
+
+  const bundleOf = (name: string): { dir: string; code: string } => {
+    const service = built.functions.get(name);
+    if (!service) throw new Error(`no function for ${name}`);
+    const json = Template.fromStack(built).toJSON().Resources as Record<string, Json>;
+    const assetPath =
+      json[built.getLogicalId(service.function.node.defaultChild as CfnResource)]?.Metadata?.[
+        'aws:asset:path'
+      ];
     expect(typeof assetPath).toBe('string');
-    const dir = join(assembly.directory, assetPath);
+    const dir = join(builtAssembly.directory, assetPath);
     return { dir, code: readFileSync(join(dir, 'index.mjs'), 'utf8') };
   };
 
-  it.each(ROUTES)('$method $path is minified ESM with the AWS SDK inside and no source map', (route) => {
-    const { dir, code } = bundleOf(route);
-    // Static imports of the bundle: only Node built-ins (the banner's node:module), never @aws-sdk.
-    const imported = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+from\s*)?["']([^"']+)["']/g)].map(
-      (m) => m[1],
-    );
-    expect(imported.length).toBeGreaterThan(0);
-    for (const specifier of imported) expect(specifier).toMatch(/^node:/);
-    expect(code).not.toMatch(/\bimport\(\s*["']@aws-sdk/);
-    // The SDK's own code is in the bundle.
-    expect(code).toContain('DynamoDBClient');
-    // Minified: few, very long lines.
-    const lines = code.split('\n');
-    expect(code.length / lines.length).toBeGreaterThan(1000);
-    // No map for Node to read at cold start (test/bundles.test.ts: `npm run stack` rebuilds the same code
-    // with one).
-    expect(code).not.toContain('sourceMappingURL');
-    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(false);
-  });
-
-  it.each(ROUTES)('$name carries exactly the providers its route declares', (route) => {
-    const { code } = bundleOf(route);
-    // Client and drawing code are dropped at bundle time where the route does not use them. The clients'
-    // operation names (their schemas' strings) survive minification; class names do not.
-    expect(code.includes('"SendEmail"')).toBe(route.access.mail === true);
-    expect(code.includes('"Publish"')).toBe(route.access.sms === true);
-    expect(code.includes('IHDR')).toBe(route.access.captchaImages === true);
-    expect(code.includes('"SendWhatsAppMessage"')).toBe(route.access.whatsapp === true);
-    expect(code.includes('"SendVoiceMessage"')).toBe(route.access.voice === true);
-  });
+  it.each(BUILT)(
+    '%s carries exactly the providers its route declares, WhatsApp and voice included',
+    (name) => {
+      const route = ROUTES.find((entry) => entry.name === name) as Route;
+      const { code } = bundleOf(name);
+      expect(code.includes('"SendEmail"')).toBe(route.access.mail === true);
+      expect(code.includes('"Publish"')).toBe(route.access.sms === true);
+      expect(code.includes('IHDR')).toBe(route.access.captchaImages === true);
+      expect(code.includes('"SendWhatsAppMessage"')).toBe(route.access.whatsapp === true);
+      expect(code.includes('"SendVoiceMessage"')).toBe(route.access.voice === true);
+    },
+  );
 
   it('loads on its own, with no node_modules anywhere near it', () => {
-    const route = ROUTES[0];
-    if (!route) throw new Error('no routes');
-    const { dir } = bundleOf(route);
+    const { dir } = bundleOf('native-send');
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
     // A fresh Node process imports the bundle from the assembly (outside the project): any
     // module the bundle left out would fail here; the banner's require must work in ESM.

@@ -1,7 +1,7 @@
 // Runs in every test file: captures everything written to stdout/stderr (the Powertools logger writes
 // there) and, after the file's tests, asserts that no code sent and no full address appears in it.
 import { afterAll, expect } from 'vitest';
-import { outbox } from '../../lib/runtime.ts';
+import { outbox } from '../../lib/delivery/local-outbox.ts';
 import { leaks } from '../helpers/leaks.ts';
 
 const captured: string[] = [];
