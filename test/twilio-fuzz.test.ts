@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../lib/dialects/twilio/index.ts';
+import { fuzzInPool } from './helpers/fuzz.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
 let service: TestService;
@@ -13,7 +14,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const RUNS = { numRuns: 1000 };
 const DOCUMENTED = new Set(Object.keys(ERRORS).map(Number));
 const SERVICE = 'VA0123456789abcdef0123456789abcdef';
 const OTHER_SERVICE = 'VA00000000000000000000000000000002';
@@ -139,23 +139,16 @@ const path = (value: string) => (/^\.{0,2}$/.test(value) ? 'x' : encodeURICompon
  * content type and client IP.
  */
 const fuzzServicePost = (resource: string, form: fc.Arbitrary<string>, seen: Seen) =>
-  fc.assert(
-    fc.asyncProperty(
-      serviceSid,
-      form,
-      auth,
-      contentType,
-      ip,
-      async (service_, payload, authorization, type, clientIp) => {
-        await assertTwilioAnswer(
-          'POST',
-          `/v2/Services/${path(service_)}/${resource}`,
-          { body: payload, authorization, type, clientIp },
-          seen,
-        );
-      },
-    ),
-    RUNS,
+  fuzzInPool(
+    fc.tuple(serviceSid, form, auth, contentType, ip),
+    async ([service_, payload, authorization, type, clientIp]) => {
+      await assertTwilioAnswer(
+        'POST',
+        `/v2/Services/${path(service_)}/${resource}`,
+        { body: payload, authorization, type, clientIp },
+        seen,
+      );
+    },
   );
 
 // Each property makes 1,000 real requests; on a loaded 2-core machine that can take more than the default.
@@ -207,22 +200,16 @@ describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
 
   it('GET …/Verifications/{Sid} answers a resource or a documented code, never a 5xx', async () => {
     const seen = newSeen();
-    await fc.assert(
-      fc.asyncProperty(
-        serviceSid,
-        verificationSid,
-        auth,
-        ip,
-        async (service_, sid_, authorization, clientIp) => {
-          await assertTwilioAnswer(
-            'GET',
-            `/v2/Services/${path(service_)}/Verifications/${path(sid_)}`,
-            { body: '', authorization, type: 'text/plain', clientIp },
-            seen,
-          );
-        },
-      ),
-      RUNS,
+    await fuzzInPool(
+      fc.tuple(serviceSid, verificationSid, auth, ip),
+      async ([service_, sid_, authorization, clientIp]) => {
+        await assertTwilioAnswer(
+          'GET',
+          `/v2/Services/${path(service_)}/Verifications/${path(sid_)}`,
+          { body: '', authorization, type: 'text/plain', clientIp },
+          seen,
+        );
+      },
     );
     for (const code of [20003, 20404]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
   });
@@ -230,24 +217,16 @@ describe('Twilio routes under fuzzing', { timeout: 240_000 }, () => {
   it('POST …/Verifications/{Sid} answers a resource or a documented code, never a 5xx', async () => {
     const seen = newSeen();
     const form = body({ Status: fc.oneof(fc.constantFrom('canceled', 'approved', 'pending'), text) });
-    await fc.assert(
-      fc.asyncProperty(
-        serviceSid,
-        verificationSid,
-        form,
-        auth,
-        contentType,
-        ip,
-        async (service_, sid_, payload, authorization, type, clientIp) => {
-          await assertTwilioAnswer(
-            'POST',
-            `/v2/Services/${path(service_)}/Verifications/${path(sid_)}`,
-            { body: payload, authorization, type, clientIp },
-            seen,
-          );
-        },
-      ),
-      RUNS,
+    await fuzzInPool(
+      fc.tuple(serviceSid, verificationSid, form, auth, contentType, ip),
+      async ([service_, sid_, payload, authorization, type, clientIp]) => {
+        await assertTwilioAnswer(
+          'POST',
+          `/v2/Services/${path(service_)}/Verifications/${path(sid_)}`,
+          { body: payload, authorization, type, clientIp },
+          seen,
+        );
+      },
     );
     for (const code of [20003, 20404, 60200]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../lib/dialects/twilio/index.ts';
 import { SERVICE_PARAMETERS } from '../lib/dialects/twilio/services.ts';
+import { fuzzInPool } from './helpers/fuzz.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
 let service: TestService;
@@ -14,7 +15,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const RUNS = { numRuns: 1000 };
 const DOCUMENTED = new Set(Object.keys(ERRORS).map(Number));
 const DEMO_SERVICE = 'VA0123456789abcdef0123456789abcdef';
 const basic = (user: string, password: string) =>
@@ -110,18 +110,15 @@ async function assertTwilioAnswer(
 describe('the Services API under fuzzing', { timeout: 240_000 }, () => {
   it('POST /v2/Services answers a service or a documented code, never a 5xx', async () => {
     const seen = newSeen();
-    await fc.assert(
-      fc.asyncProperty(body, auth, contentType, async (payload, authorization, type) => {
-        const response = await assertTwilioAnswer(
-          'POST',
-          '/v2/Services',
-          { body: payload, authorization, type },
-          seen,
-        );
-        if (response.status === 201 && authorization === DEMO_AUTH) made.push(response.body.sid);
-      }),
-      RUNS,
-    );
+    await fuzzInPool(fc.tuple(body, auth, contentType), async ([payload, authorization, type]) => {
+      const response = await assertTwilioAnswer(
+        'POST',
+        '/v2/Services',
+        { body: payload, authorization, type },
+        seen,
+      );
+      if (response.status === 201 && authorization === DEMO_AUTH) made.push(response.body.sid);
+    });
     for (const code of [20003, 60200]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok, JSON.stringify([...seen.codes])).toBeGreaterThan(0);
   });
@@ -136,51 +133,45 @@ describe('the Services API under fuzzing', { timeout: 240_000 }, () => {
       },
       { requiredKeys: [] },
     );
-    await fc.assert(
-      fc.asyncProperty(query, auth, async (fields, authorization) => {
-        const search = new URLSearchParams(fields).toString();
-        await assertTwilioAnswer(
-          'GET',
-          `/v2/Services${search ? `?${search}` : ''}`,
-          { authorization, type: 'text/plain' },
-          seen,
-        );
-      }),
-      RUNS,
-    );
+    await fuzzInPool(fc.tuple(query, auth), async ([fields, authorization]) => {
+      const search = new URLSearchParams(fields).toString();
+      await assertTwilioAnswer(
+        'GET',
+        `/v2/Services${search ? `?${search}` : ''}`,
+        { authorization, type: 'text/plain' },
+        seen,
+      );
+    });
     for (const code of [20003, 60200]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok, JSON.stringify([...seen.codes])).toBeGreaterThan(0);
   });
 
   it('GET /v2/Services/{Sid} answers a service or a documented code, never a 5xx', async () => {
     const seen = newSeen();
-    await fc.assert(
-      fc.asyncProperty(serviceSid, auth, async (sid, authorization) => {
-        await assertTwilioAnswer(
-          'GET',
-          `/v2/Services/${segment(sid)}`,
-          { authorization, type: 'text/plain' },
-          seen,
-        );
-      }),
-      RUNS,
-    );
+    await fuzzInPool(fc.tuple(serviceSid, auth), async ([sid, authorization]) => {
+      await assertTwilioAnswer(
+        'GET',
+        `/v2/Services/${segment(sid)}`,
+        { authorization, type: 'text/plain' },
+        seen,
+      );
+    });
     for (const code of [20003, 20404]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok, JSON.stringify([...seen.codes])).toBeGreaterThan(0);
   });
 
   it('POST /v2/Services/{Sid} answers a service or a documented code, never a 5xx', async () => {
     const seen = newSeen();
-    await fc.assert(
-      fc.asyncProperty(serviceSid, body, auth, contentType, async (sid, payload, authorization, type) => {
+    await fuzzInPool(
+      fc.tuple(serviceSid, body, auth, contentType),
+      async ([sid, payload, authorization, type]) => {
         await assertTwilioAnswer(
           'POST',
           `/v2/Services/${segment(sid)}`,
           { body: payload, authorization, type },
           seen,
         );
-      }),
-      RUNS,
+      },
     );
     for (const code of [20003, 20403, 20404, 60200]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok, JSON.stringify([...seen.codes])).toBeGreaterThan(0);
@@ -188,17 +179,14 @@ describe('the Services API under fuzzing', { timeout: 240_000 }, () => {
 
   it('DELETE /v2/Services/{Sid} answers 204 or a documented code, never a 5xx', async () => {
     const seen = newSeen();
-    await fc.assert(
-      fc.asyncProperty(serviceSid, auth, async (sid, authorization) => {
-        await assertTwilioAnswer(
-          'DELETE',
-          `/v2/Services/${segment(sid)}`,
-          { authorization, type: 'text/plain' },
-          seen,
-        );
-      }),
-      RUNS,
-    );
+    await fuzzInPool(fc.tuple(serviceSid, auth), async ([sid, authorization]) => {
+      await assertTwilioAnswer(
+        'DELETE',
+        `/v2/Services/${segment(sid)}`,
+        { authorization, type: 'text/plain' },
+        seen,
+      );
+    });
     for (const code of [20003, 20403, 20404]) expect(seen.codes.get(code) ?? 0).toBeGreaterThan(0);
     expect(seen.ok, JSON.stringify([...seen.codes])).toBeGreaterThan(0);
   });
@@ -209,18 +197,11 @@ describe('the Services API under fuzzing', { timeout: 240_000 }, () => {
     const path = fc
       .array(text.map(segment), { minLength: 1, maxLength: 4 })
       .map((parts) => `/v2/Nope/${parts.join('/')}`);
-    await fc.assert(
-      fc.asyncProperty(
-        method,
-        path,
-        auth,
-        contentType,
-        body,
-        async (verb, where, authorization, type, payload) => {
-          await assertTwilioAnswer(verb, where, { body: payload, authorization, type }, seen);
-        },
-      ),
-      RUNS,
+    await fuzzInPool(
+      fc.tuple(method, path, auth, contentType, body),
+      async ([verb, where, authorization, type, payload]) => {
+        await assertTwilioAnswer(verb, where, { body: payload, authorization, type }, seen);
+      },
     );
     expect(new Set(seen.codes.keys())).toEqual(new Set([20003, 20404]));
     expect(seen.ok).toBe(0);
