@@ -22,7 +22,9 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
           // DynamoDB Local (a JVM on a small machine) is slower than DynamoDB: allow it more per attempt.
           maxAttempts: DATABASE_CLIENT.maxAttempts,
           requestHandler: {
-            connectionTimeout: 2_000,
+            // A JVM kept busy by a loaded 2-core machine accepts a burst of 200 new connections slowly: 2 s to
+            // connect turned some of a test's burst into "busy" answers. Local only: AWS keeps its own settings.
+            connectionTimeout: 10_000,
             requestTimeout: 10_000,
             throwOnRequestTimeout: true,
             // Locally every handler shares this one client (on Lambda a container serves one request at a
