@@ -27,7 +27,8 @@ export function parseIp(raw: string): string | undefined {
  */
 export function limitKeyOfIp(ip: string): string {
   const parsed = parseIp(ip);
-  if (!parsed || !parsed.includes(':')) return parsed ?? ip;
+  if (parsed === undefined) return ip;
+  if (!parsed.includes(':')) return parsed;
   // Expand `::` to its zero groups, keep the first four 16-bit groups.
   const [head = '', tail] = parsed.split('::');
   const left = head ? head.split(':') : [];

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../lib/dialects/twilio/index.ts';
-import { fuzzInPool } from './helpers/fuzz.ts';
+import { fuzzInPool, fuzzText, TWILIO_DEMO_AUTH, twilioAuth, twilioContentType } from './helpers/fuzz.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
 
 let service: TestService;
@@ -28,41 +28,9 @@ afterAll(async () => {
 
 const DOCUMENTED = new Set(Object.keys(ERRORS).map(Number));
 const DEMO_SERVICE = 'VA0123456789abcdef0123456789abcdef';
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const DEMO_AUTH = basic('AC0123456789abcdef0123456789abcdef', 'demo-twilio-auth-token');
-
-const text = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom(
-    '',
-    ' ',
-    '0',
-    '-1',
-    '1e3',
-    '99999999999',
-    'true',
-    'null',
-    '%00',
-    '../../etc',
-    '{}',
-    'é',
-    '\u0000',
-  ),
-  fc.integer().map(String),
-);
-const auth = fc.oneof(
-  { weight: 12, arbitrary: fc.constant(DEMO_AUTH) },
-  fc.constant(basic('AC00000000000000000000000000000002', 'other-twilio-auth-token')),
-  fc.constant(basic('AC0123456789abcdef0123456789abcdef', 'wrong')),
-  fc.constantFrom('', 'Basic', 'Basic !!!', 'Bearer demo-api-key'),
-);
-const contentType = fc.constantFrom(
-  'application/x-www-form-urlencoded',
-  'application/x-www-form-urlencoded',
-  'application/json',
-);
+const text = fuzzText;
+const auth = twilioAuth;
+const contentType = twilioContentType;
 /** A form of the resources' parameters, mostly plausible values. */
 const form = fc
   .record(

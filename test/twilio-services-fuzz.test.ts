@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../lib/dialects/twilio/index.ts';
 import { SERVICE_PARAMETERS } from '../lib/dialects/twilio/services.ts';
-import { fuzzInPool } from './helpers/fuzz.ts';
+import { fuzzInPool, fuzzText, TWILIO_DEMO_AUTH, twilioAuth, twilioContentType } from './helpers/fuzz.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
 let service: TestService;
@@ -17,29 +17,10 @@ afterAll(async () => {
 
 const DOCUMENTED = new Set(Object.keys(ERRORS).map(Number));
 const DEMO_SERVICE = 'VA0123456789abcdef0123456789abcdef';
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const DEMO_AUTH = basic('AC0123456789abcdef0123456789abcdef', 'demo-twilio-auth-token');
-
-const text = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '0', '-1', '11', 'true', 'false', 'null', '%00', '../../etc', '{}', 'é', '\u0000'),
-  fc.integer().map(String),
-);
-const auth = fc.oneof(
-  { weight: 12, arbitrary: fc.constant(DEMO_AUTH) },
-  fc.constant(basic('AC00000000000000000000000000000002', 'other-twilio-auth-token')),
-  fc.constant(basic('AC0123456789abcdef0123456789abcdef', 'wrong')),
-  text.map((value) => basic(value, value)),
-  fc.constantFrom('', 'Basic', 'Basic !!!', 'Bearer demo-api-key'),
-);
-const contentType = fc.constantFrom(
-  'application/x-www-form-urlencoded',
-  'application/x-www-form-urlencoded',
-  'application/json',
-  'text/plain',
-);
+const text = fuzzText;
+const auth = twilioAuth;
+const contentType = twilioContentType;
+const DEMO_AUTH = TWILIO_DEMO_AUTH;
 /** A settings form: any subset of the definition's parameters, mostly plausible values. */
 const settings = fc
   .record(
