@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../lib/dialects/twilio/index.ts';
-import { fuzzInPool, fuzzText, TWILIO_DEMO_AUTH, twilioAuth, twilioContentType } from './helpers/fuzz.ts';
+import { fuzzInPool, fuzzText, twilioAuth, twilioContentType } from './helpers/fuzz.ts';
 import { startService, type TestService, twilioPost } from './helpers/service.ts';
 
 let service: TestService;
