@@ -1,4 +1,28 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files that take a minute or more whatever else runs, started first: vitest orders a fresh clone (no timings
+ * cached) by file size, which put test/vitest-busy-worker.test.ts (small, but 62 s asleep) last, and the run then
+ * waited a minute on it with the other forks idle (CI: the next-to-last file to finish).
+ */
+const LONG_FIRST = [
+  'test/vitest-busy-worker.test.ts',
+  'test/infra.test.ts',
+  'test/bundles.test.ts',
+  'test/local-runtime-lifecycle.test.ts',
+  'test/twilio-resources-fuzz.test.ts',
+];
+
+class LongFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONG_FIRST.findIndex((name) => file.moduleId.endsWith(name));
+      return index < 0 ? LONG_FIRST.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 // The main process talks to DynamoDB Local too (global setup): no SDK Node-version notice there either.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -19,5 +43,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
