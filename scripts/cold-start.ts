@@ -44,15 +44,15 @@ export interface DeployedFunction {
   execWrapper?: string;
 }
 
+/** What a synth builds: maps beside the bundles (`npm run stack`), only some routes' functions. */
+type SynthOptions = { sourceMaps?: boolean; routes?: readonly string[] };
+
 /**
- * Synthesizes the stack (bundling every function as deployed; with a map beside each bundle when
+ * Synthesizes the stack (bundling every function as deployed, or only `routes`'; with a map beside each bundle when
  * `sourceMaps`) and returns each function, by route name for the API's functions and by construct path for
  * the others (the feedback loops').
  */
-export function synthFunctions(
-  outdir: string,
-  options: { sourceMaps?: boolean; routes?: readonly string[] } = {},
-): Map<string, DeployedFunction> {
+export function synthFunctions(outdir: string, options: SynthOptions = {}): Map<string, DeployedFunction> {
   const app = new App({
     outdir,
     context: {
@@ -61,10 +61,8 @@ export function synthFunctions(
       ...(options.sourceMaps ? { sourceMaps: 'true' } : {}),
     },
   });
-  const { routes } = options;
-  const stack = new CodegateStack(app, 'Codegate', {
-    routes: routes && ROUTES.filter((route) => routes.includes(route.name)),
-  });
+  const routes = options.routes && ROUTES.filter((route) => options.routes?.includes(route.name));
+  const stack = new CodegateStack(app, 'Codegate', { routes });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<
@@ -108,10 +106,7 @@ export function synthFunctions(
 }
 
 /** Each function's bundle path, by the names `synthFunctions` gives. */
-export function synthBundles(
-  outdir: string,
-  options: { sourceMaps?: boolean; routes?: readonly string[] } = {},
-): Map<string, string> {
+export function synthBundles(outdir: string, options: SynthOptions = {}): Map<string, string> {
   return new Map([...synthFunctions(outdir, options)].map(([name, deployed]) => [name, deployed.file]));
 }
 
