@@ -864,6 +864,8 @@ describe('challenge issuing limit (per client IP)', () => {
   const get = (headers: Record<string, string>) => service.request('GET', CAPTCHA, { headers });
 
   it('80 concurrent challenge requests from one IP issue exactly 60 (the default per 10 minutes); the rest get SDK.CAPTCHA.1004 with Retry-After and store nothing', async () => {
+    // Fixed windows: start the burst at a window's beginning, so it cannot straddle two however slow the machine.
+    advanceClock(600_000 - (localNow() % 600_000) + 1);
     const ip = device()['x-forwarded-for'] ?? '';
     const before = await challengeItems();
     // Each request is its own device: the limit keys on the connection's address, nothing client-chosen.
