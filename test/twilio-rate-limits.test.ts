@@ -99,6 +99,40 @@ describe('Rate Limits and Buckets through the official client', () => {
   });
 });
 
+describe('the caps and the unique name under concurrency (conditional writes)', () => {
+  it('15 concurrent creates on a fresh service make exactly 10 rate limits; 8 concurrent buckets make exactly 5; 6 creates of one name make one', async () => {
+    const fresh = await client.verify.v2.services.create({ friendlyName: 'Caps' });
+    const limits = client.verify.v2.services(fresh.sid).rateLimits;
+    const made = await Promise.allSettled(
+      Array.from({ length: 15 }, (_, n) => limits.create({ uniqueName: `cap_${n}` })),
+    );
+    expect(made.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+    const refused = made.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(refused.map((result) => result.reason.message)).toEqual(
+      Array(5).fill('Invalid parameter `UniqueName`: a service has at most 10 rate limits'),
+    );
+    expect(await limits.list()).toHaveLength(10);
+
+    const [first] = await limits.list({ limit: 1 });
+    if (!first) throw new Error('no rate limit');
+    const buckets = await Promise.allSettled(
+      Array.from({ length: 8 }, () => limits(first.sid).buckets.create({ max: 1, interval: 60 })),
+    );
+    expect(buckets.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    expect(await limits(first.sid).buckets.list()).toHaveLength(5);
+
+    // One name, six at once, on a service with room: one wins, the others are told the name is taken.
+    const other = client.verify.v2.services(
+      (await client.verify.v2.services.create({ friendlyName: 'Names' })).sid,
+    );
+    const same = await Promise.allSettled(
+      Array.from({ length: 6 }, () => other.rateLimits.create({ uniqueName: 'one_name' })),
+    );
+    expect(same.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(await other.rateLimits.list()).toHaveLength(1);
+  });
+});
+
 describe('RateLimits on a verification', () => {
   it('counts in every bucket of the named limit: max 2 per 60 s sends two, refuses the third with the header', async () => {
     const limit = await demo().rateLimits.create({ uniqueName: 'end_user_ip_address' });
