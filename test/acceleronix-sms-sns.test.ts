@@ -39,6 +39,8 @@ const EXTRA_TENANTS: TenantInput[] = [
     senderId: 'TenantSMS',
     originationNumber: '+12065550100',
     maxPrice: '0.50',
+    // The pumping guard caps MaxPrice at what it charges a text; a dearer CN price leaves the tenant's 0.50 lower.
+    guard: { pricesUsd: { CN: 0.6 } },
     allowedCountries: ['CN'],
     dailyBudget: 100,
     enterprise: {

@@ -69,6 +69,17 @@ describe('the checks: a valid config that would fail at run time is refused nami
     ]);
   });
 
+  it('a pumping-guard price under a key no number parses into (it would never be charged)', () => {
+    const guard = { pricesUsd: { GB: 0.04, gb: 0.04, XX: 0.2 } };
+    expect(fieldsOf({ ...minimal, sms: { allowedCountries: ['GB'], guard } })).toEqual([
+      'sms.guard.pricesUsd.gb',
+      'sms.guard.pricesUsd.XX',
+    ]);
+    expect(
+      fieldsOf({ ...minimal, sms: { allowedCountries: ['GB'], guard: { pricesUsd: { GB: 0.04 } } } }),
+    ).toEqual([]);
+  });
+
   it('SMS by Acceleronix (userDomains and countries) without userDomainSecret', () => {
     const raw = { ...minimal, aliases: { userDomains: ['C.X.1'] }, sms: { allowedCountries: ['US'] } };
     expect(fieldsOf(raw)).toEqual(['userDomainSecret']);

@@ -94,6 +94,7 @@ export async function checkCodeNamed(
         channel,
         key,
         addressRef(pepper, tenant, channel, address.mailbox),
+        outcome.charged,
       ).catch(() => undefined);
     }
     return { valid: true, status: 'approved', external };

@@ -59,13 +59,17 @@ export function prefixRef(pepper: Buffer, tenantId: string, country: string, pre
   return { tenantId, country, key: keyedHash(pepper, 'guard', tenantId, prefix) };
 }
 
-/** What a phone send adds to the admission, or undefined (mail, a guard that is off). */
+/**
+ * What a phone send adds to the admission, or undefined (mail, a guard that is off). The day's spend is charged the
+ * country's price per part times the text's `parts` (lib/delivery/sms-parts.ts; one for WhatsApp and calls).
+ */
 export function guardAdmission(
   ports: EnginePorts,
   tenant: Tenant,
   channel: Channel,
   e164: string,
   now: number,
+  parts = 1,
 ): GuardAdmission | undefined {
   if (channel === 'email') return undefined;
   const settings = guardOf(tenant);
@@ -80,11 +84,26 @@ export function guardAdmission(
     mode: settings.mode,
     exempt: settings.safeList.some((entry) => e164.startsWith(entry)),
     spend: {
-      micros: Math.round(smsPriceUsd(country, settings.pricesUsd) * 1e6),
+      micros: Math.round(smsPriceUsd(country, settings.pricesUsd) * 1e6) * parts,
       day: Math.floor(now / 86_400_000),
       baseMicros: Math.round(settings.unverifiedSpend.baseUsd * 1e6),
     },
   };
+}
+
+/**
+ * The SNS `MaxPrice` of a text: with the guard enforcing, no more than the text was charged to the day's spend, so
+ * SNS does not deliver a text dearer than the ceiling counted it (the ceiling is a bound in dollars, not only in
+ * texts, whatever the country's real price); the tenant's own `sms.maxPrice` when that is lower, or with no guard.
+ */
+export function smsMaxPrice(
+  tenantMax: string | undefined,
+  guard: GuardAdmission | undefined,
+): string | undefined {
+  if (guard?.mode !== 'enforce') return tenantMax;
+  const charged = guard.spend.micros / 1e6;
+  if (tenantMax !== undefined && Number(tenantMax) <= charged) return tenantMax;
+  return String(Number(charged.toFixed(6)));
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, p). */
@@ -214,7 +233,8 @@ async function judge(
 
 /**
  * An entered code on a phone channel: one transaction after the approving check (store/prefix-guard.ts
- * recordApproval). Mail and a guard that is off record nothing.
+ * recordApproval). Mail and a guard that is off record nothing. `charged` is what the send charged the day's spend
+ * (the code's item keeps it), so a text of several parts moves its whole price from unverified to verified.
  */
 export async function recordEntered(
   ports: EnginePorts,
@@ -222,6 +242,7 @@ export async function recordEntered(
   channel: Channel,
   e164: string,
   address: AddressRef,
+  charged?: number,
 ): Promise<void> {
   const now = ports.clock.now();
   const guard = guardAdmission(ports, tenant, channel, e164, now);
@@ -231,7 +252,7 @@ export async function recordEntered(
     prefix: guard.prefix,
     address,
     now,
-    micros: guard.spend.micros,
+    micros: charged ?? guard.spend.micros,
     share: settings.unverifiedSpend.share,
     baseMicros: guard.spend.baseMicros,
   });

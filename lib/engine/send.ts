@@ -1,5 +1,6 @@
 // Use case: issuing a code — admission under every limit in one conditional write, then delivery.
 import { keyedHash, randomCode, randomHex, randomToken } from '../crypto.ts';
+import { smsParts } from '../delivery/sms-parts.ts';
 import { renderTemplate } from '../delivery/templates.ts';
 import type { OutgoingMessage, SenderSettings } from '../delivery/types.ts';
 import { DeliveryFailedError } from '../domain/errors.ts';
@@ -15,7 +16,7 @@ import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
-import { admitGuarded, guardAdmission } from './pumping-guard.ts';
+import { admitGuarded, guardAdmission, smsMaxPrice } from './pumping-guard.ts';
 
 export interface SendCommand {
   tenant: Tenant;
@@ -111,13 +112,12 @@ function senderOf(tenant: Tenant, mailFrom?: string): SenderSettings {
     from: mailFrom ?? tenant.mail.from,
     smsSenderId: tenant.sms.senderId,
     smsOriginationNumber: tenant.sms.originationNumber,
-    smsMaxPrice: tenant.sms.maxPrice,
   };
 }
 
-async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant, mailFrom?: string) {
-  if (message.channel === 'email') await ports.mailer.sendMail(message, senderOf(tenant, mailFrom));
-  else if (message.channel === 'sms') await ports.texter.sendSms(message, senderOf(tenant));
+async function deliver(ports: EnginePorts, message: OutgoingMessage, tenant: Tenant, sender: SenderSettings) {
+  if (message.channel === 'email') await ports.mailer.sendMail(message, sender);
+  else if (message.channel === 'sms') await ports.texter.sendSms(message, sender);
   else await deliverCallOrChat(ports, message, tenant);
 }
 
@@ -146,6 +146,26 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     expiresAt: now + ttlSeconds * 1000,
     issuedAt: now,
   };
+  // Rendered before admission: a text's parts are what the pumping guard charges (and SNS's MaxPrice caps).
+  const locale = command.locale ?? tenant.defaultLocale;
+  const { localeText } = command;
+  const rendered = isCallOrChat(channel)
+    ? renderCallOrChat(tenant, channel, code, locale, Math.round(ttlSeconds / 60))
+    : renderTemplate({
+        appName: tenant.appName,
+        channel,
+        purpose,
+        locale,
+        code,
+        minutes: Math.round(ttlSeconds / 60),
+        link: linkToken && command.link?.url(linkToken),
+        override: localeText ?? tenant.templates[locale]?.[purpose],
+        lang: localeText?.lang,
+        branding: tenant.branding,
+      });
+  // SMS Retriever: the app's hash ends the message, on a line of its own.
+  if (channel === 'sms' && command.appHash) rendered.text = `${rendered.text}\n${command.appHash}`;
+  const parts = channel === 'sms' ? smsParts(rendered.text) : 1;
   const admission: AdmitSendInput = {
     address: ref,
     purpose,
@@ -183,35 +203,20 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
         expiresAt: result.expiresAt,
       }),
     // Every phone channel: the number prefix's unverified sends and the day's spend (engine/pumping-guard.ts).
-    guard: guardAdmission(ports, tenant, channel, address.mailbox, now),
+    guard: guardAdmission(ports, tenant, channel, address.mailbox, now, parts),
   };
   const replay = await admitGuarded(ports, admission, ref);
   if (replay) return JSON.parse(replay.response) as SendResult;
 
-  const locale = command.locale ?? tenant.defaultLocale;
-  const { localeText } = command;
-  const rendered = isCallOrChat(channel)
-    ? renderCallOrChat(tenant, channel, code, locale, Math.round(ttlSeconds / 60))
-    : renderTemplate({
-        appName: tenant.appName,
-        channel,
-        purpose,
-        locale,
-        code,
-        minutes: Math.round(ttlSeconds / 60),
-        link: linkToken && command.link?.url(linkToken),
-        override: localeText ?? tenant.templates[locale]?.[purpose],
-        lang: localeText?.lang,
-        branding: tenant.branding,
-      });
-  // SMS Retriever: the app's hash ends the message, on a line of its own.
-  if (channel === 'sms' && command.appHash) rendered.text = `${rendered.text}\n${command.appHash}`;
   try {
     await deliver(
       ports,
       { channel, to: address.deliverTo, tenantId: tenant.id, purpose, locale, ...rendered },
       tenant,
-      command.mailFrom,
+      {
+        ...senderOf(tenant, command.mailFrom),
+        smsMaxPrice: smsMaxPrice(tenant.sms.maxPrice, admission.guard),
+      },
     );
   } catch (error) {
     const causeName = error instanceof Error ? error.name : 'unknown';

@@ -1,6 +1,8 @@
 // Use case data: what one text to a country costs, for the pumping guard's spend ceiling (engine/pumping-guard.ts).
 // Only prices with a published source are listed; every other country costs UNLISTED_USD, a deliberately high
-// guess, so the ceiling in dollars errs on the side of stopping sooner. A tenant's `sms.pricesUsd` overrides both.
+// guess, so the ceiling in dollars errs on the side of stopping sooner. A tenant's `sms.guard.pricesUsd` overrides
+// both. The guess is also a cap: an enforcing guard publishes each text with SNS MaxPrice = its charge
+// (engine/pumping-guard.ts smsMaxPrice), so a country dearer than its assumed price is not texted at all.
 
 /** One cited price: USD per message part, and where it was read. */
 export interface SmsPrice {

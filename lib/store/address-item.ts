@@ -42,7 +42,8 @@ export interface AddressRef {
 }
 
 export type CheckOutcome =
-  | { outcome: 'approved' }
+  /** `charged`: what the send charged the pumping guard's day (micro-USD), if it was guarded. */
+  | { outcome: 'approved'; charged?: number }
   | { outcome: 'wrong'; attemptsLeft: number }
   | { outcome: 'refused'; status: 'not_found' | 'expired' | 'max_attempts' | 'already_used' };
 

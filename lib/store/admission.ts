@@ -109,14 +109,17 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
       'm = :masked',
       ...(input.linkHash ? ['#k = :link'] : []),
       ...(input.spelling ? ['#e = :spelling'] : []),
+      // What the pumping guard charged the day's spend: the approving check moves that much to verified.
+      ...(input.guard ? ['#g = :charged'] : []),
       ...(external?.set ?? []),
     ].join(
       ', ',
-    )} REMOVE ${['#r', '#v', ...(input.linkHash ? [] : ['#k']), ...(input.spelling ? [] : ['#e']), ...(external?.remove ?? [])].join(', ')}`,
+    )} REMOVE ${['#r', '#v', ...(input.linkHash ? [] : ['#k']), ...(input.spelling ? [] : ['#e']), ...(input.guard ? [] : ['#g']), ...(external?.remove ?? [])].join(', ')}`,
     ConditionExpression: `(attribute_not_exists(s0) OR s0 <= :coolEdge) AND (attribute_not_exists(s${last}) OR s${last} <= :windowEdge)${external ? ` AND ${external.condition}` : ''}`,
-    ExpressionAttributeNames: { ...names(input.purpose), ...external?.names },
+    ExpressionAttributeNames: { ...names(input.purpose), '#g': `g_${input.purpose}`, ...external?.names },
     ExpressionAttributeValues: {
       ':now': now,
+      ...(input.guard ? { ':charged': input.guard.spend.micros } : {}),
       ...(keepCode && perAddress.limit < 2 ? {} : { ':zero': 0 }),
       ...(keepCode ? {} : { ':hset': new Set([input.codeHash]), ':exp': input.expiresAt }),
       ':nonce': input.nonce,

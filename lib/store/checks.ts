@@ -80,7 +80,10 @@ export async function consumeCode(
     const stored = old[`h_${input.purpose}`];
     const hashes = stored instanceof Set ? [...stored].map(String) : [];
     const external = externalView(old, input.purpose);
-    if (hashes.some((hash) => input.matches(hash, input.codeHash))) return { outcome: 'approved', external };
+    if (hashes.some((hash) => input.matches(hash, input.codeHash))) {
+      const charged = old[`g_${input.purpose}`];
+      return { outcome: 'approved', external, ...(typeof charged === 'number' ? { charged } : {}) };
+    }
     const used = Number(old[`n_${input.purpose}`] ?? 0) + 1;
     await recordFailure(table, input.address, input.now, input.failureCap.limit, input.retentionSeconds);
     return { outcome: 'wrong', attemptsLeft: Math.max(0, input.maxAttempts - used), external };

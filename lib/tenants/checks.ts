@@ -111,6 +111,16 @@ export function tenantProblems(tenant: Tenant, raw?: unknown, options: CheckOpti
     }
   });
 
+  // A price under a key no number is parsed into would never be charged: the text would go at the $0.10 guess.
+  for (const country of Object.keys(tenant.sms.guard?.pricesUsd ?? {})) {
+    if (!isSupportedCountry(country as CountryCode, phoneMetadata()))
+      problem(
+        `sms.guard.pricesUsd.${country}`,
+        `"${country}" is not a country phone numbers are parsed into (an upper-case ISO 3166 code such as "GB"); ` +
+          'its price would never be charged',
+      );
+  }
+
   // Seed 002 (Acceleronix SMS) signs every request with userDomainSecret and refuses all of them without one (5032).
   if (tenant.aliases.userDomains.length > 0 && countries.length > 0 && !tenant.userDomainSecret) {
     problem(
