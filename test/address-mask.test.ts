@@ -1,7 +1,9 @@
 // Boundaries of lib/address.ts and lib/mask.ts: format anchors, calling-code length, the 254-character
-// email limit, and the masks' fallbacks for short or odd input (mutation testing found each untested).
+// email limit and its pattern (zod's, copied), and the masks' fallbacks for short or odd input (mutation testing
+// found each untested).
 import { describe, expect, it } from 'vitest';
-import { emailKey, parseEmail, parsePhone, parsePhoneIn } from '../lib/address.ts';
+import { regexes } from 'zod/v4/core';
+import { EMAIL_PATTERN, emailKey, parseEmail, parsePhone, parsePhoneIn } from '../lib/address.ts';
 import { maskAddress, maskEmail, maskPhone } from '../lib/mask.ts';
 
 /** A well-formed address of exactly `length` characters (labels within 63, local part within 64). */
@@ -22,6 +24,11 @@ describe('parseEmail', () => {
     const tooLong = emailOfLength(255);
     expect(tooLong).toHaveLength(255);
     expect(parseEmail(tooLong)).toBeUndefined();
+  });
+
+  it('checks zod’s z.email() pattern: the copy is the installed zod’s, source and flags', () => {
+    expect(EMAIL_PATTERN.source).toBe(regexes.email.source);
+    expect(EMAIL_PATTERN.flags).toBe(regexes.email.flags);
   });
 
   it('keys an address trimmed and lower-cased', () => {
