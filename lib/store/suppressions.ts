@@ -1,9 +1,9 @@
 // Secondary adapter: the suppression list. One item per suppressed (channel, address), shared by every tenant;
 // a send checks it inside its own admission transaction, so suppression costs no extra round trip.
 //
-//   SUPP#{channel}#{suppression key} / SUPP   reason, at (ms), m (masked address), source, tenant (whose mail
-//                                             bounced, when SES tagged it); transient bounces also `until`
-//                                             (ms) and `ttl` — permanent ones stay until removed
+//   SUPP#{channel}#{suppression key} / SUPP   reason, at (ms), m (masked address), source, tenant (whose
+//                                             message failed, when the event names it); lapsing reasons also
+//                                             `until` (ms) and `ttl` — permanent ones stay until removed
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +12,28 @@ import { seconds, type Table, type TransactItem } from './address-item.ts';
 import { dynamoFault } from './client.ts';
 
 /**
- * Why an address is suppressed. Only `transient_bounce` expires on its own. `operator`: put there with
- * `npm run suppressions -- add` (items written before the rename say `manual` and read as `operator`).
+ * Why an address is suppressed. `bounce`, `complaint` and `operator` stay until removed; the others lapse on
+ * their own (`until`): `transient_bounce` (SES), `not_on_whatsapp` (WhatsApp reported the number undeliverable),
+ * `unanswered` (a call was busy or never answered) and `call_failed` (a call failed) — their durations are in
+ * lib/suppression/messaging-consumer.ts. `operator`: put there with `npm run suppressions -- add` (items
+ * written before the rename say `manual` and read as `operator`).
  */
-export type SuppressionReason = 'bounce' | 'complaint' | 'transient_bounce' | 'operator';
+export type SuppressionReason =
+  | 'bounce'
+  | 'complaint'
+  | 'transient_bounce'
+  | 'operator'
+  | 'not_on_whatsapp'
+  | 'unanswered'
+  | 'call_failed';
+
+/**
+ * Who wrote a suppression: `ses` (a bounce or complaint notification), `sms-voice` (a call outcome from AWS End
+ * User Messaging SMS and Voice), `social-messaging` (a WhatsApp status from AWS End User Messaging Social) or
+ * `admin` (`npm run suppressions`).
+ */
+export const SUPPRESSION_SOURCES = ['ses', 'sms-voice', 'social-messaging', 'admin'] as const;
+export type SuppressionSource = (typeof SUPPRESSION_SOURCES)[number];
 
 export interface Suppression {
   channel: Channel;
@@ -26,11 +44,11 @@ export interface Suppression {
   at: number;
   /** The masked address, for operators and events. */
   masked: string;
-  /** `ses` (a bounce or complaint notification) or `admin`. */
-  source: 'ses' | 'admin';
-  /** The tenant whose message bounced, when known. */
+  /** Which feedback loop (or the admin command) wrote it. */
+  source: SuppressionSource;
+  /** The tenant whose message failed, when known. */
   tenant?: string;
-  /** Transient bounces only: suppressed until this time (ms). */
+  /** Lapsing reasons only: suppressed until this time (ms). */
   until?: number;
 }
 
@@ -87,7 +105,10 @@ function fromItem(item: Record<string, unknown>): Suppression | undefined {
     reason: (item.reason === 'manual' ? 'operator' : String(item.reason)) as SuppressionReason,
     at: Number(item.at),
     masked: String(item.m ?? '***'),
-    source: item.source === 'admin' ? 'admin' : 'ses',
+    // Items written before other sources existed all came from SES or the admin command.
+    source: (SUPPRESSION_SOURCES as readonly unknown[]).includes(item.source)
+      ? (item.source as SuppressionSource)
+      : 'ses',
     ...(typeof item.tenant === 'string' ? { tenant: item.tenant } : {}),
     ...(item.until !== undefined ? { until: Number(item.until) } : {}),
   };
@@ -105,8 +126,9 @@ export class SuppressionStore {
   }
 
   /**
-   * Records a suppression. Permanent reasons replace whatever is there; a transient bounce never
-   * shortens a permanent suppression (its write is conditional). Returns false when nothing changed.
+   * Records a suppression. Permanent reasons replace whatever is there; a lapsing one (`until`) never replaces a
+   * permanent suppression nor shortens a longer lapsing one (a busy call after a failed one, a late duplicate):
+   * its write is conditional. Returns false when nothing changed.
    */
   async suppress(entry: Suppression): Promise<boolean> {
     const transient = entry.until !== undefined;
@@ -117,8 +139,10 @@ export class SuppressionStore {
           Item: toItem(entry),
           ...(transient
             ? {
-                ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(#until)',
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR (attribute_exists(#until) AND #until <= :until)',
                 ExpressionAttributeNames: { '#until': 'until' },
+                ExpressionAttributeValues: { ':until': entry.until },
               }
             : {}),
         }),

@@ -1,4 +1,4 @@
-// Composition for the SES feedback consumer: the table, the pepper and the logger, wired once per container.
+// Composition for the feedback consumer (SES, voice, WhatsApp): table, pepper and logger, once per container.
 import { readConfig } from '../config.ts';
 import { logger } from '../log.ts';
 import { readPepper } from '../pepper.ts';
