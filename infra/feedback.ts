@@ -1,7 +1,8 @@
-// Infra: the feedback loops. SES bounces, complaints and rejects reach the suppression consumer through
-// EventBridge; the table's stream reaches the stack's own event bus through a pipe whose enrichment derives
-// the lifecycle events. Every grant of these non-HTTP functions is declared here, in FEEDBACK_GRANTS.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+// Infra: the feedback loops. SES bounces, complaints and rejects (and, with `-c channels=…`, call outcomes and
+// WhatsApp statuses) reach the suppression consumer through EventBridge (WhatsApp through an SNS topic); the
+// table's stream reaches the stack's own event bus through a pipe whose enrichment derives the lifecycle
+// events. Every grant of these non-HTTP functions is declared here, in FEEDBACK_GRANTS.
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -9,19 +10,27 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_EVENTS_PER_BATCH } from '../lib/events/enrich.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
 import type { TableAction } from '../lib/routes.ts';
 import type { KeyFamily } from '../lib/store/table.ts';
+import {
+  SMS_VOICE_SOURCE,
+  VOICE_DETAIL_TYPE,
+  VOICE_SUPPRESSING_EVENT_TYPES,
+} from '../lib/suppression/sms-voice-event.ts';
+import { extraChannelsOf } from './messaging-grants.ts';
 import type { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /**
  * What each non-HTTP function may do on the table, and nothing more (test/infra-feedback.test.ts records
- * the commands each one sends and compares): the consumer writes suppression items; the enrichment reads
- * a tenant's attempt limit.
+ * the commands each one sends and compares): the consumer writes suppression items (for SES, call and WhatsApp
+ * outcomes alike); the enrichment reads a tenant's attempt limit.
  */
 export const FEEDBACK_GRANTS = {
   'ses-feedback': ['dynamodb:PutItem'],
@@ -52,9 +61,14 @@ export class Feedback extends Construct {
   readonly consumer: ServiceFunction;
   readonly enrichment: ServiceFunction;
   /**
-   * What failed every retry: SES events as EventBridge gave them (with the recipient's address, as SES
-   * wrote it) and the pipe's records of stream batches (shard and sequence numbers, no item). SQS-managed
-   * encryption, kept 14 days.
+   * With WhatsApp offered: the topic the WhatsApp Business Account's event destination points at (an operator
+   * step, docs/whatsapp-voice.md), subscribed by the consumer.
+   */
+  readonly whatsAppEvents?: Topic;
+  /**
+   * What failed every retry: SES and call events as EventBridge gave them and WhatsApp statuses as SNS did
+   * (with the recipient's address or number, as AWS wrote it), and the pipe's records of stream batches (shard
+   * and sequence numbers, no item). SQS-managed encryption, kept 14 days.
    */
   readonly deadLetters: Queue;
 
@@ -72,7 +86,7 @@ export class Feedback extends Construct {
     Validations.of(this.deadLetters.node.defaultChild ?? this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is the dead-letter queue of the SES feedback rule target and of the lifecycle-events pipe; a dead-letter queue of its own would only move the same messages once more.',
+        "This queue is the dead-letter queue of the feedback rules' targets, of the WhatsApp topic's subscription and of the lifecycle-events pipe; a dead-letter queue of its own would only move the same messages once more.",
     });
 
     // SES → the account's default bus (the only bus SES publishes to) → the consumer, for this set only.
@@ -82,13 +96,20 @@ export class Feedback extends Construct {
     });
     this.consumer = new ServiceFunction(this, 'Consumer', {
       name: 'ses-feedback',
-      description: 'SES bounces and complaints → the suppression list',
+      description: 'SES bounces and complaints, call outcomes, WhatsApp statuses → the suppression list',
       table,
       pepper,
       providers: { mail: false, sms: false, captchaImages: false },
     });
     this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback'], FEEDBACK_KEYS['ses-feedback']);
     this.consumer.grantPepper(pepper);
+    // Bounded: a store fault is retried for up to 6 hours, then the event lands in the dead letters.
+    const toConsumer = () =>
+      new LambdaFunction(this.consumer.function, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetters,
+      });
     new Rule(this, 'SesFeedback', {
       description: 'Codegate: bounces, complaints and rejects of its configuration set',
       eventPattern: {
@@ -96,15 +117,11 @@ export class Feedback extends Construct {
         detailType: SES_DETAIL_TYPES,
         detail: { mail: { tags: { 'ses:configuration-set': [configurationSet.configurationSetName] } } },
       },
-      // Bounded: a store fault is retried for up to 6 hours, then the event lands in the dead letters.
-      targets: [
-        new LambdaFunction(this.consumer.function, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(6),
-          deadLetterQueue: this.deadLetters,
-        }),
-      ],
+      targets: [toConsumer()],
     });
+    const channels = extraChannelsOf(this);
+    if (channels.voice) this.watchCalls(toConsumer());
+    if (channels.whatsapp) this.whatsAppEvents = this.watchWhatsApp();
 
     this.bus = new EventBus(this, 'Events', { description: 'Codegate lifecycle events (docs/events.md)' });
     this.enrichment = new ServiceFunction(this, 'Enrichment', {
@@ -190,12 +207,67 @@ export class Feedback extends Construct {
   }
 
   /**
+   * Call outcomes: SMS and Voice v2 puts "Voice Message Delivery Status Updated" events on the default bus by
+   * itself (no event destination to configure; EventBridge reference, events-ref-sms-voice.html); the rule
+   * matches only the outcomes that suppress (busy, no answer, failed), so completed calls invoke nothing.
+   */
+  private watchCalls(target: LambdaFunction) {
+    new Rule(this, 'VoiceFeedback', {
+      description: 'Codegate: calls busy, unanswered or failed (End User Messaging SMS and Voice)',
+      eventPattern: {
+        source: [SMS_VOICE_SOURCE],
+        detailType: [VOICE_DETAIL_TYPE],
+        detail: { eventType: VOICE_SUPPRESSING_EVENT_TYPES },
+      },
+      targets: [target],
+    });
+  }
+
+  /**
+   * WhatsApp statuses: the EventBridge "WhatsApp Message Failed" event does not name the recipient, so the
+   * consumer reads the WhatsApp Business Account's event destination instead — an SNS topic that End User
+   * Messaging Social may publish to (its topic policy, as the social-messaging user guide's "IAM policies for
+   * Amazon SNS topics" gives it, confined to this account), subscribed by the consumer. Pointing the WABA at
+   * the topic is the operator's step (output WhatsAppEventTopicArn).
+   */
+  private watchWhatsApp(): Topic {
+    const topic = new Topic(this, 'WhatsAppEvents', {
+      displayName: 'Codegate WhatsApp events (WABA event destination)',
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SocialMessagingPublish',
+        principals: [new ServicePrincipal('social-messaging.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    Validations.of(topic.node.defaultChild ?? topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'A KMS-encrypted topic needs a customer managed key whose policy lets End User Messaging Social use it (AWS managed keys cannot be shared with a service); messages only pass through on their way to the consumer (SNS keeps none once delivered), publishing requires TLS (enforceSSL), and what fails delivery lands in the SQS-encrypted dead letters.',
+    });
+    // What SNS cannot deliver to the function lands in the dead letters, like the rules' events.
+    topic.addSubscription(
+      new LambdaSubscription(this.consumer.function, { deadLetterQueue: this.deadLetters }),
+    );
+    new CfnOutput(Stack.of(this), 'WhatsAppEventTopicArn', {
+      value: topic.topicArn,
+      description:
+        "Point the WhatsApp Business Account's event destination here (docs/whatsapp-voice.md): statuses of numbers not on WhatsApp reach the suppression list",
+    });
+    return topic;
+  }
+
+  /**
    * Alarms: either function failing (each failure is retried, but a bounce that never reaches the
    * suppression list keeps being mailed), either throttled (full tier), and anything in the dead letters.
    */
   private monitor(monitoring: Monitoring) {
     for (const [name, service, purpose] of [
-      ['ses-feedback', this.consumer, 'SES feedback → suppression'],
+      ['ses-feedback', this.consumer, 'SES, call and WhatsApp feedback → suppression'],
       ['lifecycle-events', this.enrichment, 'table stream → lifecycle events'],
     ] as const) {
       monitoring.facade.monitorLambdaFunction({
@@ -211,7 +283,8 @@ export class Feedback extends Construct {
     monitoring.facade.monitorSqsQueue({
       queue: this.deadLetters,
       alarmFriendlyName: 'feedback-dead-letters',
-      humanReadableName: 'Feedback dead letters (SES events and stream batches given up on)',
+      humanReadableName:
+        'Feedback dead letters (SES, call and WhatsApp events and stream batches given up on)',
       addQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0 } },
     });
   }

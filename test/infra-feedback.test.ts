@@ -1,5 +1,6 @@
-// The feedback loops in the synthesized template (one synth, cdk-nag as in infra/app.ts): the SES event
-// destination and its consumer, the event bus and its pipe, and grants that match what the code really sends.
+// The feedback loops in the synthesized template (cdk-nag as in infra/app.ts): the SES event destination and its
+// consumer, the event bus and its pipe, and grants that match what the code really sends; with `-c channels=…`,
+// the rule for call outcomes and the WhatsApp event destination topic (a second synth, also under cdk-nag).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +16,13 @@ import { CodegateStack } from '../infra/stack.ts';
 import { enrichRecords, MAX_EVENTS_PER_BATCH, maxAttemptsFrom } from '../lib/events/enrich.ts';
 import { SuppressionStore } from '../lib/store/suppressions.ts';
 import { consumeSesNotification } from '../lib/suppression/consumer.ts';
+import { consumeFeedback } from '../lib/suppression/messaging-consumer.ts';
 import { simulatedNotification } from '../lib/suppression/simulator.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
 import { syncTenants } from '../lib/tenants/sync.ts';
-import { CDK_JSON_CONTEXT } from './helpers/apps.ts';
+import { voiceEvent, whatsAppFailed, whatsAppSnsEvent, whatsAppStatus } from './fixtures/messaging-events.ts';
+import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
 import { familyOf, partitionKeysOfCommand } from './helpers/grants.ts';
 import { freshTable } from './helpers/table.ts';
 
@@ -44,6 +47,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
+  removeTempApps();
 });
 
 const feedback = () => stack.node.findChild('Feedback') as Feedback;
@@ -269,5 +273,144 @@ describe('alarms on the feedback loops', () => {
     });
     expect(metric.Stat).toBe('Maximum');
     expect([alarm.ComparisonOperator, alarm.Threshold]).toEqual(['GreaterThanThreshold', 0]);
+  });
+});
+
+describe('-c channels: call outcomes and WhatsApp statuses → the same consumer', () => {
+  let withChannels: CodegateStack;
+  let json: { Resources: Record<string, Json>; Outputs?: Record<string, Json> };
+  const idIn = (construct: { node: { defaultChild?: unknown } }) =>
+    Stack.of(withChannels).getLogicalId(construct.node.defaultChild as CfnResource);
+  const consumer = () => (withChannels.node.findChild('Feedback') as Feedback).consumer;
+  const ofType = (type: string, resources = json.Resources) =>
+    Object.values(resources).filter((resource) => resource.Type === type);
+  /** A template without bundling or cdk-nag, for the contexts that only need to show what is absent. */
+  const plain = (channels?: string) =>
+    Template.fromStack(
+      new CodegateStack(
+        tempApp({ context: { 'aws:cdk:bundling-stacks': [], ...(channels ? { channels } : {}) } }),
+        'Codegate',
+      ),
+    ).toJSON() as { Resources: Record<string, Json>; Outputs?: Record<string, Json> };
+
+  beforeAll(() => {
+    const app = tempApp({
+      context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [], channels: 'whatsapp,voice' },
+    });
+    withChannels = new CodegateStack(app, 'Codegate');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+    app.synth(); // throws on any unacknowledged cdk-nag finding
+    json = Template.fromStack(withChannels).toJSON() as typeof json;
+  }, 120_000);
+
+  it('a rule matches exactly the documented source and detail-type, and only busy, unanswered and failed calls', () => {
+    const rules = ofType('AWS::Events::Rule').filter((rule) =>
+      JSON.stringify(rule.Properties.EventPattern).includes('aws.sms-voice'),
+    );
+    expect(rules).toHaveLength(1);
+    const [rule] = rules;
+    // The names as AWS documents them (EventBridge reference, events-ref-sms-voice.html; event types,
+    // configuration-sets-event-types.html): literals here, so a typo in the code cannot agree with itself.
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['aws.sms-voice'],
+      'detail-type': ['Voice Message Delivery Status Updated'],
+      detail: { eventType: ['VOICE_BUSY', 'VOICE_NO_ANSWER', 'VOICE_FAILED'] },
+    });
+    expect(rule?.Properties.EventBusName).toBeUndefined(); // the default bus, where SMS and Voice puts them
+    const [target] = rule?.Properties.Targets ?? [];
+    expect(JSON.stringify(target.Arn)).toContain(idIn(consumer().function));
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 });
+    expect(JSON.stringify(target.DeadLetterConfig)).toContain('DeadLetters');
+  });
+
+  it('no rule listens for the EventBridge WhatsApp events, which do not name the recipient', () => {
+    expect(JSON.stringify(ofType('AWS::Events::Rule'))).not.toContain('aws.social-messaging');
+  });
+
+  it('a topic End User Messaging Social may publish to (this account only, over TLS), subscribed by the consumer', () => {
+    const topics = Object.entries(json.Resources).filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::SNS::Topic' && String(resource.Properties?.DisplayName).includes('WhatsApp'),
+    );
+    expect(topics).toHaveLength(1);
+    const [topicId] = topics[0] ?? [];
+    const policies = ofType('AWS::SNS::TopicPolicy').filter((policy) =>
+      JSON.stringify(policy.Properties.Topics).includes(`"${topicId}"`),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]?.Properties.PolicyDocument.Statement as Json[];
+    const publish = statements.find((statement) => statement.Effect === 'Allow');
+    expect(publish).toMatchObject({
+      Action: 'sns:Publish',
+      Principal: { Service: 'social-messaging.amazonaws.com' },
+      Resource: { Ref: topicId },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    // Nobody else may publish, and no one without TLS.
+    expect(statements.filter((statement) => statement.Effect === 'Allow')).toHaveLength(1);
+    expect(statements.find((statement) => statement.Effect === 'Deny')?.Condition).toEqual({
+      Bool: { 'aws:SecureTransport': 'false' },
+    });
+    const subscriptions = ofType('AWS::SNS::Subscription').filter(
+      (subscription) => subscription.Properties.TopicArn?.Ref === topicId,
+    );
+    expect(subscriptions).toHaveLength(1);
+    const [subscription] = subscriptions;
+    expect(subscription?.Properties.Protocol).toBe('lambda');
+    expect(JSON.stringify(subscription?.Properties.Endpoint)).toContain(idIn(consumer().function));
+    expect(JSON.stringify(subscription?.Properties.RedrivePolicy)).toContain('DeadLetters');
+    expect(json.Outputs?.WhatsAppEventTopicArn?.Value).toEqual({ Ref: topicId });
+  });
+
+  it('each channel brings only its own loop; without -c channels neither exists', () => {
+    const count = (template: { Resources: Record<string, Json>; Outputs?: Record<string, Json> }) => ({
+      voiceRules: ofType('AWS::Events::Rule', template.Resources).filter((rule) =>
+        JSON.stringify(rule.Properties.EventPattern).includes('aws.sms-voice'),
+      ).length,
+      whatsAppTopics: ofType('AWS::SNS::Topic', template.Resources).filter((topic) =>
+        String(topic.Properties?.DisplayName).includes('WhatsApp'),
+      ).length,
+      output: template.Outputs?.WhatsAppEventTopicArn !== undefined,
+    });
+    expect(count(plain())).toEqual({ voiceRules: 0, whatsAppTopics: 0, output: false });
+    expect(count(plain('voice'))).toEqual({ voiceRules: 1, whatsAppTopics: 0, output: false });
+    expect(count(plain('whatsapp'))).toEqual({ voiceRules: 0, whatsAppTopics: 1, output: true });
+  });
+
+  it('the consumer may still do exactly what it sends, now for call and WhatsApp outcomes too', async () => {
+    const { db, tableName } = await freshTable();
+    const sent = recorder(db);
+    const ports = {
+      store: new SuppressionStore(db, tableName),
+      pepper: Buffer.from('x'.repeat(32)),
+      clock: { now: () => Date.now() },
+      log: () => undefined,
+    };
+    expect(await consumeFeedback(ports, voiceEvent('VOICE_NO_ANSWER', '+14155550120'))).toEqual({
+      suppressed: 1,
+    });
+    const whatsApp = whatsAppSnsEvent(whatsAppStatus(whatsAppFailed('14155550121', 131026)));
+    expect(await consumeFeedback(ports, whatsApp)).toEqual({ suppressed: 1 });
+    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['ses-feedback']]);
+    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['ses-feedback']]);
+    const roleId = idIn(consumer().role);
+    const grants = Object.values(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
+    // No more than without the channels: SNS and EventBridge invoke it through its resource policy.
+    expect(
+      grants
+        .flatMap((grant) => [grant.Action].flat() as string[])
+        .filter((action) => !action.startsWith('logs:'))
+        .sort(),
+    ).toEqual(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
+    const invokers = ofType('AWS::Lambda::Permission')
+      .filter((permission) =>
+        JSON.stringify(permission.Properties.FunctionName).includes(idIn(consumer().function)),
+      )
+      .map((permission) => permission.Properties.Principal)
+      .sort();
+    expect(invokers).toEqual(['events.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']);
   });
 });
