@@ -67,6 +67,15 @@ function errorResponse(code: NativeErrorCode, detail?: string, retryAfter?: numb
   );
 }
 
+/** A suppression that is not a bounce or complaint says why (lib/store/suppressions.ts, its reasons). */
+const SUPPRESSED_TEXTS: Record<string, string> = {
+  operator: 'An operator suppressed the address; nothing is sent to it.',
+  not_on_whatsapp:
+    'WhatsApp reported the number cannot receive WhatsApp messages; nothing is sent to it for now.',
+  unanswered: 'Calls to the number were busy or not answered; no call is placed to it for now.',
+  call_failed: 'Calls to the number failed; no call is placed to it for now.',
+};
+
 /** The refusals whose message says more than the code: which limit refused, which country the number is. */
 function detailOf(error: DomainError): string | undefined {
   if (error instanceof RateLimitedError) {
@@ -75,8 +84,8 @@ function detailOf(error: DomainError): string | undefined {
   if (error instanceof CountryNotAllowedError) {
     return `SMS to this country is not enabled for the tenant: ${countryText(error.country)}.`;
   }
-  if (error instanceof AddressSuppressedError && error.reason === 'operator') {
-    return 'An operator suppressed the address; nothing is sent to it.';
+  if (error instanceof AddressSuppressedError && error.reason && error.reason in SUPPRESSED_TEXTS) {
+    return SUPPRESSED_TEXTS[error.reason];
   }
   if (error instanceof SpendCeilingError) {
     return "The tenant's daily ceiling on unverified SMS spend is reached (SMS pumping guard); retry after the next UTC midnight.";
