@@ -2,7 +2,7 @@
 // with `-c channels=whatsapp,voice` (either or both), which bundles their clients into the sending functions,
 // grants their actions to the functions whose route's `access` names them (lib/routes.ts; test/grants.test.ts
 // records who calls them) and, in the full monitoring tier, pages on their delivery failures.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
@@ -30,6 +30,47 @@ export function extraChannelsOf(scope: Construct): Record<ExtraChannel, boolean>
       `channels must list whatsapp and/or voice (email and SMS are always on), got "${unknown}"`,
     );
   return { whatsapp: names.includes('whatsapp'), voice: names.includes('voice') };
+}
+
+/** The WhatsApp and voice spend alarms' threshold when no `channelDailySpendUsd` context is given: USD a day per channel. */
+export const DEFAULT_CHANNEL_DAILY_SPEND_USD = 10;
+
+/** `channelDailySpendUsd` context: a positive number of US dollars, the spend a day per channel that pages. */
+export function channelDailySpendOf(scope: Construct): number {
+  const raw: unknown = scope.node.tryGetContext('channelDailySpendUsd');
+  if (raw === undefined || String(raw).trim() === '') return DEFAULT_CHANNEL_DAILY_SPEND_USD;
+  const usd = Number(raw);
+  if (!Number.isFinite(usd) || usd <= 0)
+    throw new Error(`channelDailySpendUsd must be a positive number of US dollars, got "${String(raw)}"`);
+  return usd;
+}
+
+/**
+ * Either tier: a spend alarm on each offered channel, `Spend` (lib/observe.ts: what the pumping guard charged each
+ * send, USD) summed over a day at or above `dailyUsd`. AWS publishes no spend metric for End User Messaging Social
+ * or for calls (SNS's `SMSMonthToDateSpentUSD` covers SMS only), so the count is Codegate's own.
+ */
+export function monitorChannelSpend(
+  facade: MonitoringFacade,
+  offered: Record<ExtraChannel, boolean>,
+  dailyUsd: number,
+): void {
+  const channels = EXTRA_CHANNELS.filter((channel) => offered[channel]);
+  if (channels.length === 0) return;
+  facade.monitorCustom({
+    alarmFriendlyName: 'channel-spend',
+    humanReadableName: 'WhatsApp and voice spend (USD a day, as the pumping guard charges it)',
+    metricGroups: [
+      {
+        title: 'WhatsApp and voice spend (USD a day)',
+        metrics: channels.map((channel) => ({
+          metric: codegateMetric('Spend', { channel }, Duration.days(1)),
+          alarmFriendlyName: `spend-${channel}`,
+          addAlarm: above(dailyUsd),
+        })),
+      },
+    ],
+  });
 }
 
 /** Full tier: an alarm on each offered channel's delivery failures (docs/deploy.md runbook). */

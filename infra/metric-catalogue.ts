@@ -131,6 +131,7 @@ export const METRIC_CATALOGUE: readonly CatalogueEntry[] = [
       'VerificationApprovedByUpdate',
       'PumpingBlocked',
       'PumpingMonitored',
+      'Spend',
       'Busy',
       'Refused',
     ],

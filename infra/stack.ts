@@ -29,7 +29,14 @@ import {
 } from './context.ts';
 import { Edge, edgeOptionsOf } from './edge.ts';
 import { Feedback } from './feedback.ts';
-import { extraChannelsOf, grantVoice, grantWhatsApp, monitorExtraChannels } from './messaging-grants.ts';
+import {
+  channelDailySpendOf,
+  extraChannelsOf,
+  grantVoice,
+  grantWhatsApp,
+  monitorChannelSpend,
+  monitorExtraChannels,
+} from './messaging-grants.ts';
 import { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 import { stageThrottles } from './throttles.ts';
@@ -233,6 +240,7 @@ export class CodegateStack extends Stack {
       smsMonthlyBudgetUsd: smsBudgetOf(this),
       alarmEmail: alarmEmailOf(this),
     });
+    monitorChannelSpend(this.monitoring.facade, extraChannels, channelDailySpendOf(this));
     if (tier === 'full') monitorExtraChannels(this.monitoring.facade, extraChannels);
     // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
     const feedback = new Feedback(this, 'Feedback', {

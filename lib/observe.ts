@@ -1,6 +1,7 @@
 // Observability: each engine event becomes one structured log line and one CloudWatch metric (EMF via
 // Powertools); refusals and busy answers are counted by kind, for alarms on abuse and provider trouble.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import type { DomainErrorKind } from './domain/errors.ts';
 import type { EngineEvent } from './engine/engine.ts';
 import { logger } from './log.ts';
@@ -15,9 +16,9 @@ export const metrics = new Metrics({ namespace: 'Codegate', serviceName: 'codega
  */
 const single = new Metrics({ namespace: 'Codegate', serviceName: 'codegate', singleMetric: true });
 
-function count(name: string, dimensions: Record<string, string>): void {
-  for (const [dimension, value] of Object.entries(dimensions)) single.addDimension(dimension, value);
-  single.addMetric(name, MetricUnit.Count, 1);
+function count(name: string, dimensions: Record<string, string>, value = 1, unit: Unit = MetricUnit.Count) {
+  for (const [dimension, given] of Object.entries(dimensions)) single.addDimension(dimension, given);
+  single.addMetric(name, unit, value);
 }
 
 function metricName(event: EngineEvent): string {
@@ -45,6 +46,9 @@ function metricName(event: EngineEvent): string {
 export function observe(event: EngineEvent): void {
   logger.info(event.type.replace('_', ' '), { ...event });
   count(metricName(event), { channel: 'channel' in event ? event.channel : 'email' });
+  // A phone send's price as the pumping guard charged it (USD): the spend alarms of WhatsApp and voice read its sum.
+  if (event.type === 'code_sent' && event.spendUsd !== undefined)
+    count('Spend', { channel: event.channel }, event.spendUsd, MetricUnit.NoUnit);
 }
 
 /**

@@ -12,6 +12,8 @@ import { getRuntime, outbox } from '../lib/runtime.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
+type Json = any;
+
 const template = (context: Record<string, unknown>) =>
   Template.fromStack(
     new CodegateStack(tempApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } }), 'Codegate'),
@@ -33,6 +35,35 @@ describe('-c channels', () => {
     expect(json).not.toContain('sms-voice:');
     expect(json).not.toContain('delivery-failed-whatsapp');
     expect(json).toContain('delivery-failed-sms');
+  });
+
+  it('offered: a spend alarm per channel in either tier, on the day’s Spend at channelDailySpendUsd', () => {
+    const alarms = (context: Record<string, unknown>) =>
+      Object.values(template(context).Resources as Record<string, { Type: string; Properties: Json }>)
+        .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
+        .map((resource) => resource.Properties)
+        .filter((alarm) => /spend-(whatsapp|voice)/.test(JSON.stringify(alarm.AlarmName)));
+    const offered = alarms({ channels: 'whatsapp,voice' });
+    expect(offered).toHaveLength(2);
+    const stats = offered.map((alarm) => alarm.Metrics[0].MetricStat);
+    for (const [index, alarm] of offered.entries()) {
+      expect(stats[index]).toMatchObject({
+        Metric: { MetricName: 'Spend', Namespace: 'Codegate' },
+        Stat: 'Sum',
+      });
+      expect(stats[index].Period).toBe(86_400);
+      expect(alarm.Threshold).toBe(10);
+      expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    }
+    const channelOf = (stat: Json) => stat.Metric.Dimensions.find((d: Json) => d.Name === 'channel').Value;
+    expect(stats.map(channelOf).sort()).toEqual(['voice', 'whatsapp']);
+    expect(alarms({ channels: 'voice', channelDailySpendUsd: '25' }).map((alarm) => alarm.Threshold)).toEqual(
+      [25],
+    );
+    expect(alarms({})).toEqual([]);
+    expect(() => template({ channels: 'voice', channelDailySpendUsd: '-5' })).toThrow(
+      'channelDailySpendUsd must be a positive number of US dollars, got "-5"',
+    );
   });
 
   it('anything but whatsapp and voice stops the synth, naming the context', () => {

@@ -361,6 +361,7 @@ describe('the metric catalogue', () => {
     const base = { tenant: 't', purpose: 'login' as const, to: 'a***@example.com' };
     for (const channel of ['email', 'sms'] as const) {
       observe({ ...base, type: 'code_sent', channel, id: 'x' });
+      if (channel === 'sms') observe({ ...base, type: 'code_sent', channel, id: 'x', spendUsd: 0.00883 });
       observe({ ...base, type: 'delivery_failed', channel, cause: 'x' });
       for (const outcome of ['approved', 'wrong', 'refused'] as const)
         observe({ ...base, type: 'code_checked', channel, outcome });

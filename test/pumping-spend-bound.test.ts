@@ -10,6 +10,7 @@ import { smsParts } from '../lib/delivery/sms-parts.ts';
 import { SnsTexter } from '../lib/delivery/sns-texter.ts';
 import type { OutgoingMessage } from '../lib/delivery/types.ts';
 import { createEngine, type Engine } from '../lib/engine/engine.ts';
+import type { EngineEvent } from '../lib/engine/ports.ts';
 import { smsMaxPrice } from '../lib/engine/pumping-guard.ts';
 import { SMS_PRICES, UNLISTED_USD } from '../lib/engine/sms-prices.ts';
 import { spendKey } from '../lib/store/prefix-guard.ts';
@@ -24,6 +25,7 @@ const sns = mockClient(SNSClient);
 let demo: Tenant;
 let table: Awaited<ReturnType<typeof freshTable>>;
 let texts: OutgoingMessage[];
+let events: EngineEvent[];
 let count = 0;
 const now = Date.UTC(2026, 11, 6, 12, 0, 0);
 
@@ -36,6 +38,7 @@ beforeEach(() => {
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   texts = [];
+  events = [];
 });
 
 function engineFor(
@@ -64,6 +67,7 @@ function engineFor(
     texter,
     clock: { now: () => now },
     pepper: Buffer.from('test-pepper-test-pepper-test-pepper!'),
+    observe: (event) => events.push(event),
   });
   return { engine, tenant };
 }
@@ -117,6 +121,12 @@ describe("the text's MaxPrice", () => {
     ]);
     const spend = await spendOf(tenant);
     expect(spend.unverified).toBe(Math.round(((SMS_PRICES.US?.usd ?? 0) + UNLISTED_USD + 0.05) * 1e6));
+    // The Spend metric (lib/observe.ts) and the WhatsApp and voice spend alarms read the same charge.
+    expect(events.filter((event) => event.type === 'code_sent').map((event) => event.spendUsd)).toEqual([
+      SMS_PRICES.US?.usd,
+      UNLISTED_USD,
+      0.05,
+    ]);
   });
 
   it("is the tenant's sms.maxPrice when that is lower; without an enforcing guard, the tenant's or none", async () => {

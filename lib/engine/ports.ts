@@ -25,7 +25,16 @@ export interface EnginePorts {
 
 /** What the engine reports. Addresses are masked; codes, tokens and secrets never appear. */
 export type EngineEvent =
-  | { type: 'code_sent'; tenant: string; channel: Channel; purpose: Purpose; to: string; id: string }
+  | {
+      type: 'code_sent';
+      tenant: string;
+      channel: Channel;
+      purpose: Purpose;
+      to: string;
+      id: string;
+      /** What the pumping guard charged the send, in USD (phone channels with the guard on; engine/pumping-guard.ts). */
+      spendUsd?: number;
+    }
   | { type: 'delivery_failed'; tenant: string; channel: Channel; purpose: Purpose; to: string; cause: string }
   | {
       type: 'code_checked';

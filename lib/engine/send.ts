@@ -231,7 +231,15 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
     await store.withdrawSend(admission);
     throw new DeliveryFailedError(causeName);
   }
-  ports.observe?.({ type: 'code_sent', tenant: tenant.id, channel, purpose, to: result.to, id: result.id });
+  ports.observe?.({
+    type: 'code_sent',
+    tenant: tenant.id,
+    channel,
+    purpose,
+    to: result.to,
+    id: result.id,
+    ...(admission.guard ? { spendUsd: admission.guard.spend.micros / 1e6 } : {}),
+  });
   // Only now may a replay of this idempotency key answer with this response. If marking fails, the
   // record counts as sent once its in-flight time is over: the code was delivered either way.
   if (admission.idempotency) await store.settleSend(admission).catch(() => undefined);
