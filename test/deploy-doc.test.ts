@@ -38,6 +38,8 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     domainName: 'verify.example.com',
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
   },
+  // The WhatsApp and voice feedback loops: a rule, the event destination topic and its output.
+  'WhatsApp and voice': { channels: 'whatsapp,voice' },
 };
 
 describe('docs/deploy.md, What the stack creates', () => {
@@ -64,7 +66,7 @@ describe('docs/deploy.md, What the stack creates', () => {
 });
 
 describe('docs/deploy.md, Outputs', () => {
-  it('names every output of the template, default and with a custom domain', () => {
+  it('names every output of the template, in every variant', () => {
     const outputs = section('## Outputs');
     const documented = [...outputs.matchAll(/^\| `(\w+)` /gm)].map((match) => match[1]);
     for (const context of Object.values(VARIANTS)) {

@@ -31,7 +31,10 @@ export interface LifecycleEvent {
   purpose?: Purpose;
   verificationId?: string;
   to: string;
-  /** Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, operator. */
+  /**
+   * Failed: `max_attempts` or `delivery_failed`. Suppressed: bounce, complaint, transient_bounce, operator,
+   * not_on_whatsapp, unanswered, call_failed (lib/store/suppressions.ts).
+   */
   reason?: string;
   /** Pumping blocked: until when (ISO 8601); `reason` is `enforce` or `monitor` (would have blocked). */
   until?: string;
