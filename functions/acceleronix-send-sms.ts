@@ -3,9 +3,9 @@
 import { envelope } from '../lib/dialects/acceleronix/index.ts';
 import { acceleronixSms, parseSendSms } from '../lib/dialects/acceleronix/sms.ts';
 import { InputError, ReplayedError } from '../lib/domain/errors.ts';
-import { endpoint } from '../lib/http/endpoint.ts';
+import { sendingEndpoint } from '../lib/http/endpoint.ts';
 
-export const handler = endpoint(acceleronixSms, async (request, { engine, tenants }) => {
+export const handler = sendingEndpoint(acceleronixSms, async (request, { engine, tenants }) => {
   const { command, problem } = await parseSendSms(request, tenants);
   try {
     if (problem) throw new InputError(problem);

@@ -2,10 +2,10 @@
 import { authenticate, parseCreate, serviceOf, twilio } from '../lib/dialects/twilio/index.ts';
 import { bucketsOf, scopeOf } from '../lib/dialects/twilio/rate-limits.ts';
 import { verificationResource } from '../lib/dialects/twilio/resources.ts';
-import { endpoint } from '../lib/http/endpoint.ts';
+import { sendingEndpoint } from '../lib/http/endpoint.ts';
 import { json } from '../lib/http/request.ts';
 
-export const handler = endpoint(twilio, async (request, { engine, tenants }) => {
+export const handler = sendingEndpoint(twilio, async (request, { engine, tenants }) => {
   const { tenant, accountSid } = await authenticate(request, tenants);
   const service = serviceOf(request, tenant);
   const command = parseCreate(request, tenant, service, accountSid);

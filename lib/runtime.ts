@@ -7,20 +7,31 @@ import { SnsTexter } from './delivery/sns-texter.ts';
 import type { Mailer, Texter, VoiceCaller, WhatsAppSender } from './delivery/types.ts';
 import { SmsVoiceCaller } from './delivery/voice-caller.ts';
 import { SocialWhatsAppSender } from './delivery/whatsapp-sender.ts';
-import { createEngine, type Engine } from './engine/engine.ts';
+import {
+  createEngine,
+  createSendEngine,
+  type Engine,
+  type EnginePorts,
+  type SendEngine,
+} from './engine/engine.ts';
 import { logger } from './log.ts';
 import { observe } from './observe.ts';
 import { readPepper } from './pepper.ts';
 import { CaptchaStore } from './store/captcha-store.ts';
 import { createDocumentClient } from './store/client.ts';
+import { SendStore } from './store/send-store.ts';
 import { VerificationStore } from './store/verification-store.ts';
 import { TenantRegistry } from './tenants/registry.ts';
 
 export interface Runtime {
   config: Config;
-  engine: Engine;
+  /**
+   * The engine's ports but its store: each function's engine ({@link engineOf}, {@link sendEngineOf}) adds the
+   * store it needs over `db`, so a function that only sends carries none of the other use cases' writes.
+   */
+  ports: Omit<EnginePorts, 'store'>;
+  db: ReturnType<typeof createDocumentClient>;
   tenants: TenantRegistry;
-  store: VerificationStore;
   /** The EIAM slider captcha (challenges and pass tokens), on the engine's clock. */
   captcha: CaptchaService;
 }
@@ -115,18 +126,16 @@ async function build(): Promise<Runtime> {
   const config = readConfig();
   const db = createDocumentClient(config.DYNAMODB_ENDPOINT);
   documentClient = db;
-  const store = new VerificationStore(db, config.TABLE_NAME);
   const pepper = await readPepper(config);
   const clock = { now: () => Date.now() + clockOffsetMs };
-  const engine = createEngine({
-    store,
+  const ports = {
     mailer: await withMailboxSimulator(await mailerFor(config), config, db, pepper, clock),
     texter: await texterFor(config),
     ...callAndChatFor(config),
     clock,
     pepper,
     observe,
-  });
+  };
   // Only the captcha and EIAM send routes are bundled with the captcha (`CODEGATE_CAPTCHA`, from their key families).
   const captcha =
     process.env.CODEGATE_CAPTCHA !== 'false'
@@ -139,7 +148,34 @@ async function build(): Promise<Runtime> {
         })
       : { issue: missingCaptcha, verify: missingCaptcha, redeem: missingCaptcha, answerOf: missingCaptcha };
   const tenants = new TenantRegistry(db, config.TABLE_NAME).opening(pepper);
-  return { config, engine, store, captcha, tenants };
+  return { config, ports, db, captcha, tenants };
+}
+
+const engines = new WeakMap<Runtime, Engine>();
+const sendEngines = new WeakMap<Runtime, SendEngine>();
+
+/** The whole engine over the whole store, built once per container: for the functions that check, confirm, look up. */
+export function engineOf(runtime: Runtime): Engine {
+  let engine = engines.get(runtime);
+  if (!engine) {
+    const store = new VerificationStore(runtime.db, runtime.config.TABLE_NAME);
+    engine = createEngine({ ...runtime.ports, store });
+    engines.set(runtime, engine);
+  }
+  return engine;
+}
+
+/** The send engine over the send path's store, built once per container: all that a function that only sends needs. */
+export function sendEngineOf(runtime: Runtime): SendEngine {
+  let engine = sendEngines.get(runtime);
+  if (!engine) {
+    engine = createSendEngine({
+      ...runtime.ports,
+      store: new SendStore(runtime.db, runtime.config.TABLE_NAME),
+    });
+    sendEngines.set(runtime, engine);
+  }
+  return engine;
 }
 
 let runtime: Promise<Runtime> | undefined;

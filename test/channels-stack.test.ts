@@ -9,6 +9,7 @@ import { CountryNotAllowedError } from '../lib/domain/errors.ts';
 import { createEngine } from '../lib/engine/engine.ts';
 import { observe } from '../lib/observe.ts';
 import { getRuntime, outbox } from '../lib/runtime.ts';
+import { VerificationStore } from '../lib/store/verification-store.ts';
 import { removeTempApps, tempApp } from './helpers/apps.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
@@ -79,7 +80,7 @@ describe('an engine without a channel sender', () => {
     const tenant = await runtime.tenants.find('id', 'demo');
     if (!tenant) throw new Error('no demo tenant');
     const engine = createEngine({
-      store: runtime.store,
+      store: new VerificationStore(runtime.db, runtime.config.TABLE_NAME),
       mailer: outbox,
       texter: outbox,
       voice: outbox,

@@ -7,7 +7,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMessage, Texter } from '../lib/delivery/types.ts';
 import { DeliveryFailedError, NotFoundError } from '../lib/domain/errors.ts';
-import { createEngine, type Engine, type EngineEvent, type EnginePorts } from '../lib/engine/engine.ts';
+import { createEngine, type Engine, type EngineEvent, type FullEnginePorts } from '../lib/engine/engine.ts';
 import { maskAddress } from '../lib/mask.ts';
 import { ExternalIdPendingError } from '../lib/store/external-ids.ts';
 import { type AdmitSendInput, VerificationStore } from '../lib/store/verification-store.ts';
@@ -64,7 +64,7 @@ const PEPPER = Buffer.from('external-pepper-external-pepper!');
 let tenant: Tenant;
 let table: Awaited<ReturnType<typeof freshTable>>;
 let store: RacedStore;
-let ports: EnginePorts;
+let ports: FullEnginePorts;
 let engine: Engine;
 let recorder: Recorder;
 let now: number;

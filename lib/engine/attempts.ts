@@ -4,7 +4,7 @@
 import { keyedHash, seal, unseal } from '../crypto.ts';
 import type { AttemptFilter, AttemptRecord } from '../store/attempt-log.ts';
 import type { Tenant } from '../tenants/schema.ts';
-import type { EnginePorts } from './ports.ts';
+import type { FullEnginePorts } from './ports.ts';
 
 const SEAL_PURPOSE = 'attempt-address';
 
@@ -34,13 +34,13 @@ function opened(pepper: Buffer, record: AttemptRecord): Attempt {
 /** A reader's filter: the address in clear (`to`) becomes its keyed hash. */
 export type AttemptQuery = Omit<AttemptFilter, 'toHash'> & { to?: string };
 
-const filterOf = (ports: EnginePorts, tenant: Tenant, query: AttemptQuery): AttemptFilter => {
+const filterOf = (ports: FullEnginePorts, tenant: Tenant, query: AttemptQuery): AttemptFilter => {
   const { to, ...rest } = query;
   return to === undefined ? rest : { ...rest, toHash: addressHash(ports.pepper, tenant.id, to) };
 };
 
 export async function listAttempts(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   scope: string,
   query: AttemptQuery,
@@ -56,14 +56,14 @@ export async function listAttempts(
   return { attempts: records.map((record) => opened(ports.pepper, record)), next };
 }
 
-export async function getAttempt(ports: EnginePorts, tenant: Tenant, scope: string, id: string) {
+export async function getAttempt(ports: FullEnginePorts, tenant: Tenant, scope: string, id: string) {
   const record = await ports.store.getAttempt(tenant.id, scope, id);
   return record && opened(ports.pepper, record);
 }
 
-export const countAttempts = (ports: EnginePorts, tenant: Tenant, scope: string, query: AttemptQuery) =>
+export const countAttempts = (ports: FullEnginePorts, tenant: Tenant, scope: string, query: AttemptQuery) =>
   ports.store.countAttempts(tenant.id, scope, filterOf(ports, tenant, query));
 
 /** The verification was approved: its attempts count as converted. */
-export const markConverted = (ports: EnginePorts, tenant: Tenant, scope: string, attemptIds: string[]) =>
+export const markConverted = (ports: FullEnginePorts, tenant: Tenant, scope: string, attemptIds: string[]) =>
   ports.store.markConverted(tenant.id, scope, attemptIds, ports.clock.now());

@@ -7,7 +7,7 @@ import { maskAddress } from '../mask.ts';
 import type { ExternalView } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, codeHash, type NormalizedAddress, normalize, retentionSeconds } from './keys.ts';
-import type { EnginePorts } from './ports.ts';
+import type { FullEnginePorts } from './ports.ts';
 import { recordEntered } from './pumping-guard.ts';
 
 export interface CheckCommand {
@@ -39,14 +39,14 @@ export const boundCode = (code: string, binding: string | undefined) =>
   binding ? `${code}|${binding}` : code;
 
 /** Checks a code: one conditional write decides, so it verifies once and at most maxAttempts are evaluated. */
-export async function checkCode(ports: EnginePorts, command: CheckCommand): Promise<CheckResult> {
+export async function checkCode(ports: FullEnginePorts, command: CheckCommand): Promise<CheckResult> {
   const { valid, status } = await checkCodeNamed(ports, command);
   return { valid, status };
 }
 
 /** {@link checkCode}, also naming the external id (a Twilio sid) of the verification the code met. */
 export async function checkCodeNamed(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   command: CheckCommand,
 ): Promise<CheckResult & { external?: ExternalView }> {
   const { store, clock, pepper } = ports;

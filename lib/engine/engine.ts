@@ -14,24 +14,36 @@ import {
   sendCodeWithId,
 } from './external.ts';
 import { type ConfirmLinkCommand, confirmLink, type RedeemGrantCommand, redeemGrant } from './links.ts';
-import type { EnginePorts } from './ports.ts';
+import type { EnginePorts, FullEnginePorts } from './ports.ts';
 import { chargeAccountAnswer, type SendCommand, sendCode, spendReplayKey } from './send.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type { Attempt, AttemptQuery } from './attempts.ts';
 export type { CheckCommand, CheckResult, CheckStatus } from './check.ts';
 export type { ExternalSend, ExternalState, ExternalVerification, ExternalView } from './external.ts';
-export type { Clock, EngineEvent, EnginePorts } from './ports.ts';
+export type { Clock, EngineEvent, EnginePorts, FullEnginePorts } from './ports.ts';
 export type { SendCommand, SendResult } from './send.ts';
 export type { VerificationStatus } from './status.ts';
 
-/** Builds the engine over its ports. */
-export function createEngine(ports: EnginePorts) {
+/**
+ * The send use cases over the send path's store: all that a function whose route only sends carries
+ * (lib/http/endpoint.ts `sendingEndpoint`; the rest of the engine and of the store stays out of its bundle).
+ */
+export function createSendEngine(ports: EnginePorts) {
   return {
     sendCode: (command: SendCommand) => sendCode(ports, command),
     chargeAccountAnswer: (tenant: Tenant, clientIp: string | undefined) =>
       chargeAccountAnswer(ports, tenant, clientIp),
     spendReplayKey: (replayKey: { key: string; until: number }) => spendReplayKey(ports, replayKey),
+    // A send under a dialect's own id (a Twilio sid): see external.ts.
+    sendCodeWithId: (command: SendCommand & { external: ExternalSend }) => sendCodeWithId(ports, command),
+  };
+}
+
+/** Builds the whole engine over its ports: the send engine and every other use case. */
+export function createEngine(ports: FullEnginePorts) {
+  return {
+    ...createSendEngine(ports),
     checkCode: (command: CheckCommand) => checkCode(ports, command),
     confirmLink: (command: ConfirmLinkCommand) => confirmLink(ports, command),
     redeemGrant: (command: RedeemGrantCommand) => redeemGrant(ports, command),
@@ -39,7 +51,6 @@ export function createEngine(ports: EnginePorts) {
       findVerification(ports, tenant, channel, to, purpose),
     getVerification: (tenant: Tenant, id: string) => getVerification(ports, tenant, id),
     // Verifications named by a dialect's own id (Twilio sids): see external.ts.
-    sendCodeWithId: (command: SendCommand & { external: ExternalSend }) => sendCodeWithId(ports, command),
     checkCodeNamed: (command: CheckCommand) => checkCodeNamed(ports, command),
     getByExternalId: (tenant: Tenant, id: string, scope?: ExternalScope) =>
       getByExternalId(ports, tenant, id, scope),
@@ -67,3 +78,4 @@ export function createEngine(ports: EnginePorts) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+export type SendEngine = ReturnType<typeof createSendEngine>;

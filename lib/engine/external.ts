@@ -16,7 +16,7 @@ import type { Tenant } from '../tenants/schema.ts';
 import { type CheckCommand, type CheckResult, checkCodeNamed } from './check.ts';
 import { type ExternalSend, unseal, unsealCode } from './external-admission.ts';
 import { addressRef, normalize, spellingOf } from './keys.ts';
-import type { EnginePorts } from './ports.ts';
+import type { EnginePorts, FullEnginePorts } from './ports.ts';
 import { type SendCommand, type SendResult, sendCode } from './send.ts';
 
 export type { ExternalSend } from './external-admission.ts';
@@ -78,7 +78,7 @@ export async function sendCodeWithId(
 /** Fields the id must have been issued with (e.g. the Twilio service in the path), else it is not found. */
 export type ExternalScope = Readonly<Record<string, string>>;
 
-async function resolve(ports: EnginePorts, tenant: Tenant, id: string, scope: ExternalScope = {}) {
+async function resolve(ports: FullEnginePorts, tenant: Tenant, id: string, scope: ExternalScope = {}) {
   const lookup = await ports.store.getExternalLookup(tenant.id, id);
   const channel = CHANNELS.find((value) => value === lookup?.channel);
   const purpose = PURPOSES.find((value) => value === lookup?.purpose);
@@ -98,7 +98,7 @@ async function resolve(ports: EnginePorts, tenant: Tenant, id: string, scope: Ex
 
 /** A verification by its external id, with its current state; NotFoundError once another took its place. */
 export async function getByExternalId(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   id: string,
   scope?: ExternalScope,
@@ -109,7 +109,7 @@ export async function getByExternalId(
 }
 
 function describe(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   id: string,
   found: Awaited<ReturnType<typeof resolve>>,
@@ -143,7 +143,7 @@ function describe(
 
 /** Checks a code against the verification with this external id only. */
 export async function checkByExternalId(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   id: string,
   code: string,
@@ -169,7 +169,7 @@ export async function checkByExternalId(
  * (for apps that verified the user themselves, e.g. with a custom code). NotFoundError unless pending.
  */
 export async function endByExternalId(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   id: string,
   to: 'canceled' | 'approved',
@@ -198,7 +198,7 @@ export async function endByExternalId(
  * verification's `To` where its sid goes). NotFoundError when none is, or it is another owner's.
  */
 export async function externalIdOf(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   input: { channel: Channel; to: string; purpose: Purpose; owner: string },
 ): Promise<string> {

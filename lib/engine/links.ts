@@ -5,7 +5,7 @@ import type { Purpose } from '../domain/vocabulary.ts';
 import { maskAddress } from '../mask.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, grantHash, linkHash, retentionSeconds, spellingOf } from './keys.ts';
-import type { EnginePorts } from './ports.ts';
+import type { FullEnginePorts } from './ports.ts';
 
 /** Link and grant tokens are 256-bit base64url; anything else is refused before any write. */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{20,100}$/;
@@ -25,7 +25,7 @@ export interface ConfirmLinkCommand {
  * reset token) valid for `validitySeconds`; the token itself is returned once and never stored.
  */
 export async function confirmLink(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   command: ConfirmLinkCommand,
 ): Promise<{ confirmed: boolean; grant?: string }> {
   const { store, clock, pepper } = ports;
@@ -70,7 +70,7 @@ export interface RedeemGrantCommand {
  * Redeems a grant issued by `confirmLink` for (tenant, email, purpose): true exactly once, while it
  * is live. One conditional write decides, so concurrent redemptions cannot both succeed.
  */
-export async function redeemGrant(ports: EnginePorts, command: RedeemGrantCommand): Promise<boolean> {
+export async function redeemGrant(ports: FullEnginePorts, command: RedeemGrantCommand): Promise<boolean> {
   const { store, clock, pepper } = ports;
   const { tenant, purpose } = command;
   const email = parseEmail(command.to);

@@ -1,6 +1,7 @@
 // Use case plumbing: what the engine needs from the outside world, and what it reports.
 import type { Mailer, Texter, VoiceCaller, WhatsAppSender } from '../delivery/types.ts';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
+import type { SendStore } from '../store/send-store.ts';
 import type { VerificationStore } from '../store/verification-store.ts';
 
 export interface Clock {
@@ -8,9 +9,12 @@ export interface Clock {
   now(): number;
 }
 
-/** What the engine needs from the outside world, wired once per container. */
+/**
+ * What the engine needs from the outside world, wired once per container. The send use cases need the send
+ * path's store only ({@link SendStore}); the others take {@link FullEnginePorts}.
+ */
 export interface EnginePorts {
-  store: VerificationStore;
+  store: SendStore;
   mailer: Mailer;
   texter: Texter;
   /** WhatsApp and voice (absent: a send on that channel fails delivery and its code is withdrawn). */
@@ -22,6 +26,9 @@ export interface EnginePorts {
   /** Told what happened, with masked, code-free facts only (logs and metrics listen here). */
   observe?: (event: EngineEvent) => void;
 }
+
+/** The ports with the whole store: checks, links, status, external ids and attempts, as well as sends. */
+export type FullEnginePorts = EnginePorts & { store: VerificationStore };
 
 /** What the engine reports. Addresses are masked; codes, tokens and secrets never appear. */
 export type EngineEvent =

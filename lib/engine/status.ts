@@ -6,7 +6,7 @@ import { maskAddress } from '../mask.ts';
 import type { AddressRef } from '../store/verification-store.ts';
 import type { Tenant } from '../tenants/schema.ts';
 import { addressRef, ID_PATTERN, idOf, type NormalizedAddress, normalize, spellingOf } from './keys.ts';
-import type { EnginePorts } from './ports.ts';
+import type { FullEnginePorts } from './ports.ts';
 
 export interface VerificationStatus {
   id: string;
@@ -22,7 +22,7 @@ export interface VerificationStatus {
  * address for the purpose (kept 90 days, whatever was sent since).
  */
 export async function findVerification(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   channel: Channel,
   to: string,
@@ -57,7 +57,7 @@ export async function findVerification(
 
 /** The current status of one verification, by the id its send returned. */
 export async function getVerification(
-  ports: EnginePorts,
+  ports: FullEnginePorts,
   tenant: Tenant,
   id: string,
 ): Promise<VerificationStatus> {

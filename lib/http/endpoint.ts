@@ -5,9 +5,10 @@ import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DomainError, InputError } from '../domain/errors.ts';
+import type { Engine, SendEngine } from '../engine/engine.ts';
 import { logger } from '../log.ts';
 import { observeFailure } from '../observe.ts';
-import { getRuntime, type Runtime } from '../runtime.ts';
+import { engineOf, getRuntime, type Runtime, sendEngineOf } from '../runtime.ts';
 import { browserAdmission } from './browser.ts';
 import { EDGE_REFUSAL, edgeSecret, throughEdge } from './edge.ts';
 import { type HttpRequest, type HttpResponse, toHttpRequest } from './request.ts';
@@ -17,7 +18,8 @@ export interface ErrorRenderer {
   renderError(error: unknown, request: HttpRequest): HttpResponse;
 }
 
-type Handle = (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
+/** An endpoint's own few lines: the request, and the container's runtime with the engine the endpoint uses. */
+type Handle<E> = (request: HttpRequest, runtime: Runtime & { engine: E }) => Promise<HttpResponse>;
 
 /** Each event's request as the handler saw it (through the edge: the viewer's IP and host), for the error renderer. */
 const admitted = new WeakMap<APIGatewayProxyEventV2, HttpRequest>();
@@ -46,8 +48,20 @@ function dialectErrors(dialect: ErrorRenderer): MiddlewareObj<APIGatewayProxyEve
   };
 }
 
-/** Builds a Lambda handler: logger context, error rendering, then the endpoint's own few lines. */
-export function endpoint(dialect: ErrorRenderer, handle: Handle) {
+/** Builds a Lambda handler over the whole engine: logger context, error rendering, then the endpoint's own few lines. */
+export function endpoint(dialect: ErrorRenderer, handle: Handle<Engine>) {
+  return endpointOver(dialect, engineOf, handle);
+}
+
+/**
+ * {@link endpoint} over the send engine only (engine/engine.ts `createSendEngine`), for the routes that only send:
+ * their bundles carry none of the other use cases or their store writes.
+ */
+export function sendingEndpoint(dialect: ErrorRenderer, handle: Handle<SendEngine>) {
+  return endpointOver(dialect, sendEngineOf, handle);
+}
+
+function endpointOver<E>(dialect: ErrorRenderer, engineOf: (runtime: Runtime) => E, handle: Handle<E>) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(dialectErrors(dialect))
@@ -56,7 +70,8 @@ export function endpoint(dialect: ErrorRenderer, handle: Handle) {
       logger.appendKeys({ requestId: received.requestId, route: event.routeKey });
       // With -c waf=true both secrets are read at the first request, in parallel (two GetSecretValue calls); the
       // edge check then precedes any dialect code. Without it, edgeSecret() is undefined at no cost.
-      const [runtime, edge] = await Promise.all([getRuntime(), edgeSecret()]);
+      const [built, edge] = await Promise.all([getRuntime(), edgeSecret()]);
+      const runtime = { ...built, engine: engineOf(built) };
       const request = edge ? throughEdge(received, edge) : received;
       if (!request) {
         logger.info('request refused', { reason: 'edge' });

@@ -1,17 +1,15 @@
 // Secondary adapter: the DynamoDB side of the engine, one object per container. Every engine rule that must
 // hold under concurrency is one conditional write; the writes live beside this file by concern
-// (admission, checks, links, status) and the item layout in address-item.ts.
+// (admission, checks, links, status) and the item layout in address-item.ts. The send path's writes are
+// `SendStore`'s (send-store.ts), which a sending function carries alone; this adds the rest.
 
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Purpose } from '../domain/vocabulary.ts';
-import type { AddressRef, Table } from './address-item.ts';
-import { type AdmitSendInput, admitSend, type CounterSpec, settleSend, withdrawSend } from './admission.ts';
+import type { AddressRef } from './address-item.ts';
 import { type AttemptFilter, countAttempts, getAttempt, listAttempts, markConverted } from './attempt-log.ts';
 import { type ConsumeCodeInput, consumeCode } from './checks.ts';
 import { endExternal, getAddressItem, getLookup } from './external-ids.ts';
 import { type ConsumeLinkInput, consumeLink, type RedeemGrantInput, redeemGrant } from './links.ts';
-import { PrefixGuardStore } from './prefix-guard-store.ts';
-import { type ReplayKey, spendCounter, spendReplayKey } from './spend.ts';
+import { SendStore } from './send-store.ts';
 import { findVerification, getVerification } from './status.ts';
 
 export type {
@@ -23,44 +21,8 @@ export type {
 export type { AdmitSendInput, CounterSpec, IdempotentReplay } from './admission.ts';
 export type { ExternalAdmission, ExternalView } from './external-ids.ts';
 
-/** The DynamoDB side of the engine. One instance per container. */
-export class VerificationStore {
-  private readonly table: Table;
-
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
-    this.table = { db, tableName };
-  }
-
-  /** The pumping guard's reads and writes outside an admission (store/prefix-guard-store.ts). */
-  get guard(): PrefixGuardStore {
-    return new PrefixGuardStore(this.table);
-  }
-
-  /** See {@link admitSend}: limits, replay and idempotency keys and the new code in one transaction. */
-  admitSend(input: AdmitSendInput) {
-    return admitSend(this.table, input);
-  }
-
-  /** See {@link withdrawSend}: a failed delivery leaves no usable code and gives the send slot back. */
-  withdrawSend(input: AdmitSendInput) {
-    return withdrawSend(this.table, input);
-  }
-
-  /** See {@link settleSend}: a delivered send's idempotency record answers replays from now on. */
-  settleSend(input: AdmitSendInput) {
-    return settleSend(this.table, input);
-  }
-
-  /** See {@link spendCounter}: one from a counter outside a send (e.g. an account-existence answer). */
-  spendCounter(counter: CounterSpec, now: number) {
-    return spendCounter(this.table, counter, now);
-  }
-
-  /** See {@link spendReplayKey}: a signed request's nonce used up outside a send. */
-  spendReplayKey(replayKey: ReplayKey, now: number) {
-    return spendReplayKey(this.table, replayKey, now);
-  }
-
+/** The DynamoDB side of the whole engine: the send path's writes and every other use case's. One per container. */
+export class VerificationStore extends SendStore {
   /** See {@link consumeCode}: one guess, evaluated and counted in one conditional write. */
   consumeCode(input: ConsumeCodeInput) {
     return consumeCode(this.table, input);
