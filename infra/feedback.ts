@@ -244,11 +244,9 @@ export class Feedback extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    Validations.of(topic.node.defaultChild ?? topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'A KMS-encrypted topic needs a customer managed key whose policy lets End User Messaging Social use it (AWS managed keys cannot be shared with a service); messages only pass through on their way to the consumer (SNS keeps none once delivered), publishing requires TLS (enforceSSL), and what fails delivery lands in the SQS-encrypted dead letters.',
-    });
+    // Not KMS-encrypted, like the alarm topic: a key End User Messaging Social could use would have to be a
+    // customer managed one (an AWS managed key's policy admits no service); messages only pass through to the
+    // consumer, publishing requires TLS, and what SNS cannot deliver lands in the SQS-encrypted dead letters.
     // What SNS cannot deliver to the function lands in the dead letters, like the rules' events.
     topic.addSubscription(
       new LambdaSubscription(this.consumer.function, { deadLetterQueue: this.deadLetters }),
