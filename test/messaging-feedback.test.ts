@@ -136,6 +136,7 @@ describe('voice: Voice Message Delivery Status Updated', () => {
     ['an unanswered call without destinationPhoneNumber', voiceEvent('VOICE_NO_ANSWER', undefined)],
     ['a detail whose eventType is not a string', { ...voiceEvent('VOICE_BUSY', '+14155550109'), detail: {} }],
     ['another detail-type', { ...voiceEvent('VOICE_BUSY', '+14155550109'), 'detail-type': 'Text Message' }],
+    ['an event type AWS does not document', voiceEvent('VOICE_VOICEMAIL', '+14155550109')],
     ['null', null],
   ])('%s is logged and dropped, never thrown', async (_name, input) => {
     const before = (await store.list()).length;

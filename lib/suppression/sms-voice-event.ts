@@ -27,6 +27,18 @@ export const VOICE_OUTCOMES = {
   VOICE_FAILED: 'failed',
 } as const satisfies Record<string, 'unanswered' | 'failed'>;
 
+/**
+ * The other documented voice event types: the number works (completed, answered, ringing, initiated), or the call
+ * was never placed in time (TTL expired), which says nothing about the number. Any other type is `dropped`.
+ */
+const VOICE_OTHER_EVENT_TYPES: readonly string[] = [
+  'VOICE_COMPLETED',
+  'VOICE_ANSWERED',
+  'VOICE_RINGING',
+  'VOICE_INITIATED',
+  'VOICE_TTL_EXPIRED',
+];
+
 /** The event types the consumer acts on (the stack's rule matches only these). */
 export const VOICE_SUPPRESSING_EVENT_TYPES = Object.keys(VOICE_OUTCOMES) as (keyof typeof VOICE_OUTCOMES)[];
 
@@ -70,9 +82,12 @@ export function readVoiceEvent(input: unknown): VoiceFeedback {
   const tenant = event.context?.tenant;
   const common = { ...(tenant ? { tenant } : {}) };
   const outcome = VOICE_OUTCOMES[event.eventType as keyof typeof VOICE_OUTCOMES];
-  // Completed, answered, ringing, initiated: the number works. TTL expired: the call was never placed in time,
-  // which says nothing about the number.
-  if (!outcome) return { kind: 'ignored', detail: event.eventType, ...common };
+  if (!outcome) {
+    if (VOICE_OTHER_EVENT_TYPES.includes(event.eventType)) {
+      return { kind: 'ignored', detail: event.eventType, ...common };
+    }
+    return { kind: 'dropped', why: `unhandled voice event type ${event.eventType}` };
+  }
   if (!event.destinationPhoneNumber) {
     return { kind: 'dropped', why: `${event.eventType} event without destinationPhoneNumber` };
   }
