@@ -150,7 +150,13 @@ export class ServiceFunction extends Construct {
           'process.env.CODEGATE_CAPTCHA': JSON.stringify(String(props.providers.captcha ?? false)),
           'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
         },
-        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        esbuildArgs: {
+          '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
+          // Non-ASCII text (the Chinese and other templates, zod's and the SDK's messages) stays UTF-8, as Node reads
+          // every module, instead of a six-byte \uXXXX escape per character: 1–2 KB less per sending function. An
+          // argument, not the `charset` prop: aws-cdk-lib 2.276 accepts that prop but never passes it to esbuild.
+          '--charset': 'utf8',
+        },
         // The launch wrapper goes beside the bundle, executable: the CLI zips each file with its mode.
         commandHooks: {
           beforeBundling: () => [],

@@ -153,6 +153,7 @@ export async function bundleLike(
     platform: 'node',
     target: 'node22',
     format: 'esm',
+    charset: 'utf8',
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     nodePaths: [join(PROJECT_ROOT, 'node_modules')],
