@@ -362,6 +362,31 @@ describe('-c channels: call outcomes and WhatsApp statuses → the same consumer
     expect(json.Outputs?.WhatsAppEventTopicArn?.Value).toEqual({ Ref: topicId });
   });
 
+  it('the dead letters take what the voice rule and the WhatsApp topic give up on, from those sources only', () => {
+    const [policy] = ofType('AWS::SQS::QueuePolicy');
+    const statements = policy?.Properties.PolicyDocument.Statement as Json[];
+    const senders = statements
+      .filter((statement) => statement.Effect === 'Allow')
+      .map((statement) => [statement.Principal?.Service, JSON.stringify(statement.Condition)]);
+    const voiceRule = Object.entries(json.Resources).find(
+      ([, resource]) =>
+        resource.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(resource.Properties.EventPattern).includes('aws.sms-voice'),
+    )?.[0];
+    const topic = Object.entries(json.Resources).find(
+      ([, resource]) =>
+        resource.Type === 'AWS::SNS::Topic' && String(resource.Properties?.DisplayName).includes('WhatsApp'),
+    )?.[0];
+    expect(senders.filter(([service]) => service === 'sns.amazonaws.com')).toEqual([
+      ['sns.amazonaws.com', expect.stringContaining(`"${topic}"`)],
+    ]);
+    expect(
+      senders.filter(
+        ([service, condition]) => service === 'events.amazonaws.com' && condition?.includes(`"${voiceRule}"`),
+      ),
+    ).toHaveLength(1);
+  });
+
   it('each channel brings only its own loop; without -c channels neither exists', () => {
     const count = (template: { Resources: Record<string, Json>; Outputs?: Record<string, Json> }) => ({
       voiceRules: ofType('AWS::Events::Rule', template.Resources).filter((rule) =>
