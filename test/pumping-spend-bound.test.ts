@@ -95,6 +95,7 @@ describe('SMS parts', () => {
     expect(smsParts(`${'a'.repeat(159)}€`)).toBe(2);
     expect(smsParts(`${'a'.repeat(158)}€`)).toBe(1);
     expect(smsParts('Ünïcödé? No: GSM has ü, not ï.')).toBe(1);
+    expect(smsParts('§'.repeat(160))).toBe(1);
   });
 
   it('a character outside GSM makes the text UCS-2: 70 units, then 67 a part; an emoji takes two', () => {

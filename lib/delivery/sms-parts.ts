@@ -1,9 +1,9 @@
 // Delivery data: how many SMS parts a text takes, as carriers bill it (GSM 03.38 and 3GPP TS 23.038): the
 // pumping guard charges, and caps with SNS's MaxPrice, a text's price per part times its parts.
 
-/** GSM 03.38's basic character set: one septet each. */
+/** GSM 03.38's basic character set: one septet each (the section sign written as its escape). */
 const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ\u00a7¿abcdefghijklmnopqrstuvwxyzäöñüà';
 /** Its extension table: an escape and the character, two septets each. */
 const GSM_EXTENSION = '\f^{}\\[~]|€';
 
