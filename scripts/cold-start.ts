@@ -22,6 +22,12 @@ import { median } from './measure.ts';
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
 export const MAX_KB = 450;
+/**
+ * What the two sending functions built with `-c channels=whatsapp,voice` are held to instead (test/infra.test.ts):
+ * their End User Messaging clients take them over MAX_KB, by how much and why in docs/whatsapp-voice.md. A ceiling
+ * a few KB over their size, so they do not grow further; MAX_KB stays the goal.
+ */
+export const MAX_KB_WITH_CHANNELS = 480;
 const MAX_RATIO = 1.25;
 export const FLOOR = '(floor: DynamoDBClient only)';
 

@@ -1,6 +1,6 @@
 // Infra tests: the synthesized CodegateStack — one Lambda per route, least privilege, the table, the bundles, cdk-nag.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
@@ -20,6 +20,7 @@ import {
 } from '../infra/stack.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
+import { MAX_KB, MAX_KB_WITH_CHANNELS } from '../scripts/cold-start.ts';
 import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
 
 const SLOW = 300_000;
@@ -441,6 +442,19 @@ describe('bundles with WhatsApp and voice (-c channels)', () => {
       expect(code.includes('"SendVoiceMessage"')).toBe(route.access.voice === true);
     },
   );
+
+  it(`are at most ${MAX_KB_WITH_CHANNELS} KB for the two sending functions (over the ${MAX_KB} KB budget: docs/whatsapp-voice.md), ${MAX_KB} KB for the rest`, () => {
+    const sizes = BUILT.map((name) => ({
+      name,
+      kb: statSync(join(bundleOf(name).dir, 'index.mjs')).size / 1000,
+    }));
+    const ceiling = (name: string) =>
+      name === 'native-send' || name === 'twilio-create-verification' ? MAX_KB_WITH_CHANNELS : MAX_KB;
+    expect(
+      sizes.filter(({ name, kb }) => kb > ceiling(name)),
+      JSON.stringify(sizes),
+    ).toEqual([]);
+  });
 
   it('loads on its own, with no node_modules anywhere near it', () => {
     const { dir } = bundleOf('native-send');
