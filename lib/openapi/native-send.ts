@@ -61,7 +61,7 @@ const send: OperationSpec = {
     409: { idempotency_conflict: 'the `Idempotency-Key` was used with a different body.' },
     422: {
       address_suppressed:
-        'the address bounced or complained, or an operator suppressed it (the suppression list; the message says which); nothing is sent.',
+        'the address bounced or complained, an operator suppressed it, or (WhatsApp, voice) the number is not on WhatsApp or its calls went unanswered or failed (the suppression list; the message says which); nothing is sent.',
     },
     429: {
       rate_limited:
