@@ -76,6 +76,21 @@ describe('function bundles', () => {
     }
   });
 
+  it('of the routes that only send carry the send engine alone: no check, lookup or attempt-log code', () => {
+    // Methods of the whole store beyond SendStore's (class members keep their names through minification).
+    const marks = ['consumeCode', 'getExternalLookup', 'listAttempts'];
+    const has = (name: string) => {
+      const code = readFileSync(bundles.get(name) as string, 'utf8');
+      return marks.filter((mark) => code.includes(mark));
+    };
+    expect(has('native-check')).toEqual(marks);
+    const sending = ROUTES.filter((route) =>
+      readFileSync(join(PROJECT_ROOT, 'functions', `${route.name}.ts`), 'utf8').includes('sendingEndpoint('),
+    ).map((route) => route.name);
+    expect(sending).toEqual(expect.arrayContaining(['native-send', 'twilio-create-verification']));
+    for (const name of sending) expect(has(name), name).toEqual([]);
+  });
+
   it('read Lambda’s environment credentials (the stand-in for the default chain is in every bundle)', () => {
     for (const [name, file] of bundles) {
       expect(
