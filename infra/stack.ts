@@ -124,6 +124,12 @@ export class CodegateStack extends Stack {
     }
 
     const tier = monitoringTierOf(this);
+    // Every context is read (and a bad one refused) before the first function is built: bundling 40 functions
+    // takes the better part of a minute, and a typo must not cost that before its one-line error.
+    const smsMonthlyBudgetUsd = smsBudgetOf(this);
+    const alarmEmail = alarmEmailOf(this);
+    const extraChannels = extraChannelsOf(this);
+    const channelDailySpendUsd = channelDailySpendOf(this);
     // Detailed (per-route) API metrics bill as custom metrics while traffic flows: only the full tier reads them.
     const detailedMetrics = tier === 'full';
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
@@ -174,7 +180,6 @@ export class CodegateStack extends Stack {
 
     const functions = new Map<string, ServiceFunction>();
     // WhatsApp and voice only where `-c channels=…` offers them (infra/messaging-grants.ts).
-    const extraChannels = extraChannelsOf(this);
     const routeSettings: Record<string, unknown> = {};
     const cfnStage = stage.node.defaultChild as CfnStage;
     for (const route of routes) {
@@ -237,10 +242,10 @@ export class CodegateStack extends Stack {
       routes,
       functions,
       table: this.table,
-      smsMonthlyBudgetUsd: smsBudgetOf(this),
-      alarmEmail: alarmEmailOf(this),
+      smsMonthlyBudgetUsd,
+      alarmEmail,
     });
-    monitorChannelSpend(this.monitoring.facade, extraChannels, channelDailySpendOf(this));
+    monitorChannelSpend(this.monitoring.facade, extraChannels, channelDailySpendUsd);
     if (tier === 'full') monitorExtraChannels(this.monitoring.facade, extraChannels);
     // The feedback loops (infra/feedback.ts), using the table, the pepper, mailConfiguration and monitoring above.
     const feedback = new Feedback(this, 'Feedback', {
