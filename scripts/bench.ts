@@ -9,16 +9,11 @@ import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib
 import { startLocal } from '../infra/local/start.ts';
 import { documentClient, getRuntime, outbox } from '../lib/runtime.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
-import {
-  coldLoad,
-  launchWrapperCost,
-  printColdLoad,
-  printLaunchWrapperCost,
-  synthFunctions,
-} from './cold-start.ts';
+import { coldLoad, launchWrapperCost, printColdLoad, printLaunchWrapperCost } from './cold-start.ts';
 import { CONCURRENCY, http, measure, N, paired, REPEATS } from './measure.ts';
 import { printMemory, residentMemory } from './memory.ts';
 import { compareWithRaw, copyItems, replayer } from './raw-baseline.ts';
+import { synthFunctions } from './synth-functions.ts';
 
 /** Runs `run` `total` times, CONCURRENCY at once, untimed. */
 async function warmUp(total: number, run: (i: number) => Promise<void>) {

@@ -6,18 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type CfnResource } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import {
-  BUNDLE_ALIASES,
-  ESM_REQUIRE_BANNER,
-  LAUNCH_WRAPPER,
-  PROJECT_ROOT,
-  ServiceFunction,
-} from '../infra/service-function.ts';
-import { CodegateStack } from '../infra/stack.ts';
-import { ROUTES } from '../lib/routes.ts';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/service-function.ts';
 import { median } from './measure.ts';
+import { type DeployedFunction, synthFunctions } from './synth-functions.ts';
 
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
@@ -36,84 +28,6 @@ export interface ColdRow {
   bytes: number;
   medianMs: number;
   ratio: number;
-}
-
-/** One function as the synthesized template deploys it: its bundle and what Lambda starts Node with. */
-export interface DeployedFunction {
-  /** The bundle (`index.mjs`; `index.mjs.map` beside it when synthesized with source maps). */
-  file: string;
-  /** `MemorySize` in MB: the Node.js runtime sizes V8's heap from it (see `lambdaLaunch`). */
-  memorySize: number;
-  /** `NODE_OPTIONS` from the function's environment, as Lambda passes it to Node. */
-  nodeOptions: string;
-  /** The script `AWS_LAMBDA_EXEC_WRAPPER` names, in the synthesized asset (Lambda's `/var/task/`), if any. */
-  execWrapper?: string;
-}
-
-/** What a synth builds: maps beside the bundles (`npm run stack`), only some routes' functions. */
-type SynthOptions = { sourceMaps?: boolean; routes?: readonly string[] };
-
-/**
- * Synthesizes the stack (bundling every function as deployed, or only `routes`'; with a map beside each bundle when
- * `sourceMaps`) and returns each function, by route name for the API's functions and by construct path for
- * the others (the feedback loops').
- */
-export function synthFunctions(outdir: string, options: SynthOptions = {}): Map<string, DeployedFunction> {
-  const app = new App({
-    outdir,
-    context: {
-      sesIdentity: 'bench.example.org',
-      'aws:cdk:enable-asset-metadata': true,
-      ...(options.sourceMaps ? { sourceMaps: 'true' } : {}),
-    },
-  });
-  const routes = options.routes && ROUTES.filter((route) => options.routes?.includes(route.name));
-  const stack = new CodegateStack(app, 'Codegate', { routes });
-  const assembly = app.synth();
-  const template = assembly.getStackByName(stack.stackName).template as {
-    Resources: Record<
-      string,
-      {
-        Metadata?: Record<string, string>;
-        Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } };
-      }
-    >;
-  };
-  const names = new Map([...stack.functions].map(([name, service]) => [service, name]));
-  const services = stack.node
-    .findAll()
-    .filter((node): node is ServiceFunction => node instanceof ServiceFunction);
-  const functions = new Map<string, DeployedFunction>();
-  for (const service of services) {
-    const name = names.get(service) ?? service.node.path.replace(`${stack.node.id}/`, '');
-    const resource =
-      template.Resources[stack.getLogicalId(service.function.node.defaultChild as CfnResource)];
-    const assetPath = resource?.Metadata?.['aws:asset:path'];
-    const memorySize = resource?.Properties?.MemorySize;
-    if (!assetPath || !memorySize) throw new Error(`no asset or memory size for ${name}`);
-    const variables = resource.Properties?.Environment?.Variables ?? {};
-    const nodeOptions = variables.NODE_OPTIONS;
-    const wrapper = variables.AWS_LAMBDA_EXEC_WRAPPER;
-    // The asset is what Lambda unpacks into /var/task/: a wrapper anywhere else could not be run here.
-    if (wrapper !== undefined && !(typeof wrapper === 'string' && wrapper.startsWith(LAUNCH_WRAPPER.task)))
-      throw new Error(
-        `${name}: AWS_LAMBDA_EXEC_WRAPPER ${JSON.stringify(wrapper)} is not in ${LAUNCH_WRAPPER.task}`,
-      );
-    functions.set(name, {
-      file: join(assembly.directory, assetPath, 'index.mjs'),
-      memorySize,
-      nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
-      ...(wrapper
-        ? { execWrapper: join(assembly.directory, assetPath, wrapper.slice(LAUNCH_WRAPPER.task.length)) }
-        : {}),
-    });
-  }
-  return functions;
-}
-
-/** Each function's bundle path, by the names `synthFunctions` gives. */
-export function synthBundles(outdir: string, options: SynthOptions = {}): Map<string, string> {
-  return new Map([...synthFunctions(outdir, options)].map(([name, deployed]) => [name, deployed.file]));
 }
 
 /**

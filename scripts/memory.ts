@@ -13,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleLike, type DeployedFunction, FLOOR, lambdaLaunch } from './cold-start.ts';
+import { bundleLike, FLOOR, lambdaLaunch } from './cold-start.ts';
 import { median } from './measure.ts';
+import type { DeployedFunction } from './synth-functions.ts';
 
 const INVOCATIONS = 2_000;
 export const MAX_MB = 100;

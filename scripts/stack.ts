@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../infra/service-function.ts';
 import { ROUTES } from '../lib/routes.ts';
-import { synthFunctions } from './cold-start.ts';
+import { synthFunctions } from './synth-functions.ts';
 
 /** A position in the bundle as Node prints it: `…/index.mjs:line:column` (both 1-based). */
 const FRAME = /(?:file:\/\/)?(?:\/[^\s():"]*\/)?index\.mjs:(\d+):(\d+)/g;

@@ -1,39 +1,56 @@
-// Every function's bundle, exactly as `cdk synth` builds it, stays within the cold-start budget of 450 KB
+// Every function's bundle, exactly as `npx cdk synth` builds it (the CLI run ops make, offline and without an AWS
+// account, checked here too; the suite's one bundling of all the functions), stays within the cold-start budget of 450 KB
 // minified, and carries none of what Lambda never runs: the SDK's default credential chain, event streams,
 // the full zod, the local mailbox simulator, a source map. (Import time is a bench figure, `npm run
 // bench:cold`: no timing assertions here.) `npm run stack` maps a deployed function's stack trace back to
 // the sources through a second build with maps: the same code, proven here, and a real trace mapped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import MnemonistLru from 'mnemonist/lru-cache.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
 import { LAUNCH_WRAPPER, PROJECT_ROOT } from '../infra/service-function.ts';
 import StandInLru from '../lib/bundle/lru-cache.ts';
 import { ROUTES } from '../lib/routes.ts';
-import {
-  type DeployedFunction,
-  lambdaLaunch,
-  MAX_KB,
-  synthBundles,
-  synthFunctions,
-} from '../scripts/cold-start.ts';
+import { lambdaLaunch, MAX_KB } from '../scripts/cold-start.ts';
 import { mapPositions, traceOf } from '../scripts/stack.ts';
+import { assemblyFunctions, type DeployedFunction, synthBundles } from '../scripts/synth-functions.ts';
+import { CDK_JSON_CONTEXT } from './helpers/apps.ts';
+import { runCdk } from './helpers/cdk-cli.ts';
+
+/** The stack the CLI synthesizes here: `-c stackName` names another copy beside `Codegate`. */
+const CLI_STACK = 'codegate-staging';
 
 /** The functions the source-map build makes. */
 const MAPPED = ['native-send', 'twilio-create-verification', 'eiam-captcha-get'];
 
 let dir: string;
+/** What `npx cdk synth` answered. */
+let cli: { code: number | null; output: string };
 /** Every function as the template deploys it (bundle, memory size, launch wrapper), by name. */
 let functions: Map<string, DeployedFunction>;
 let bundles: Map<string, string>;
 /** The same functions built as `npm run stack` builds them: with a map beside each bundle. */
 let mapped: Map<string, string>;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'codegate-bundles-'));
-  functions = synthFunctions(join(dir, 'cdk.out'));
+  cli = await runCdk([
+    'synth',
+    '--quiet',
+    '--no-notices',
+    '-c',
+    `stackName=${CLI_STACK}`,
+    '--output',
+    join(dir, 'cdk.out'),
+  ]);
+  if (cli.code !== 0) throw new Error(`npx cdk synth failed:\n${cli.output}`);
+  functions = assemblyFunctions(join(dir, 'cdk.out'), CLI_STACK, {
+    ...CDK_JSON_CONTEXT,
+    stackName: CLI_STACK,
+  });
   bundles = new Map([...functions].map(([name, deployed]) => [name, deployed.file]));
   // The build `npm run stack` makes, for three functions of different kinds (a send, a Twilio create, the captcha
   // images): one function's map is all that tool builds, and a whole second stack build would double this file.
@@ -41,6 +58,26 @@ beforeAll(() => {
 }, 600_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cdk CLI', () => {
+  it('`npx cdk synth -c stackName=…` succeeds offline with no AWS account and names the stack', () => {
+    expect(cli.code, cli.output).toBe(0);
+    // No construct trace beside the placeholder-identity warning (the App keeps no stack traces).
+    expect(cli.output).toContain('No sesIdentity context given');
+    expect(cli.output).not.toMatch(/infra\/stack\.ts:\d+/);
+    // cdk.json sets every recommended feature flag.
+    expect(cli.output).not.toMatch(/feature flags are not configured/);
+    const out = join(dir, 'cdk.out');
+    const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
+    // -c stackName names the stack (and its template): a second copy beside `Codegate`.
+    expect(templates).toEqual([`${CLI_STACK}.template.json`]);
+    const synthesized = JSON.parse(readFileSync(join(out, `${CLI_STACK}.template.json`), 'utf8'));
+    const lambdas = Object.values(synthesized.Resources as Record<string, { Type: string }>).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    expect(lambdas).toHaveLength(ROUTES.length + Object.keys(FEEDBACK_GRANTS).length);
+  });
 });
 
 describe('function bundles', () => {

@@ -1,6 +1,6 @@
 // Infra tests: the synthesized CodegateStack — one Lambda per route, least privilege, the table, the bundles, cdk-nag.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
@@ -10,7 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
 import { DEFAULT_SMS_BUDGET_USD, SMS_BUDGET_ALARM_SHARE } from '../infra/monitoring.ts';
-import { PROJECT_ROOT, SNS_ANY_ARN } from '../infra/service-function.ts';
+import { ServiceFunction, SNS_ANY_ARN } from '../infra/service-function.ts';
 import {
   alarmEmailOf,
   CodegateStack,
@@ -22,6 +22,7 @@ import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE }
 import { TABLE } from '../lib/store/table.ts';
 import { MAX_KB, MAX_KB_WITH_CHANNELS } from '../scripts/cold-start.ts';
 import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
+import { runCdk } from './helpers/cdk-cli.ts';
 
 const SLOW = 300_000;
 const IDENTITIES = ['mail.example.org', 'sender@other.example.net'];
@@ -587,67 +588,22 @@ describe('deploy context', () => {
   });
 });
 
-/** Runs the CDK CLI in the project with no AWS credentials or profile (synth must not need an account). */
-function runCdk(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['cdk', ...args], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))),
-        CDK_DISABLE_VERSION_CHECK: '1',
-        CDK_DISABLE_CLI_TELEMETRY: 'true',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('close', (exitCode) => resolve({ code: exitCode, output }));
-  });
-}
-
-describe('cdk CLI', () => {
-  it(
-    '`npx cdk synth -c stackName=…` succeeds offline with no AWS account and names the stack',
-    async () => {
-      const out = mkdtempSync(join(tmpdir(), 'codegate-cli-'));
-      try {
-        const { code, output } = await runCdk([
-          'synth',
-          '--quiet',
-          '--no-notices',
-          '-c',
-          'stackName=codegate-staging',
-          '--output',
-          out,
-        ]);
-        expect(code, output).toBe(0);
-        // No construct trace beside the placeholder-identity warning (the App keeps no stack traces).
-        expect(output).toContain('No sesIdentity context given');
-        expect(output).not.toMatch(/infra\/stack\.ts:\d+/);
-        // cdk.json sets every recommended feature flag.
-        expect(output).not.toMatch(/feature flags are not configured/);
-        const templates = readdirSync(out).filter((file) => file.endsWith('.template.json'));
-        // -c stackName names the stack (and its template): a second copy beside `Codegate`.
-        expect(templates).toEqual(['codegate-staging.template.json']);
-        const synthesized = JSON.parse(readFileSync(join(out, 'codegate-staging.template.json'), 'utf8'));
-        const functions = Object.values(synthesized.Resources as Record<string, Json>).filter(
-          (r) => r.Type === 'AWS::Lambda::Function',
-        );
-        expect(functions).toHaveLength(ROUTES.length + Object.keys(FEEDBACK_GRANTS).length);
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    },
-    SLOW,
-  );
-});
-
 describe('bad contexts', () => {
+  it('are refused before any function is built (bundling them all would come first otherwise)', () => {
+    for (const context of [
+      { alarmEmail: 'not-an-email' },
+      { smsMonthlyBudgetUsd: '0' },
+      { channels: 'fax' },
+      { channels: 'voice', channelDailySpendUsd: 'lots' },
+    ]) {
+      const app = tempApp({ context });
+      expect(() => new CodegateStack(app, 'Codegate'), JSON.stringify(context)).toThrow(
+        new RegExp(Object.keys(context).at(-1) ?? ''),
+      );
+      expect(app.node.findAll().filter((node) => node instanceof ServiceFunction)).toEqual([]);
+    }
+  });
+
   it('-c alarmEmail that is not one address is refused naming alarmEmail', () => {
     expect(alarmEmailOf(tempApp({ context: { alarmEmail: 'ops@example.com' } }))).toBe('ops@example.com');
     for (const bad of ['not-an-email', 'a@b.c,d@e.f', 'ops@example'])
