@@ -29,10 +29,13 @@ export const SMS_PRICES: Readonly<Record<string, SmsPrice>> = {
 
 /**
  * The price assumed for a country the table does not list: above every price the table cites, so an unlisted
- * country reaches the ceiling in fewer messages rather than more. Tenants texting such a country set its real
- * price in `sms.pricesUsd`.
+ * country reaches the ceiling in fewer messages rather than more. It is also SNS's MaxPrice for such a text (an
+ * enforcing guard), so it is set above nearly every country's real price: in a 2019 copy of the SNS price table
+ * (226 countries by carrier, github.com/WalterNyeko/batchpack-landing-page src/files/prices.js — a third party's
+ * copy, used only to size this guess, not as a price) 35 countries had a carrier dearer than $0.10, 7 dearer than
+ * $0.15 and none dearer than $0.23. Tenants texting such a country set its real price in `sms.guard.pricesUsd`.
  */
-export const UNLISTED_USD = 0.1;
+export const UNLISTED_USD = 0.15;
 
 /** The price the spend ceiling charges for one text to `country`: the tenant's own figure, the table's, or the guess. */
 export function smsPriceUsd(country: string, overrides: Readonly<Record<string, number>> = {}): number {

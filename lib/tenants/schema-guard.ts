@@ -48,7 +48,7 @@ export const guardSchema = z
       .record(z.string().length(2), z.number().positive())
       .default({})
       .describe(
-        'USD per text part by country ("GB": 0.04), overriding the cited table (lib/engine/sms-prices.ts); a country in neither costs $0.10. With the guard enforcing, a text is published with SNS MaxPrice = this price × its parts: a text dearer than that is not delivered, so set the real price of every country dearer than $0.10.',
+        'USD per text part by country ("GB": 0.04), overriding the cited table (lib/engine/sms-prices.ts); a country in neither costs $0.15. With the guard enforcing, a text is published with SNS MaxPrice = this price × its parts: a text dearer than that is not delivered, so set the real price of every country dearer than $0.15.',
       ),
   })
   .describe(
