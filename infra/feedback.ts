@@ -103,6 +103,19 @@ export class Feedback extends Construct {
     });
     this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback'], FEEDBACK_KEYS['ses-feedback']);
     this.consumer.grantPepper(pepper);
+    // The rules' and the subscription's dead letters take what could not be handed to the function; what the
+    // function took and failed on (a store fault past Lambda's two retries) lands there too, not dropped. Lambda
+    // sends it with the function's role: sqs:SendMessage on this queue and nothing else (SqsDestination would
+    // also grant GetQueueAttributes and GetQueueUrl, which Lambda does not call).
+    const deadLetterArn = this.deadLetters.queueArn;
+    this.consumer.function.configureAsyncInvoke({
+      onFailure: { bind: () => ({ destination: deadLetterArn }) },
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+    this.consumer.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterArn] }),
+    );
     // Bounded: a store fault is retried for up to 6 hours, then the event lands in the dead letters.
     const toConsumer = () =>
       new LambdaFunction(this.consumer.function, {

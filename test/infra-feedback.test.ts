@@ -150,7 +150,24 @@ describe('SES feedback → suppression consumer', () => {
     expect(all.filter((action) => !action.startsWith('logs:')).sort()).toEqual([
       'dynamodb:PutItem',
       'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
     ]);
+    // SendMessage only for Lambda's on-failure destination: the dead letters, nothing else.
+    const send = grantsOf(roleId).filter((grant) => grant.actions.includes('sqs:SendMessage'));
+    expect(send.map((grant) => grant.resource)).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': [idOf(feedback().deadLetters), 'Arn'] }),
+    ]);
+  });
+
+  it('an event the consumer took and failed on, past two retries, goes to the dead letters instead of being dropped', () => {
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(1);
+    const [config] = configs;
+    expect(JSON.stringify(config?.Properties.FunctionName)).toContain(idOf(feedback().consumer.function));
+    expect(config?.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 });
+    expect(config?.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [idOf(feedback().deadLetters), 'Arn'] } },
+    });
   });
 });
 
@@ -429,7 +446,7 @@ describe('-c channels: call outcomes and WhatsApp statuses → the same consumer
         .flatMap((grant) => [grant.Action].flat() as string[])
         .filter((action) => !action.startsWith('logs:'))
         .sort(),
-    ).toEqual(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
+    ).toEqual(['dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'sqs:SendMessage']);
     const invokers = ofType('AWS::Lambda::Permission')
       .filter((permission) =>
         JSON.stringify(permission.Properties.FunctionName).includes(idIn(consumer().function)),
