@@ -2,7 +2,7 @@
 // WhatsApp statuses) reach the suppression consumer through EventBridge (WhatsApp through an SNS topic); the
 // table's stream reaches the stack's own event bus through a pipe whose enrichment derives the lifecycle
 // events. Every grant of these non-HTTP functions is declared here, in FEEDBACK_GRANTS.
-import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -10,19 +10,14 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_EVENTS_PER_BATCH } from '../lib/events/enrich.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lib/events/lifecycle.ts';
 import type { TableAction } from '../lib/routes.ts';
 import type { KeyFamily } from '../lib/store/table.ts';
-import {
-  SMS_VOICE_SOURCE,
-  VOICE_DETAIL_TYPE,
-  VOICE_SUPPRESSING_EVENT_TYPES,
-} from '../lib/suppression/sms-voice-event.ts';
+import { watchCalls, watchWhatsApp } from './messaging-feedback.ts';
 import { extraChannelsOf } from './messaging-grants.ts';
 import type { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -133,8 +128,9 @@ export class Feedback extends Construct {
       targets: [toConsumer()],
     });
     const channels = extraChannelsOf(this);
-    if (channels.voice) this.watchCalls(toConsumer());
-    if (channels.whatsapp) this.whatsAppEvents = this.watchWhatsApp();
+    if (channels.voice) watchCalls(this, toConsumer());
+    if (channels.whatsapp)
+      this.whatsAppEvents = watchWhatsApp(this, this.consumer.function, this.deadLetters);
 
     this.bus = new EventBus(this, 'Events', { description: 'Codegate lifecycle events (docs/events.md)' });
     this.enrichment = new ServiceFunction(this, 'Enrichment', {
@@ -217,59 +213,6 @@ export class Feedback extends Construct {
     pipe.node.addDependency(pipeRole);
 
     this.monitor(props.monitoring);
-  }
-
-  /**
-   * Call outcomes: SMS and Voice v2 puts "Voice Message Delivery Status Updated" events on the default bus by
-   * itself (no event destination to configure; EventBridge reference, events-ref-sms-voice.html); the rule
-   * matches only the outcomes that suppress (busy, no answer, failed), so completed calls invoke nothing.
-   */
-  private watchCalls(target: LambdaFunction) {
-    new Rule(this, 'VoiceFeedback', {
-      description: 'Codegate: calls busy, unanswered or failed (End User Messaging SMS and Voice)',
-      eventPattern: {
-        source: [SMS_VOICE_SOURCE],
-        detailType: [VOICE_DETAIL_TYPE],
-        detail: { eventType: VOICE_SUPPRESSING_EVENT_TYPES },
-      },
-      targets: [target],
-    });
-  }
-
-  /**
-   * WhatsApp statuses: the EventBridge "WhatsApp Message Failed" event does not name the recipient, so the
-   * consumer reads the WhatsApp Business Account's event destination instead — an SNS topic that End User
-   * Messaging Social may publish to (its topic policy, as the social-messaging user guide's "IAM policies for
-   * Amazon SNS topics" gives it, confined to this account), subscribed by the consumer. Pointing the WABA at
-   * the topic is the operator's step (output WhatsAppEventTopicArn).
-   */
-  private watchWhatsApp(): Topic {
-    const topic = new Topic(this, 'WhatsAppEvents', {
-      displayName: 'Codegate WhatsApp events (WABA event destination)',
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SocialMessagingPublish',
-        principals: [new ServicePrincipal('social-messaging.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-    // Not KMS-encrypted, like the alarm topic: a key End User Messaging Social could use would have to be a
-    // customer managed one (an AWS managed key's policy admits no service); messages only pass through to the
-    // consumer, publishing requires TLS, and what SNS cannot deliver lands in the SQS-encrypted dead letters.
-    // What SNS cannot deliver to the function lands in the dead letters, like the rules' events.
-    topic.addSubscription(
-      new LambdaSubscription(this.consumer.function, { deadLetterQueue: this.deadLetters }),
-    );
-    new CfnOutput(Stack.of(this), 'WhatsAppEventTopicArn', {
-      value: topic.topicArn,
-      description:
-        "Point the WhatsApp Business Account's event destination here (docs/whatsapp-voice.md): statuses of numbers not on WhatsApp reach the suppression list",
-    });
-    return topic;
   }
 
   /**

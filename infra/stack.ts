@@ -1,5 +1,5 @@
 // Infra: the deployed service — table, pepper, mail configuration, HTTP API and one Lambda per route.
-import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -38,6 +38,7 @@ import {
   monitorExtraChannels,
 } from './messaging-grants.ts';
 import { Monitoring } from './monitoring.ts';
+import { addOutputs } from './outputs.ts';
 import { ServiceFunction } from './service-function.ts';
 import { stageThrottles } from './throttles.ts';
 
@@ -179,7 +180,6 @@ export class CodegateStack extends Stack {
     });
 
     const functions = new Map<string, ServiceFunction>();
-    // WhatsApp and voice only where `-c channels=…` offers them (infra/messaging-grants.ts).
     const routeSettings: Record<string, unknown> = {};
     const cfnStage = stage.node.defaultChild as CfnStage;
     for (const route of routes) {
@@ -192,6 +192,7 @@ export class CodegateStack extends Stack {
         providers: {
           mail: route.access.mail ?? false,
           sms: route.access.sms ?? false,
+          // WhatsApp and voice only where `-c channels=…` offers them (infra/messaging-grants.ts).
           whatsapp: (route.access.whatsapp ?? false) && extraChannels.whatsapp,
           voice: (route.access.voice ?? false) && extraChannels.voice,
           captcha: route.access.keys.some((family) => family.startsWith('CAPTCHA')),
@@ -254,56 +255,24 @@ export class CodegateStack extends Stack {
       configurationSet: mailConfiguration,
       monitoring: this.monitoring,
     });
-    new CfnOutput(this, 'EventBusName', {
-      value: feedback.bus.eventBusName,
-      description: 'Lifecycle events (docs/events.md): put your rules on this bus',
-    });
-
-    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Codegate API' });
-    const rateBurst = (throttle: { rateLimit: number; burstLimit: number }) =>
-      `${throttle.rateLimit}/${throttle.burstLimit}`;
-    new CfnOutput(this, 'StageThrottles', {
-      value: JSON.stringify({
-        default: rateBurst(throttles.defaultThrottle),
-        ...Object.fromEntries([...throttles.routes].map(([name, throttle]) => [name, rateBurst(throttle)])),
-      }),
-      description:
-        'The stage throttles this deploy declares (route name: rate/burst); npm run verify:deployment compares',
-    });
-    new CfnOutput(this, 'MonitoringTier', {
-      value: tier,
-      description: 'The monitoring context: essential or full',
-    });
-    if (edge) {
-      new CfnOutput(this, 'EdgeUrl', {
-        value: `https://${edge.distribution.distributionDomainName}/`,
-        description: 'Base URL through CloudFront and WAF: apps use this, not ApiUrl (which answers 403)',
-      });
-    }
-    const domainTarget = edge?.distribution.distributionDomainName ?? domainName?.regionalDomainName;
-    if (domain && domainTarget) {
-      new CfnOutput(this, 'CustomDomainTarget', {
-        value: domainTarget,
-        description: `Point ${domain.domainName} here (CNAME or alias record)`,
-      });
-    }
-    new CfnOutput(this, 'AlarmTopicArn', {
-      value: this.monitoring.alarmTopic.topicArn,
-      description: 'Every alarm notifies this topic (subscribe with -c alarmEmail=… or add a subscription)',
-    });
     const admin = new AdminPolicy(this, 'Admin', {
       table: this.table,
       pepper,
       alarmTopic: this.monitoring.alarmTopic,
     });
-    new CfnOutput(this, 'AdminPolicyArn', {
-      value: admin.policy.managedPolicyArn,
-      description:
-        "Attach to the operators' role: what tenants:load, suppressions and verify:deployment call",
-    });
-    new CfnOutput(this, 'TableName', {
-      value: this.table.tableName,
-      description: 'The DynamoDB table (load tenants into it with npm run tenants:load)',
+    addOutputs(this, {
+      eventBusName: feedback.bus.eventBusName,
+      apiUrl: stage.url,
+      throttles,
+      tier,
+      edgeDomain: edge?.distribution.distributionDomainName,
+      domain: domain && {
+        name: domain.domainName,
+        target: edge?.distribution.distributionDomainName ?? domainName?.regionalDomainName,
+      },
+      alarmTopicArn: this.monitoring.alarmTopic.topicArn,
+      adminPolicyArn: admin.policy.managedPolicyArn,
+      tableName: this.table.tableName,
     });
   }
 }

@@ -21,7 +21,15 @@ import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Channel, Purpose } from '../domain/vocabulary.ts';
 
@@ -163,4 +171,18 @@ export function stateOf(item: Item, purpose: Purpose, now: number, maxAttempts: 
   if (Number(item[`x_${purpose}`] ?? 0) <= now) return 'expired';
   if (Number(item[`n_${purpose}`] ?? 0) >= maxAttempts) return 'max_attempts';
   return 'pending';
+}
+
+/** One item is a plain conditional update (cheaper than a transaction); more are one transaction. */
+export async function writeItems(table: Table, items: TransactItem[]) {
+  const [only] = items;
+  if (items.length === 1 && only?.Update) {
+    await table.db.send(new UpdateCommand(only.Update as UpdateCommandInput));
+    return;
+  }
+  if (items.length === 1 && only?.Delete) {
+    await table.db.send(new DeleteCommand(only.Delete as DeleteCommandInput));
+    return;
+  }
+  await table.db.send(new TransactWriteCommand({ TransactItems: items }));
 }

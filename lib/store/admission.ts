@@ -1,14 +1,7 @@
 // Secondary adapter: admitting a send. Every limit, the replay nonce, the idempotency key and the new code
-// are conditions of one transaction; a failed delivery withdraws what the admission wrote.
+// are conditions of one transaction; a failed delivery withdraws what the admission wrote (store/withdrawal.ts).
 
 import { randomInt } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DeleteCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
 import { AddressSuppressedError, RateLimitedError } from '../domain/errors.ts';
 import type { Purpose } from '../domain/vocabulary.ts';
 import {
@@ -22,17 +15,12 @@ import {
   shiftSlots,
   type Table,
   type TransactItem,
+  writeItems,
 } from './address-item.ts';
 import { attemptPut } from './attempt-log.ts';
 import { dynamoFault } from './client.ts';
 import { type ExternalAdmission, externalUpdate, lookupPut } from './external-ids.ts';
-import {
-  type IdempotencyRecord,
-  type IdempotentReplay,
-  idempotencyDelete,
-  idempotencyPut,
-  settleIdempotency,
-} from './idempotency.ts';
+import { type IdempotencyRecord, type IdempotentReplay, idempotencyPut } from './idempotency.ts';
 import { type CounterSpec, counterUpdate, refusal, type Scope } from './limits.ts';
 import { type GuardAdmission, guardRefusal, prefixUpdate, spendUpdate } from './prefix-guard.ts';
 import { replayPut } from './spend.ts';
@@ -177,7 +165,7 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      await write(table, items);
+      await writeItems(table, items);
       return undefined;
     } catch (error) {
       const reasons = cancellationReasons(error, items.length);
@@ -217,85 +205,10 @@ export async function admitSend(table: Table, input: AdmitSendInput): Promise<Id
 }
 
 /**
- * Withdraws a code whose delivery failed: the code can no longer verify, the recipient's send slot is
- * given back so they may try again at once, and the idempotency record goes in the same write, so the
- * client's retry with the same key sends a new code instead of replaying a success that never was.
- * The per-IP, per-device and budget counters stay spent: a failing provider must not switch the limits
- * off (a flood of bad numbers would otherwise sustain itself), and a timed-out SMS may have been billed.
- */
-export async function withdrawSend(table: Table, input: AdmitSendInput): Promise<void> {
-  const slots = input.perAddress.limit;
-  const back: string[] = [];
-  for (let slot = 0; slot < slots - 1; slot++) back.push(`s${slot} = if_not_exists(s${slot + 1}, :zero)`);
-  back.push(`s${slots - 1} = :zero`);
-  const base = {
-    TableName: table.tableName,
-    Key: addressKey(input.address),
-    ExpressionAttributeNames: {
-      '#h': `h_${input.purpose}`,
-      '#i': `i_${input.purpose}`,
-      '#r': `r_${input.purpose}`,
-    },
-  };
-  const idem =
-    input.idempotency && idempotencyDelete(table.tableName, input.address.tenantId, input.idempotency);
-  const withIdem = (update: TransactItem): TransactItem[] => (idem ? [update, idem] : [update]);
-  try {
-    await write(
-      table,
-      withIdem({
-        Update: {
-          ...base,
-          UpdateExpression: `SET ${back.join(', ')}, #r = :one REMOVE #h`,
-          ConditionExpression: '#i = :nonce AND s0 = :now',
-          ExpressionAttributeValues: { ':nonce': input.nonce, ':now': input.now, ':zero': 0, ':one': 1 },
-        },
-      }),
-    );
-    return;
-  } catch (error) {
-    if (!cancellationReasons(error, 1 + (idem ? 1 : 0))) throw dynamoFault(error);
-  }
-  // Another send moved the slots since; still make sure our code and our idempotency record are gone.
-  const killCode: TransactItem = {
-    Update: {
-      ...base,
-      UpdateExpression: 'SET #r = :one REMOVE #h',
-      ConditionExpression: '#i = :nonce',
-      ExpressionAttributeValues: { ':nonce': input.nonce, ':one': 1 },
-    },
-  };
-  for (const item of withIdem(killCode)) {
-    await write(table, [item]).catch((error: unknown) => {
-      if (!cancellationReasons(error, 1)) throw dynamoFault(error);
-    });
-  }
-}
-
-/** See {@link settleIdempotency}: after a delivery, replays of its key answer with its response. */
-export async function settleSend(table: Table, input: AdmitSendInput): Promise<void> {
-  if (input.idempotency) await settleIdempotency(table, input.address.tenantId, input.idempotency);
-}
-
-/**
  * The suppression refused the send. It outranks every limit (no wait makes the address deliverable), but
  * not an idempotent replay: a retried request still gets its first answer.
  */
 function suppressedIn(reasons: { code: string }[], scopes: Scope[]): boolean {
   const failed = (scope: Scope) => reasons[scopes.indexOf(scope)]?.code === 'ConditionalCheckFailed';
   return failed('suppression') && !failed('idempotency');
-}
-
-/** One item is a plain conditional update (cheaper than a transaction); more are one transaction. */
-async function write(table: Table, items: TransactItem[]) {
-  const [only] = items;
-  if (items.length === 1 && only?.Update) {
-    await table.db.send(new UpdateCommand(only.Update as UpdateCommandInput));
-    return;
-  }
-  if (items.length === 1 && only?.Delete) {
-    await table.db.send(new DeleteCommand(only.Delete as DeleteCommandInput));
-    return;
-  }
-  await table.db.send(new TransactWriteCommand({ TransactItems: items }));
 }

@@ -5,9 +5,10 @@
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Table } from './address-item.ts';
-import { type AdmitSendInput, admitSend, type CounterSpec, settleSend, withdrawSend } from './admission.ts';
+import { type AdmitSendInput, admitSend, type CounterSpec } from './admission.ts';
 import { PrefixGuardStore } from './prefix-guard-store.ts';
 import { type ReplayKey, spendCounter, spendReplayKey } from './spend.ts';
+import { settleSend, withdrawSend } from './withdrawal.ts';
 
 /** The DynamoDB side of the send use cases. One instance per container. */
 export class SendStore {
