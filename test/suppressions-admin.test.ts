@@ -2,7 +2,8 @@
 // address, the secret's region is found, list has headers, and an operator's suppression says so.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { pepperRegion, runSuppressions } from '../infra/admin/suppressions.ts';
+import { runSuppressions } from '../infra/admin/suppressions.ts';
+import { pepperRegion } from '../infra/admin/table-access.ts';
 import { recordPepperFingerprint } from '../lib/tenants/pepper-fingerprint.ts';
 import { freshTable } from './helpers/table.ts';
 

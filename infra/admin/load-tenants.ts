@@ -7,6 +7,7 @@ import { formatProblems, tenantsProblems } from '../../lib/tenants/checks.ts';
 import { loadTenantsFile } from '../../lib/tenants/load.ts';
 import { type Tenant, tenantSchema } from '../../lib/tenants/schema.ts';
 import { formatChanges, syncTenants } from '../../lib/tenants/sync.ts';
+import { TABLE_OPTIONS } from './table-access.ts';
 
 export const USAGE = `usage: npm run tenants:load -- --file <tenants.json> --table <TableName> [options]
 
@@ -58,12 +59,9 @@ export async function loadTenants(argv: string[]): Promise<string> {
     ({ values } = parseArgs({
       args: argv,
       options: {
+        ...TABLE_OPTIONS,
         file: { type: 'string' },
-        table: { type: 'string' },
-        endpoint: { type: 'string' },
-        region: { type: 'string' },
         'link-base-url': { type: 'string' },
-        'pepper-secret': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },

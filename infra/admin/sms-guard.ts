@@ -1,7 +1,6 @@
 // Admin command: the SMS pumping guard — list blocked and safe-listed prefixes, lift a block, keep a number or a
 // prefix safe from the guard (Twilio's Safe List).   npm run sms-guard -- list|unblock|safelist … (see USAGE)
 import { parseArgs } from 'node:util';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -17,7 +16,7 @@ import { addressKey } from '../../lib/store/address-item.ts';
 import { createDocumentClient } from '../../lib/store/client.ts';
 import { GUARD_SAFE_SK, prefixKey } from '../../lib/store/prefix-guard.ts';
 import { comparePepperFingerprint } from '../../lib/tenants/pepper-fingerprint.ts';
-import { pepperRegion } from './suppressions.ts';
+import { readAdminPepper, TABLE_OPTIONS } from './table-access.ts';
 
 export const USAGE = `usage: npm run sms-guard -- <command> --table <TableName> [options]
 
@@ -49,10 +48,7 @@ export async function runSmsGuard(argv: string[], now = Date.now()): Promise<str
     allowPositionals: true,
     strict: true,
     options: {
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'pepper-secret': { type: 'string' },
+      ...TABLE_OPTIONS,
       tenant: { type: 'string' },
       prefix: { type: 'string' },
       number: { type: 'string' },
@@ -71,7 +67,7 @@ export async function runSmsGuard(argv: string[], now = Date.now()): Promise<str
   const table = values.table;
   try {
     if (command === 'list') return await list(db, table, now);
-    const pepper = await readPepper(values['pepper-secret'], values.region);
+    const pepper = await readAdminPepper(values['pepper-secret'], values.region);
     const fingerprint = await comparePepperFingerprint(db, table, pepper);
     if (fingerprint !== 'match')
       throw new Error(
@@ -175,25 +171,6 @@ async function list(db: DynamoDBDocumentClient, table: string, now: number): Pro
   if (rows.length === 0) return 'no blocked or safe-listed prefixes';
   // One number is safe-listed once per phone channel: show it once.
   return ['tenant\tcountry\tprefix\tstate\toffences', ...new Set(rows.sort())].join('\n');
-}
-
-/** The pepper: PEPPER, else the secret (in its region); a missing or short one is refused. */
-async function readPepper(arn: string | undefined, region: string | undefined): Promise<Buffer> {
-  let text = process.env.PEPPER;
-  if (!text && arn) {
-    const where = pepperRegion(arn, region);
-    if (!where)
-      throw new Error('--pepper-secret needs a region: --region <region>, AWS_REGION, or a full secret ARN');
-    const secrets = new SecretsManagerClient({ region: where });
-    try {
-      ({ SecretString: text } = await secrets.send(new GetSecretValueCommand({ SecretId: arn })));
-    } finally {
-      secrets.destroy();
-    }
-  }
-  if (!text || text.length < 32)
-    throw new Error(`the pepper is missing or shorter than 32 characters\n${USAGE}`);
-  return Buffer.from(text, 'utf8');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,7 +1,6 @@
 // Admin command: the suppression list — list it, suppress an address by hand, or lift a suppression.
 //   npm run suppressions -- list|add|remove … (see USAGE)
 import { parseArgs } from 'node:util';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CHANNELS, type Channel } from '../../lib/domain/vocabulary.ts';
 import { maskAddress } from '../../lib/mask.ts';
@@ -9,6 +8,7 @@ import { createDocumentClient } from '../../lib/store/client.ts';
 import { type Suppression, SuppressionStore } from '../../lib/store/suppressions.ts';
 import { normalizedAddress, suppressionKey } from '../../lib/suppression/key.ts';
 import { comparePepperFingerprint } from '../../lib/tenants/pepper-fingerprint.ts';
+import { readAdminPepper, TABLE_OPTIONS } from './table-access.ts';
 
 export const USAGE = `usage: npm run suppressions -- <command> --table <TableName> [options]
 
@@ -45,10 +45,7 @@ export async function runSuppressions(argv: string[]): Promise<string> {
     allowPositionals: true,
     strict: true,
     options: {
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'pepper-secret': { type: 'string' },
+      ...TABLE_OPTIONS,
       to: { type: 'string' },
       key: { type: 'string' },
       channel: { type: 'string' },
@@ -105,7 +102,7 @@ async function resolve(
   if (!normalized) throw new Error(`--to is not a valid ${channel} address`);
   if (!process.env.PEPPER && !values['pepper-secret'])
     throw new Error(`--to needs the pepper: --pepper-secret <arn> (or PEPPER)\n${USAGE}`);
-  const pepper = await readPepperFor(values['pepper-secret'], values.region);
+  const pepper = await readAdminPepper(values['pepper-secret'], values.region);
   const fingerprint = await comparePepperFingerprint(db, table, pepper);
   if (fingerprint === 'none')
     throw new Error(
@@ -119,34 +116,6 @@ async function resolve(
         'npm start was started with',
     );
   return { key: suppressionKey(pepper, channel, normalized), masked: maskAddress(channel, normalized) };
-}
-
-/**
- * The region to read the pepper secret in: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else the ARN's own
- * (`arn:aws:secretsmanager:<region>:…`), so that a full ARN works with no region configured at all.
- */
-export function pepperRegion(arn: string, region: string | undefined, env = process.env): string | undefined {
-  return (
-    region || env.AWS_REGION || env.AWS_DEFAULT_REGION || /^arn:[^:]+:secretsmanager:([^:]+):/.exec(arn)?.[1]
-  );
-}
-
-/** The pepper: PEPPER, else the secret (in its region); a missing or short one is refused. */
-async function readPepperFor(arn: string | undefined, region: string | undefined): Promise<Buffer> {
-  let text = process.env.PEPPER;
-  if (!text && arn) {
-    const where = pepperRegion(arn, region);
-    if (!where)
-      throw new Error('--pepper-secret needs a region: --region <region>, AWS_REGION, or a full secret ARN');
-    const secrets = new SecretsManagerClient({ region: where });
-    try {
-      ({ SecretString: text } = await secrets.send(new GetSecretValueCommand({ SecretId: arn })));
-    } finally {
-      secrets.destroy();
-    }
-  }
-  if (!text || text.length < 32) throw new Error('the pepper is missing or shorter than 32 characters');
-  return Buffer.from(text, 'utf8');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
