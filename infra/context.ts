@@ -40,15 +40,19 @@ export function contextString(scope: Construct, key: string): string | undefined
   return String(raw).trim();
 }
 
-/** `smsMonthlyBudgetUsd` context: a positive number of US dollars (SNS's default limit when absent). */
-export function smsBudgetOf(scope: Construct): number {
-  const raw = contextString(scope, 'smsMonthlyBudgetUsd');
-  if (raw === undefined) return DEFAULT_SMS_BUDGET_USD;
-  const budget = Number(raw);
-  if (!Number.isFinite(budget) || budget <= 0)
-    throw new Error(`smsMonthlyBudgetUsd must be a positive number of US dollars, got "${raw}"`);
-  return budget;
+/** A context of US dollars: a positive number, `fallback` when absent; anything else refused naming `key`. */
+export function usdContextOf(scope: Construct, key: string, fallback: number): number {
+  const raw = contextString(scope, key);
+  if (raw === undefined) return fallback;
+  const usd = Number(raw);
+  if (!Number.isFinite(usd) || usd <= 0)
+    throw new Error(`${key} must be a positive number of US dollars, got "${raw}"`);
+  return usd;
 }
+
+/** `smsMonthlyBudgetUsd` context: a positive number of US dollars (SNS's default limit when absent). */
+export const smsBudgetOf = (scope: Construct): number =>
+  usdContextOf(scope, 'smsMonthlyBudgetUsd', DEFAULT_SMS_BUDGET_USD);
 
 /** `alarmEmail` context: one email address, or none (SNS would only fail the subscription at deploy time). */
 export function alarmEmailOf(scope: Construct): string | undefined {

@@ -7,6 +7,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
 import { above } from './alarm-levels.ts';
+import { usdContextOf } from './context.ts';
 import { codegateMetric } from './metric-catalogue.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -36,14 +37,8 @@ export function extraChannelsOf(scope: Construct): Record<ExtraChannel, boolean>
 export const DEFAULT_CHANNEL_DAILY_SPEND_USD = 10;
 
 /** `channelDailySpendUsd` context: a positive number of US dollars, the spend a day per channel that pages. */
-export function channelDailySpendOf(scope: Construct): number {
-  const raw: unknown = scope.node.tryGetContext('channelDailySpendUsd');
-  if (raw === undefined || String(raw).trim() === '') return DEFAULT_CHANNEL_DAILY_SPEND_USD;
-  const usd = Number(raw);
-  if (!Number.isFinite(usd) || usd <= 0)
-    throw new Error(`channelDailySpendUsd must be a positive number of US dollars, got "${String(raw)}"`);
-  return usd;
-}
+export const channelDailySpendOf = (scope: Construct): number =>
+  usdContextOf(scope, 'channelDailySpendUsd', DEFAULT_CHANNEL_DAILY_SPEND_USD);
 
 /**
  * Either tier: a spend alarm on each offered channel, `Spend` (lib/observe.ts: what the pumping guard charged each
