@@ -148,6 +148,21 @@ describe("the text's MaxPrice", () => {
     const off = engineFor({ mode: 'off' }, { maxPrice: '0.50' });
     await off.engine.sendCode({ tenant: off.tenant, channel: 'sms', to: '+447400123459', purpose: 'login' });
     expect(maxPrices()).toEqual(['Number 0.02', undefined, 'Number 0.50']);
+    // The Spend metric reports every send's charge, the guard enforcing, monitoring or off.
+    expect(events.filter((event) => event.type === 'code_sent').map((event) => event.spendUsd)).toEqual([
+      UNLISTED_USD,
+      UNLISTED_USD,
+      UNLISTED_USD,
+    ]);
+    // Mail costs the guard nothing: no Spend.
+    await off.engine.sendCode({
+      tenant: off.tenant,
+      channel: 'email',
+      to: 'a@example.com',
+      purpose: 'login',
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'code_sent', channel: 'email' });
+    expect(events.at(-1)).not.toHaveProperty('spendUsd');
   });
 
   it('of a text in two parts is twice the price, charged and moved to verified whole when its code is entered', async () => {

@@ -39,7 +39,7 @@ export type EngineEvent =
       purpose: Purpose;
       to: string;
       id: string;
-      /** What the pumping guard charged the send, in USD (phone channels with the guard on; engine/pumping-guard.ts). */
+      /** What the send costs as the pumping guard charges it, in USD (phone channels, guard on or off; engine/pumping-guard.ts). */
       spendUsd?: number;
     }
   | { type: 'delivery_failed'; tenant: string; channel: Channel; purpose: Purpose; to: string; cause: string }

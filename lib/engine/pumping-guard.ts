@@ -60,9 +60,15 @@ export function prefixRef(pepper: Buffer, tenantId: string, country: string, pre
 }
 
 /**
- * What a phone send adds to the admission, or undefined (mail, a guard that is off). The day's spend is charged the
- * country's price per part times the text's `parts` (lib/delivery/sms-parts.ts; one for WhatsApp and calls).
+ * What a phone send costs, in micro-USD: the country's price per part (the tenant's `sms.guard.pricesUsd`, the cited
+ * table, or the guess) times the text's `parts` (lib/delivery/sms-parts.ts; one for WhatsApp and calls). The guard
+ * charges it to the day's spend and the `Spend` metric reports it, whether or not the guard is on.
  */
+export function chargeMicros(tenant: Tenant, country: string, parts: number): number {
+  return Math.round(smsPriceUsd(country, guardOf(tenant).pricesUsd) * 1e6) * parts;
+}
+
+/** What a phone send adds to the admission (its charge: `chargeMicros`), or undefined (mail, a guard that is off). */
 export function guardAdmission(
   ports: EnginePorts,
   tenant: Tenant,
@@ -84,7 +90,7 @@ export function guardAdmission(
     mode: settings.mode,
     exempt: settings.safeList.some((entry) => e164.startsWith(entry)),
     spend: {
-      micros: Math.round(smsPriceUsd(country, settings.pricesUsd) * 1e6) * parts,
+      micros: chargeMicros(tenant, country, parts),
       day: Math.floor(now / 86_400_000),
       baseMicros: Math.round(settings.unverifiedSpend.baseUsd * 1e6),
     },
