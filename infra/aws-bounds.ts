@@ -32,6 +32,7 @@ const LAMBDA_QUOTAS = 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstart
 const SQS_ATTRIBUTES =
   'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html';
 const RULE_RETRY = 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html';
+const ASYNC_INVOKE = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html';
 const ALARM_PERIOD_QUOTE =
   'Valid values are 10, 20, 30, and any multiple of 60 (10/20/30 only for high-resolution metrics, which Codegate does not publish)';
 const WAF_RATE_STATEMENT = 'https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html';
@@ -185,6 +186,22 @@ export const AWS_BOUNDS = {
     max: 86_400,
     source: RULE_RETRY,
     quote: 'MaximumEventAgeInSeconds: Valid Range: Minimum value of 60. Maximum value of 86400.',
+  },
+  asyncRetryAttempts: {
+    resourceType: 'AWS::Lambda::EventInvokeConfig',
+    path: ['MaximumRetryAttempts'],
+    min: 0,
+    max: 2,
+    source: ASYNC_INVOKE,
+    quote: 'MaximumRetryAttempts: Valid Range: Minimum value of 0. Maximum value of 2.',
+  },
+  asyncEventAge: {
+    resourceType: 'AWS::Lambda::EventInvokeConfig',
+    path: ['MaximumEventAgeInSeconds'],
+    min: 60,
+    max: 21_600,
+    source: ASYNC_INVOKE,
+    quote: 'MaximumEventAgeInSeconds: Valid Range: Minimum value of 60. Maximum value of 21600.',
   },
   wafRateLimit: {
     resourceType: 'AWS::WAFv2::WebACL',

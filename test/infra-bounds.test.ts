@@ -24,7 +24,10 @@ import { startService, type TestService, twilioPost } from './helpers/service.ts
 const CAPTCHA_CLIENT_ID = 'nTo1eRIub60vPb54WeE6aojPwYwImtl4';
 let resources: Resources;
 beforeAll(() => {
-  const app = tempApp({ context: { sesIdentity: 'mail.example.org', 'aws:cdk:bundling-stacks': [] } });
+  // With WhatsApp and voice offered: their alarms (a day-long Spend period) and feedback resources are held too.
+  const app = tempApp({
+    context: { sesIdentity: 'mail.example.org', channels: 'whatsapp,voice', 'aws:cdk:bundling-stacks': [] },
+  });
   resources = Template.fromStack(new CodegateStack(app, 'Codegate')).toJSON().Resources;
 }, 120_000);
 afterAll(removeTempApps);
