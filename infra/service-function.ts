@@ -1,55 +1,24 @@
 // Infra: the one house Lambda construct (runtime, arm64, bundling, logs) and its least-privilege grants.
-import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { TableAction } from '../lib/routes.ts';
 import type { KeyFamily } from '../lib/store/table.ts';
+import { type FunctionBuild, LAUNCH_WRAPPER, PROJECT_ROOT } from './bundling.ts';
 
-/** The project root (where package.json, package-lock.json and functions/ live), independent of cwd. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { PROJECT_ROOT };
 
 /** Every SNS resource ARN (topics, platform applications and endpoints) in any region and account. */
 export const SNS_ANY_ARN = 'arn:aws:sns:*:*:*';
 
 /** The Node.js runtime every function runs on (what the suites run against). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
-
-/**
- * ESM bundles still contain CommonJS dependencies that call `require('node:…')`; esbuild's shim
- * throws unless a real `require` exists, so the banner provides one.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __codegateCreateRequire } from 'node:module'; const require = __codegateCreateRequire(import.meta.url);";
-
-/**
- * Module replacements in every bundle (lib/bundle/): the SDK's default credential chain becomes Lambda's
- * environment credentials only, which leaves the other providers and their STS/SSO clients out; event-stream
- * support, which no operation Codegate calls uses, becomes a stub; the endpoint-discovery cache's LRU (discovery is
- * never on) becomes a Map. `scripts/cold-start.ts` and
- * `test/bundles.test.ts` build with the same.
- */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': `${PROJECT_ROOT}lib/bundle/credentials.ts`,
-  '@smithy/core/event-streams': `${PROJECT_ROOT}lib/bundle/event-streams.ts`,
-  'mnemonist/lru-cache': `${PROJECT_ROOT}lib/bundle/lru-cache.ts`,
-};
-
-/**
- * Where each function finds the launch wrapper (`infra/lambda-launch.sh`, copied into every bundle): Lambda
- * starts the runtime through the script `AWS_LAMBDA_EXEC_WRAPPER` names, which caps V8's young generation.
- */
-export const LAUNCH_WRAPPER = {
-  source: 'infra/lambda-launch.sh',
-  file: 'launch.sh',
-  task: '/var/task/',
-} as const;
 
 /** `sourceMaps` context (`npm run stack` sets it): build each bundle with a linked source map beside it. */
 export function sourceMaps(scope: Construct): boolean {
@@ -94,7 +63,7 @@ export interface ServiceFunctionProps {
  * context: esbuild then writes the same code plus a map beside it.
  */
 export class ServiceFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -109,12 +78,10 @@ export class ServiceFunction extends Construct {
     this.role = role;
     this.logGroup.grantWrite(role);
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       description: props.description,
-      entry: `${PROJECT_ROOT}functions/${props.name}.ts`,
+      code: bundledCode(this, props),
       handler: 'index.handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: 256,
@@ -127,47 +94,6 @@ export class ServiceFunction extends Construct {
         PEPPER_SECRET_ARN: props.pepper.secretArn,
         POWERTOOLS_SERVICE_NAME: 'codegate',
         ...props.environment,
-      },
-      bundling: {
-        minify: true,
-        // Only for `npm run stack` (context `sourceMaps`): a linked map beside the bundle, without
-        // source contents (the tool reads the sources from the checkout).
-        ...(sourceMaps(this)
-          ? { sourceMap: true, sourceMapMode: SourceMapMode.DEFAULT, sourcesContent: false }
-          : { sourceMap: false }),
-        target: 'node22',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The SDK version we test against ships inside the bundle, not the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-        define: {
-          'process.env.CODEGATE_MAIL': JSON.stringify(String(props.providers.mail)),
-          'process.env.CODEGATE_SMS': JSON.stringify(String(props.providers.sms)),
-          'process.env.CODEGATE_WHATSAPP': JSON.stringify(String(props.providers.whatsapp ?? false)),
-          'process.env.CODEGATE_VOICE': JSON.stringify(String(props.providers.voice ?? false)),
-          'process.env.CODEGATE_CAPTCHA': JSON.stringify(String(props.providers.captcha ?? false)),
-          'process.env.CODEGATE_CAPTCHA_IMAGES': JSON.stringify(String(props.providers.captchaImages)),
-        },
-        esbuildArgs: {
-          '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
-          // Non-ASCII text (the Chinese and other templates, zod's and the SDK's messages) stays UTF-8, as Node reads
-          // every module, instead of a six-byte \uXXXX escape per character: 1–2 KB less per sending function. An
-          // argument, not the `charset` prop: aws-cdk-lib 2.276 accepts that prop but never passes it to esbuild.
-          '--charset': 'utf8',
-        },
-        // The launch wrapper goes beside the bundle, executable: the CLI zips each file with its mode.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [
-            `cp "${inputDir}/${LAUNCH_WRAPPER.source}" "${outputDir}/${LAUNCH_WRAPPER.file}"`,
-            `chmod 755 "${outputDir}/${LAUNCH_WRAPPER.file}"`,
-          ],
-        },
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
       },
     });
 
@@ -261,4 +187,51 @@ export class ServiceFunction extends Construct {
         'sns:Publish to a phone number (SMS) is authorized only against Resource "*": SNS has no ARN or condition key for a phone number. An explicit Deny on arn:aws:sns:*:*:* in the same policy removes every topic and endpoint from it, so only SMS remains; only SMS-sending routes get it.',
     });
   }
+}
+
+/** The provider switches a function is built with: esbuild leaves out the code behind each one that is off. */
+function providerDefines(providers: ServiceFunctionProps['providers']): Record<string, string> {
+  const on = (value: boolean | undefined) => JSON.stringify(String(value ?? false));
+  return {
+    'process.env.CODEGATE_MAIL': on(providers.mail),
+    'process.env.CODEGATE_SMS': on(providers.sms),
+    'process.env.CODEGATE_WHATSAPP': on(providers.whatsapp),
+    'process.env.CODEGATE_VOICE': on(providers.voice),
+    'process.env.CODEGATE_CAPTCHA': on(providers.captcha),
+    'process.env.CODEGATE_CAPTCHA_IMAGES': on(providers.captchaImages),
+  };
+}
+
+/**
+ * The function's code: bundled locally by infra/bundling.ts, run in a child process under tsx (esbuild's plugins need
+ * its asynchronous API; CDK's local bundling is synchronous), hashed by its output as NodejsFunction hashes. There
+ * is no Docker fallback: a failed build stops the synth, naming the function and esbuild's message.
+ */
+function bundledCode(scope: Construct, props: ServiceFunctionProps): Code {
+  const job: Omit<FunctionBuild, 'outfile'> = {
+    entry: `${PROJECT_ROOT}functions/${props.name}.ts`,
+    define: providerDefines(props.providers),
+    sourceMap: sourceMaps(scope),
+  };
+  // The command is also the asset cache's key (CDK keys bundled assets by their bundling options): one per build.
+  const args = ['--import', 'tsx', `${PROJECT_ROOT}infra/bundling.ts`];
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled: local bundling always answers.
+      image: DockerImage.fromRegistry('codegate-bundles-locally'),
+      command: ['node', ...args, JSON.stringify(job)],
+      local: {
+        tryBundle(outdir) {
+          const run = spawnSync(process.execPath, [...args, JSON.stringify({ ...job, outdir })], {
+            cwd: PROJECT_ROOT,
+            encoding: 'utf8',
+          });
+          if (run.status !== 0)
+            throw new Error(`bundling ${props.name} failed:\n${run.stderr || run.error?.message}`);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -7,19 +7,13 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/service-function.ts';
+import { BUNDLE_ALIASES, functionBuildOptions } from '../infra/bundling.ts';
 import { median } from './measure.ts';
 import { type DeployedFunction, synthFunctions } from './synth-functions.ts';
 
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 25);
 /** The budget of issue 11: every function at most this many KB, and this ratio of the floor's import time. */
 export const MAX_KB = 450;
-/**
- * What the two sending functions built with `-c channels=whatsapp,voice` are held to instead (test/infra.test.ts):
- * their End User Messaging clients take them over MAX_KB, by how much and why in docs/whatsapp-voice.md. A ceiling
- * a few KB over their size, so they do not grow further; MAX_KB stays the goal.
- */
-export const MAX_KB_WITH_CHANNELS = 480;
 const MAX_RATIO = 1.25;
 export const FLOOR = '(floor: DynamoDBClient only)';
 
@@ -54,8 +48,8 @@ export function lambdaLaunch(deployed: Pick<DeployedFunction, 'memorySize' | 'no
 }
 
 /**
- * Bundles one entry with the options the stack's functions are built with (infra/service-function.ts),
- * aliases included unless `aliases` says otherwise.
+ * Bundles one entry with the options the stack's functions are built with (infra/bundling.ts), aliases included
+ * unless `aliases` says otherwise.
  */
 export async function bundleLike(
   entry: string,
@@ -63,22 +57,7 @@ export async function bundleLike(
   define: Record<string, string> = {},
   aliases: Readonly<Record<string, string>> = BUNDLE_ALIASES,
 ) {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    define,
-    alias: { ...aliases },
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    charset: 'utf8',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-    logLevel: 'silent',
-  });
+  await build({ ...functionBuildOptions({ entry, outfile, define, aliases }), logLevel: 'silent' });
   return outfile;
 }
 

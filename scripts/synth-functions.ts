@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnResource } from 'aws-cdk-lib';
-import { LAUNCH_WRAPPER, ServiceFunction } from '../infra/service-function.ts';
+import { LAUNCH_WRAPPER } from '../infra/bundling.ts';
+import { ServiceFunction } from '../infra/service-function.ts';
 import { CodegateStack } from '../infra/stack.ts';
 import { ROUTES } from '../lib/routes.ts';
 

@@ -8,11 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import MnemonistLru from 'mnemonist/lru-cache.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAUNCH_WRAPPER, PROJECT_ROOT } from '../infra/bundling.ts';
 import { FEEDBACK_GRANTS } from '../infra/feedback.ts';
-import { LAUNCH_WRAPPER, PROJECT_ROOT } from '../infra/service-function.ts';
-import StandInLru from '../lib/bundle/lru-cache.ts';
 import { ROUTES } from '../lib/routes.ts';
 import { lambdaLaunch, MAX_KB } from '../scripts/cold-start.ts';
 import { mapPositions, traceOf } from '../scripts/stack.ts';
@@ -102,7 +100,7 @@ describe('function bundles', () => {
       'Reported message length does not match received message length', // @smithy/core/event-streams
       '"ZodString"', // full zod (mini's is ZodMiniString): the SES notification parser, the tenant schema
       'Amazon SES Mailbox Simulator', // lib/suppression/simulator.ts
-      'mnemonist/lru-cache: capacity', // mnemonist's LRU (lib/bundle/lru-cache.ts stands in)
+      'mnemonist/lru-cache: capacity', // endpoint discovery's cache (lib/bundle/endpoint-discovery.ts stands in)
     ];
     for (const [name, file] of bundles) {
       const text = readFileSync(file, 'utf8');
@@ -168,33 +166,6 @@ describe('every function as deployed by default', () => {
       expect(code.includes('"SendVoiceMessage"')).toBe(false);
     },
   );
-});
-
-describe('the LRU stand-in (lib/bundle/lru-cache.ts)', () => {
-  it('answers every get, peek, has and size as mnemonist does over 5,000 random operations at capacity 4', () => {
-    const real = new MnemonistLru<number, number>(4);
-    const standIn = new StandInLru<number, number>(4);
-    let seed = 7;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    for (let step = 0; step < 5000; step++) {
-      const key = next(8);
-      const op = next(5);
-      if (op === 0) {
-        real.set(key, step);
-        standIn.set(key, step);
-      } else if (op === 1) expect(standIn.get(key), `get ${step}`).toBe(real.get(key));
-      else if (op === 2) expect(standIn.peek(key), `peek ${step}`).toBe(real.peek(key));
-      else if (op === 3) expect(standIn.has(key), `has ${step}`).toBe(real.has(key));
-      else if (next(50) === 0) {
-        real.clear();
-        standIn.clear();
-      }
-      expect(standIn.size).toBe(real.size);
-    }
-  });
 });
 
 describe('source maps', () => {

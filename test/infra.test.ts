@@ -20,7 +20,7 @@ import {
 } from '../infra/stack.ts';
 import { CAPTCHA_THROTTLE, DEFAULT_THROTTLE, ROUTES, type Route, SEND_THROTTLE } from '../lib/routes.ts';
 import { TABLE } from '../lib/store/table.ts';
-import { MAX_KB, MAX_KB_WITH_CHANNELS } from '../scripts/cold-start.ts';
+import { MAX_KB } from '../scripts/cold-start.ts';
 import { CDK_JSON_CONTEXT, removeTempApps, tempApp } from './helpers/apps.ts';
 import { runCdk } from './helpers/cdk-cli.ts';
 
@@ -444,15 +444,14 @@ describe('bundles with WhatsApp and voice (-c channels)', () => {
     },
   );
 
-  it(`are at most ${MAX_KB_WITH_CHANNELS} KB for the two sending functions (over the ${MAX_KB} KB budget: docs/whatsapp-voice.md), ${MAX_KB} KB for the rest`, () => {
+  it(`are each at most ${MAX_KB} KB with WhatsApp and voice built in`, () => {
     const sizes = BUILT.map((name) => ({
       name,
       kb: statSync(join(bundleOf(name).dir, 'index.mjs')).size / 1000,
     }));
-    const ceiling = (name: string) =>
-      name === 'native-send' || name === 'twilio-create-verification' ? MAX_KB_WITH_CHANNELS : MAX_KB;
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
     expect(
-      sizes.filter(({ name, kb }) => kb > ceiling(name)),
+      sizes.filter(({ kb }) => kb > MAX_KB),
       JSON.stringify(sizes),
     ).toEqual([]);
   });
