@@ -120,6 +120,37 @@ describe('the SDK trims', () => {
   });
 });
 
+describe('lib-dynamodb, marked side-effect free by the trims', () => {
+  it('runs nothing on import but declarations and createPaginator, which only builds a function', () => {
+    const require = createRequire(join(PROJECT_ROOT, 'package.json'));
+    const root = join(dirname(require.resolve('@aws-sdk/lib-dynamodb/package.json')), 'dist-es');
+    const effects: string[] = [];
+    const walk = (at: string) => {
+      for (const entry of readdirSync(at, { withFileTypes: true })) {
+        const path = join(at, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.js'))
+          for (const line of readFileSync(path, 'utf8').split('\n')) {
+            // A top-level statement: anything at column 0 but a declaration, an import or a closing brace.
+            if (/^\s/.test(line)) continue;
+            if (
+              /^(import|export \{|export \*|export (async )?function|export class|class|function|\}|\/\/|$)/.test(
+                line,
+              )
+            )
+              continue;
+            const value = /^(?:export )?(?:const|let|var) \w+ = (.*)$/.exec(line)?.[1];
+            if (value !== undefined && !/\(/.test(value.replace(/^\(.*?\) =>.*$/, ''))) continue;
+            effects.push(`${path.slice(root.length + 1)}: ${line.slice(0, 60)}`);
+          }
+      }
+    };
+    walk(root);
+    expect(effects.length).toBeGreaterThan(0);
+    expect(effects.filter((line) => !/= createPaginator\(/.test(line))).toEqual([]);
+  });
+});
+
 describe('the endpoint-discovery stand-in (lib/bundle/endpoint-discovery.ts)', () => {
   it('leaves out only what no bundled SDK module reads: no command applies discovery', () => {
     const require = createRequire(join(PROJECT_ROOT, 'package.json'));
