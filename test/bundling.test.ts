@@ -6,9 +6,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientPackageInfo, foldSchemaKeys, functionBuildOptions, PROJECT_ROOT } from '../infra/bundling.ts';
+import { ServiceFunction } from '../infra/service-function.ts';
+import { removeTempApps, tempApp } from './helpers/apps.ts';
 
 type Probe = typeof import('./fixtures/sdk-wire-probe.ts');
 
@@ -29,7 +34,10 @@ beforeAll(async () => {
     built[kind] = { text: readFileSync(outfile, 'utf8'), probe: await module.probe() };
   }
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeTempApps();
+});
 
 describe('the SDK trims', () => {
   it('put the same requests on the wire as the untrimmed SDK, user agent versions included', () => {
@@ -181,5 +189,23 @@ describe('the endpoint-discovery stand-in (lib/bundle/endpoint-discovery.ts)', (
       'utf8',
     );
     expect(client.match(names)?.[0]).toBe('endpointDiscoveryCommandCtor');
+  });
+});
+
+describe("the stack's local bundling (infra/service-function.ts)", () => {
+  it("stops the synth on a failed build, naming the function and esbuild's message", () => {
+    const stack = new Stack(tempApp(), 'Bundling');
+    const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    const pepper = new Secret(stack, 'Pepper');
+    expect(
+      () =>
+        new ServiceFunction(stack, 'Missing', {
+          name: 'no-such-function',
+          description: 'a route whose file does not exist',
+          table,
+          pepper,
+          providers: { mail: false, sms: false, captchaImages: false },
+        }),
+    ).toThrow(/bundling no-such-function failed:[\s\S]*Could not resolve/);
   });
 });
