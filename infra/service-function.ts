@@ -52,7 +52,7 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * One endpoint's Lambda: Node.js 22 on arm64, 256 MB, 10 s, bundled by local esbuild (minified ESM,
+ * One endpoint's Lambda: Node.js 22 on arm64, 256 MB, 10 s, bundled by infra/bundling.ts (local esbuild, minified ESM,
  * AWS SDK inside the bundle, no source map), started through the launch wrapper (a 4 MB semi-space
  * instead of the runtime's 16), a one-month log group and an own role that starts with nothing but
  * writing to that log group. Everything else is granted explicitly.
