@@ -1,7 +1,8 @@
 // Use case: acting on SES feedback. A permanent bounce or a complaint suppresses the address until an operator
 // removes it; a transient bounce suppresses it for an hour; a reject (SES found a virus) suppresses nothing.
-import { maskEmail } from '../mask.ts';
-import type { SuppressionStore } from '../store/suppressions.ts';
+import type { Channel } from '../domain/vocabulary.ts';
+import { maskAddress } from '../mask.ts';
+import type { Suppression, SuppressionStore } from '../store/suppressions.ts';
 import { normalizedAddress, suppressionKey } from './key.ts';
 import { readSesNotification } from './ses-notification.ts';
 
@@ -43,33 +44,62 @@ export async function consumeSesNotification(ports: FeedbackPorts, input: unknow
     ports.log('warn', 'ses rejected a message', { detail: feedback.detail, tenant: feedback.tenant });
     return { suppressed: 0 };
   }
-  const now = ports.clock.now();
   let suppressed = 0;
   for (const raw of feedback.recipients) {
-    const normalized = normalizedAddress('email', raw);
-    if (!normalized) {
-      ports.log('warn', 'ses notification recipient unreadable', { kind: feedback.kind });
-      continue;
-    }
-    const masked = maskEmail(normalized);
-    const changed = await ports.store.suppress({
-      channel: 'email',
-      key: suppressionKey(ports.pepper, 'email', normalized),
-      reason:
-        feedback.kind === 'complaint' ? 'complaint' : feedback.permanent ? 'bounce' : 'transient_bounce',
-      at: now,
-      masked,
-      source: 'ses',
-      ...(feedback.tenant ? { tenant: feedback.tenant } : {}),
-      ...(feedback.permanent ? {} : { until: now + TRANSIENT_SUPPRESSION_SECONDS * 1000 }),
-    });
+    const changed = await suppressFromFeedback(
+      ports,
+      'email',
+      raw,
+      {
+        reason:
+          feedback.kind === 'complaint' ? 'complaint' : feedback.permanent ? 'bounce' : 'transient_bounce',
+        source: 'ses',
+        tenant: feedback.tenant,
+        ...(feedback.permanent ? {} : { seconds: TRANSIENT_SUPPRESSION_SECONDS }),
+      },
+      { kind: feedback.kind, detail: feedback.detail, tenant: feedback.tenant },
+    );
     if (changed) suppressed++;
-    ports.log('info', changed ? 'address suppressed' : 'address already suppressed', {
-      to: masked,
-      kind: feedback.kind,
-      detail: feedback.detail,
-      tenant: feedback.tenant,
-    });
   }
   return { suppressed };
+}
+
+/**
+ * One address a feedback loop reports (an SES recipient, a WhatsApp or call number): normalized and keyed as a send
+ * keys it, suppressed for `seconds` (for good without), and logged masked. False when the address is unreadable or
+ * the suppression was already there (a lapsing one never shortens a longer one: SuppressionStore.suppress).
+ */
+export async function suppressFromFeedback(
+  ports: FeedbackPorts,
+  channel: Channel,
+  raw: string,
+  entry: Pick<Suppression, 'reason' | 'source' | 'tenant'> & { seconds?: number },
+  facts: Record<string, unknown>,
+): Promise<boolean> {
+  const address = normalizedAddress(channel, raw);
+  const noun = channel === 'email' ? 'address' : 'number';
+  if (!address) {
+    const what = channel === 'email' ? 'ses notification recipient' : `${channel} feedback number`;
+    ports.log('warn', `${what} unreadable`, facts);
+    return false;
+  }
+  const masked = maskAddress(channel, address);
+  const now = ports.clock.now();
+  const changed = await ports.store.suppress({
+    channel,
+    key: suppressionKey(ports.pepper, channel, address),
+    reason: entry.reason,
+    at: now,
+    masked,
+    source: entry.source,
+    ...(entry.tenant ? { tenant: entry.tenant } : {}),
+    ...(entry.seconds === undefined ? {} : { until: now + entry.seconds * 1000 }),
+  });
+  ports.log('info', changed ? `${noun} suppressed` : `${noun} already suppressed`, {
+    channel,
+    to: masked,
+    reason: entry.reason,
+    ...facts,
+  });
+  return changed;
 }

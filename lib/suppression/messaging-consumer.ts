@@ -3,9 +3,12 @@
 // the number on `voice` for an hour, a failed call for a day. Everything else is logged and suppresses
 // nothing.
 import { maskPhone } from '../mask.ts';
-import type { Suppression } from '../store/suppressions.ts';
-import { consumeSesNotification, type FeedbackOutcome, type FeedbackPorts } from './consumer.ts';
-import { normalizedAddress, suppressionKey } from './key.ts';
+import {
+  consumeSesNotification,
+  type FeedbackOutcome,
+  type FeedbackPorts,
+  suppressFromFeedback,
+} from './consumer.ts';
 import { readVoiceEvent, SMS_VOICE_SOURCE } from './sms-voice-event.ts';
 import { readWhatsAppStatuses } from './whatsapp-status.ts';
 
@@ -34,39 +37,6 @@ export const UNANSWERED_CALL_SUPPRESSION_SECONDS = 3600;
  */
 export const FAILED_CALL_SUPPRESSION_SECONDS = DAY;
 
-async function suppressNumber(
-  ports: FeedbackPorts,
-  channel: 'whatsapp' | 'voice',
-  raw: string,
-  entry: Pick<Suppression, 'reason' | 'source' | 'tenant'> & { seconds: number },
-  facts: Record<string, unknown>,
-): Promise<boolean> {
-  const number = normalizedAddress(channel, raw);
-  if (!number) {
-    ports.log('warn', `${channel} feedback number unreadable`, facts);
-    return false;
-  }
-  const masked = maskPhone(number);
-  const now = ports.clock.now();
-  const changed = await ports.store.suppress({
-    channel,
-    key: suppressionKey(ports.pepper, channel, number),
-    reason: entry.reason,
-    at: now,
-    masked,
-    source: entry.source,
-    ...(entry.tenant ? { tenant: entry.tenant } : {}),
-    until: now + entry.seconds * 1000,
-  });
-  ports.log('info', changed ? 'number suppressed' : 'number already suppressed', {
-    channel,
-    to: masked,
-    reason: entry.reason,
-    ...facts,
-  });
-  return changed;
-}
-
 /**
  * Consumes one "Voice Message Delivery Status Updated" event. Malformed events and events without the number
  * are logged and dropped (never thrown); only a store fault throws, so EventBridge retries the delivery.
@@ -85,7 +55,7 @@ export async function consumeVoiceEvent(ports: FeedbackPorts, input: unknown): P
     return { suppressed: 0 };
   }
   const failed = feedback.kind === 'failed';
-  const changed = await suppressNumber(
+  const changed = await suppressFromFeedback(
     ports,
     'voice',
     feedback.to,
@@ -123,7 +93,7 @@ export async function consumeWhatsAppEvent(ports: FeedbackPorts, input: unknown)
       });
       continue;
     }
-    const changed = await suppressNumber(
+    const changed = await suppressFromFeedback(
       ports,
       'whatsapp',
       failure.to,
