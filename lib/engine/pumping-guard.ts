@@ -68,6 +68,12 @@ export function chargeMicros(tenant: Tenant, country: string, parts: number): nu
   return Math.round(smsPriceUsd(country, guardOf(tenant).pricesUsd) * 1e6) * parts;
 }
 
+/** A phone send's charge (`chargeMicros` for its number's country) without a guard admission; undefined for mail. */
+export function phoneChargeMicros(tenant: Tenant, channel: Channel, e164: string, parts: number) {
+  const country = channel === 'email' ? undefined : parsePhone(e164)?.country;
+  return country === undefined ? undefined : chargeMicros(tenant, country, parts);
+}
+
 /** What a phone send adds to the admission (its charge: `chargeMicros`), or undefined (mail, a guard that is off). */
 export function guardAdmission(
   ports: EnginePorts,

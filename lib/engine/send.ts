@@ -1,5 +1,4 @@
 // Use case: issuing a code — admission under every limit in one conditional write, then delivery.
-import { parsePhone } from '../address.ts';
 import { keyedHash, randomCode, randomHex, randomToken } from '../crypto.ts';
 import { smsParts } from '../delivery/sms-parts.ts';
 import { renderTemplate } from '../delivery/templates.ts';
@@ -17,7 +16,7 @@ import { boundCode } from './check.ts';
 import { type ExternalSend, externalAdmission } from './external-admission.ts';
 import { addressRef, codeHash, idOf, linkHash, normalize, retentionSeconds, spellingOf } from './keys.ts';
 import type { EnginePorts } from './ports.ts';
-import { admitGuarded, chargeMicros, guardAdmission, smsMaxPrice } from './pumping-guard.ts';
+import { admitGuarded, guardAdmission, phoneChargeMicros, smsMaxPrice } from './pumping-guard.ts';
 
 export interface SendCommand {
   tenant: Tenant;
@@ -106,12 +105,6 @@ function counters(pepper: Buffer, command: SendCommand): CounterSpec[] {
   const budget = budgetCounter(tenant, command.channel);
   if (budget) specs.push(budget);
   return specs;
-}
-
-/** A phone send's charge when the guard is off (it has none to reuse); undefined for mail. */
-function unguardedCharge(tenant: Tenant, channel: Channel, e164: string, parts: number): number | undefined {
-  const country = channel === 'email' ? undefined : parsePhone(e164)?.country;
-  return country === undefined ? undefined : chargeMicros(tenant, country, parts);
 }
 
 function senderOf(tenant: Tenant, mailFrom?: string): SenderSettings {
@@ -240,7 +233,7 @@ export async function sendCode(ports: EnginePorts, command: SendCommand): Promis
   }
   // The send's cost for the Spend metric: the guard's charge, computed alike when the guard is off.
   const spendMicros =
-    admission.guard?.spend.micros ?? unguardedCharge(tenant, channel, address.mailbox, parts);
+    admission.guard?.spend.micros ?? phoneChargeMicros(tenant, channel, address.mailbox, parts);
   ports.observe?.({
     type: 'code_sent',
     tenant: tenant.id,

@@ -111,7 +111,7 @@ export function tenantProblems(tenant: Tenant, raw?: unknown, options: CheckOpti
     }
   });
 
-  // A price under a key no number is parsed into would never be charged: the text would go at the $0.10 guess.
+  // A price under a key no number is parsed into would never be charged: the text would go at the UNLISTED_USD guess.
   for (const country of Object.keys(tenant.sms.guard?.pricesUsd ?? {})) {
     if (!isSupportedCountry(country as CountryCode, phoneMetadata()))
       problem(
