@@ -154,28 +154,27 @@ async function build(): Promise<Runtime> {
 const engines = new WeakMap<Runtime, Engine>();
 const sendEngines = new WeakMap<Runtime, SendEngine>();
 
+/** `build()` once per runtime (per container), then the same value. */
+function oncePer<T>(built: WeakMap<Runtime, T>, runtime: Runtime, build: () => T): T {
+  const found = built.get(runtime);
+  if (found !== undefined) return found;
+  const value = build();
+  built.set(runtime, value);
+  return value;
+}
+
 /** The whole engine over the whole store, built once per container: for the functions that check, confirm, look up. */
 export function engineOf(runtime: Runtime): Engine {
-  let engine = engines.get(runtime);
-  if (!engine) {
-    const store = new VerificationStore(runtime.db, runtime.config.TABLE_NAME);
-    engine = createEngine({ ...runtime.ports, store });
-    engines.set(runtime, engine);
-  }
-  return engine;
+  return oncePer(engines, runtime, () =>
+    createEngine({ ...runtime.ports, store: new VerificationStore(runtime.db, runtime.config.TABLE_NAME) }),
+  );
 }
 
 /** The send engine over the send path's store, built once per container: all that a function that only sends needs. */
 export function sendEngineOf(runtime: Runtime): SendEngine {
-  let engine = sendEngines.get(runtime);
-  if (!engine) {
-    engine = createSendEngine({
-      ...runtime.ports,
-      store: new SendStore(runtime.db, runtime.config.TABLE_NAME),
-    });
-    sendEngines.set(runtime, engine);
-  }
-  return engine;
+  return oncePer(sendEngines, runtime, () =>
+    createSendEngine({ ...runtime.ports, store: new SendStore(runtime.db, runtime.config.TABLE_NAME) }),
+  );
 }
 
 let runtime: Promise<Runtime> | undefined;
