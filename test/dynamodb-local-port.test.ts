@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ownsPort, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { descendants } from './helpers/processes.ts';
 
 describe('DynamoDB Local port ownership', () => {
   it('tells a socket this process tree listens on from one another process holds', async () => {
@@ -25,6 +26,17 @@ describe('DynamoDB Local port ownership', () => {
     const [a, b] = await Promise.all([startDynamoDbLocal(), startDynamoDbLocal()]);
     try {
       expect(a.endpoint).not.toBe(b.endpoint);
+      // Each JVM runs C1 only and sends no telemetry (infra/local/dynamodb-local.ts, JVM_OPTIONS).
+      const jvms = descendants(process.pid).filter((entry) =>
+        /^\S*java .*DynamoDBLocal\.jar/.test(entry.args),
+      );
+      const ports = [a, b].map((instance) => new URL(instance.endpoint).port);
+      for (const port of ports) {
+        const jvm = jvms.find((entry) => entry.args.includes(`-port ${port}`));
+        expect(jvm?.args, `port ${port}`).toMatch(
+          /^\S*java -XX:TieredStopAtLevel=1 -D.* -jar .*-disableTelemetry$/,
+        );
+      }
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

