@@ -34,7 +34,14 @@ export default defineConfig({
     // rpc-patience: a worker kept busy for a minute (cdk synth on a loaded machine) must not fail the
     // run with "Timeout calling onTaskUpdate" — see the file for why vitest 3.2 needs it.
     setupFiles: ['test/setup/rpc-patience.ts', 'test/setup/log-guard.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    // CDK_VALIDATION=false: CloudFormation's built-in validation costs 4-5 s of CPU to start in each process
+    // that synthesizes (a dozen files, and the `cdk` commands they run); test/infra-validation.test.ts turns it
+    // back on for the templates that between them hold every resource the stack makes.
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      CDK_VALIDATION: 'false',
+    },
     pool: 'forks',
     // Three forks on two cores: test/vitest-busy-worker.test.ts holds one fork for a minute while its child
     // run sleeps (Atomics.wait, no CPU), and most suites wait on DynamoDB Local or HTTP; with two forks that
