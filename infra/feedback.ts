@@ -28,13 +28,13 @@ import { ServiceFunction } from './service-function.ts';
  * outcomes alike); the enrichment reads a tenant's attempt limit.
  */
 export const FEEDBACK_GRANTS = {
-  'ses-feedback': ['dynamodb:PutItem'],
+  'delivery-feedback': ['dynamodb:PutItem'],
   'lifecycle-events': ['dynamodb:GetItem'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
 /** The key families those actions touch (`dynamodb:LeadingKeys`): suppression items; tenant configs. */
 export const FEEDBACK_KEYS = {
-  'ses-feedback': ['SUPP'],
+  'delivery-feedback': ['SUPP'],
   'lifecycle-events': ['TENANT'],
 } as const satisfies Record<keyof typeof FEEDBACK_GRANTS, readonly KeyFamily[]>;
 
@@ -90,13 +90,13 @@ export class Feedback extends Construct {
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
     });
     this.consumer = new ServiceFunction(this, 'Consumer', {
-      name: 'ses-feedback',
+      name: 'delivery-feedback',
       description: 'SES bounces and complaints, call outcomes, WhatsApp statuses → the suppression list',
       table,
       pepper,
       providers: { mail: false, sms: false, captchaImages: false },
     });
-    this.consumer.grantTable(table, FEEDBACK_GRANTS['ses-feedback'], FEEDBACK_KEYS['ses-feedback']);
+    this.consumer.grantTable(table, FEEDBACK_GRANTS['delivery-feedback'], FEEDBACK_KEYS['delivery-feedback']);
     this.consumer.grantPepper(pepper);
     // The rules' and the subscription's dead letters take what could not be handed to the function; what the
     // function took and failed on (a store fault past Lambda's two retries) lands there too, not dropped. Lambda
@@ -221,7 +221,7 @@ export class Feedback extends Construct {
    */
   private monitor(monitoring: Monitoring) {
     for (const [name, service, purpose] of [
-      ['ses-feedback', this.consumer, 'SES, call and WhatsApp feedback → suppression'],
+      ['delivery-feedback', this.consumer, 'SES, call and WhatsApp feedback → suppression'],
       ['lifecycle-events', this.enrichment, 'table stream → lifecycle events'],
     ] as const) {
       monitoring.facade.monitorLambdaFunction({

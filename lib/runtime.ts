@@ -67,7 +67,7 @@ async function mailerFor(config: Config): Promise<Mailer> {
 
 /**
  * Locally (outbox delivery), mail to SES's mailbox simulator addresses comes back as the bounce or complaint
- * SES would publish, through the same consumer the deployed `ses-feedback` function runs.
+ * SES would publish, through the same consumer the deployed `delivery-feedback` function runs.
  */
 async function withMailboxSimulator(
   mailer: Mailer,

@@ -118,7 +118,7 @@ describe('service-to-service edges, simulated', () => {
     const feedback = stack.node.findChild('Feedback') as Feedback;
     const named: [string, ServiceFunction][] = [
       ...stack.functions,
-      ['ses-feedback', feedback.consumer],
+      ['delivery-feedback', feedback.consumer],
       ['lifecycle-events', feedback.enrichment],
     ];
     expect(named).toHaveLength(idsOfType(resources, 'AWS::Lambda::Function').length);

@@ -141,11 +141,11 @@ describe('SES feedback → suppression consumer', () => {
     const sender = { from: 'no-reply@mail.example.org' };
     await consumeSesNotification(ports, simulatedNotification('bounce', message, sender));
     await consumeSesNotification(ports, simulatedNotification('complaint', message, sender));
-    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['ses-feedback']]);
+    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['delivery-feedback']]);
     const roleId = idOf(feedback().consumer.role);
-    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['ses-feedback']]);
-    expect(tableKeys(roleId)).toEqual([FEEDBACK_KEYS['ses-feedback'].map((family) => `${family}#*`)]);
-    expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['ses-feedback']].sort());
+    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['delivery-feedback']]);
+    expect(tableKeys(roleId)).toEqual([FEEDBACK_KEYS['delivery-feedback'].map((family) => `${family}#*`)]);
+    expect(tableActions(roleId)).toEqual([...FEEDBACK_GRANTS['delivery-feedback']].sort());
     const all = grantsOf(roleId).flatMap((grant) => grant.actions);
     expect(all.filter((action) => !action.startsWith('logs:')).sort()).toEqual([
       'dynamodb:PutItem',
@@ -264,7 +264,7 @@ describe('alarms on the feedback loops', () => {
   };
 
   it.each([
-    ['ses-feedback', () => feedback().consumer],
+    ['delivery-feedback', () => feedback().consumer],
     ['lifecycle-events', () => feedback().enrichment],
   ])('%s: any error of its function in 5 minutes (its throttles page in the full tier)', (name, service) => {
     const { alarm, metric } = alarmOn(`${name}-Fault-Count`);
@@ -433,8 +433,8 @@ describe('-c channels: call outcomes and WhatsApp statuses → the same consumer
     });
     const whatsApp = whatsAppSnsEvent(whatsAppStatus(whatsAppFailed('14155550121', 131026)));
     expect(await consumeFeedback(ports, whatsApp)).toEqual({ suppressed: 1 });
-    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['ses-feedback']]);
-    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['ses-feedback']]);
+    expect([...sent].sort()).toEqual([...FEEDBACK_GRANTS['delivery-feedback']]);
+    expect([...sent.families]).toEqual([...FEEDBACK_KEYS['delivery-feedback']]);
     const roleId = idIn(consumer().role);
     const grants = Object.values(json.Resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')

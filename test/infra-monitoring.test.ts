@@ -119,7 +119,7 @@ describe('the essential tier (the default)', () => {
     for (const route of ROUTES) expect(names.filter((name) => name.includes(`-${route.name}-`))).toEqual([]);
     // The feedback functions have no route answering 5xx for them: their own errors page (throttles are retried
     // into the dead letters, which page; their throttle alarms are the full tier's).
-    for (const name of ['ses-feedback', 'lifecycle-events'])
+    for (const name of ['delivery-feedback', 'lifecycle-events'])
       expect(
         names
           .filter((alarm) => alarm.includes(`-${name}-`))
@@ -281,7 +281,7 @@ describe('the full tier (-c monitoring=full)', () => {
 
   it('adds the feedback functions throttle alarms', () => {
     const names = alarmsOf(full.template).map((alarm) => String(alarm.AlarmName));
-    for (const name of ['ses-feedback', 'lifecycle-events'])
+    for (const name of ['delivery-feedback', 'lifecycle-events'])
       expect(names.filter((alarm) => alarm.includes(`-${name}-Throttled-Count-`))).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@
 // attempt record and suppression, while the message goes to the spelling given and a code, a link or a
 // lookup by address answers only for the spelling it was sent to. Black box through the local runtime.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as sesFeedback } from '../functions/ses-feedback.ts';
+import { handler as deliveryFeedback } from '../functions/delivery-feedback.ts';
 import { canonicalMailbox, parseEmail } from '../lib/address.ts';
 import { advanceClock } from '../lib/runtime.ts';
 import { normalizedAddress } from '../lib/suppression/key.ts';
@@ -181,7 +181,7 @@ describe('suppression counts the mailbox', () => {
       { to: 'comp.lainer@example.com', tenantId: 'demo', purpose: 'login' },
       { from: 'Codegate Demo <no-reply@example.org>' },
     );
-    await sesFeedback(event as Parameters<typeof sesFeedback>[0]);
+    await deliveryFeedback(event as Parameters<typeof deliveryFeedback>[0]);
 
     const refused = await send('Comp.Lainer+1@Example.com');
     expect(refused.status).toBe(422);
@@ -197,7 +197,7 @@ describe('suppression counts the mailbox', () => {
       { to: 'b.ounced+x@googlemail.com', tenantId: 'demo', purpose: 'login' },
       { from: 'Codegate Demo <no-reply@example.org>' },
     );
-    await sesFeedback(event as Parameters<typeof sesFeedback>[0]);
+    await deliveryFeedback(event as Parameters<typeof deliveryFeedback>[0]);
     const refused = await send('bounced@gmail.com');
     expect(refused.body.error?.code).toBe('address_suppressed');
     expect(mailTo('bounced@gmail.com')).toHaveLength(0);

@@ -111,7 +111,7 @@ interface SnsRecord {
 }
 
 /**
- * The `ses-feedback` function's one entry: an SNS delivery (WhatsApp statuses from the event destination
+ * The `delivery-feedback` function's one entry: an SNS delivery (WhatsApp statuses from the event destination
  * topic), an `aws.sms-voice` event (call outcomes), else an SES notification (which drops anything it does
  * not know).
  */

@@ -194,6 +194,6 @@ export async function checkSuppressionLoop(
   }
   return fail(
     check,
-    `${maskEmail(to)} was not suppressed within ${seconds(wait.timeoutMs)}: look at the ses-feedback function's log and errors, the SesFeedback rule on the default bus, the configuration set's event destination, and the feedback dead-letter queue`,
+    `${maskEmail(to)} was not suppressed within ${seconds(wait.timeoutMs)}: look at the delivery-feedback function's log and errors, the SesFeedback rule on the default bus, the configuration set's event destination, and the feedback dead-letter queue`,
   );
 }
