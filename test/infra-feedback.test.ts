@@ -11,6 +11,7 @@ import { App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VOICE_RULE_PREFIX } from '../infra/admin/verify/call-checks.ts';
 import { FEEDBACK_GRANTS, FEEDBACK_KEYS, type Feedback, SES_DETAIL_TYPES } from '../infra/feedback.ts';
 import { CodegateStack } from '../infra/stack.ts';
 import { enrichRecords, MAX_EVENTS_PER_BATCH, maxAttemptsFrom } from '../lib/events/enrich.ts';
@@ -338,6 +339,16 @@ describe('-c channels: call outcomes and WhatsApp statuses → the same consumer
     expect(JSON.stringify(target.Arn)).toContain(idIn(consumer().function));
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 });
     expect(JSON.stringify(target.DeadLetterConfig)).toContain('DeadLetters');
+  });
+
+  it("the voice rule's logical id is the one the deployment verifier looks for, and only the voice rule has it", () => {
+    const ids = (resources: Record<string, Json>) =>
+      Object.entries(resources)
+        .filter(([, resource]) => resource.Type === 'AWS::Events::Rule')
+        .filter(([id]) => id.startsWith(VOICE_RULE_PREFIX))
+        .map(([, resource]) => JSON.stringify(resource.Properties.EventPattern.source));
+    expect(ids(json.Resources)).toEqual(['["aws.sms-voice"]']);
+    expect(ids(plain().Resources)).toEqual([]);
   });
 
   it('no rule listens for the EventBridge WhatsApp events, which do not name the recipient', () => {

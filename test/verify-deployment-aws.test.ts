@@ -52,13 +52,23 @@ import {
 } from '../infra/admin/verify/aws-checks.ts';
 import type { StackFacts } from '../infra/admin/verify/aws-resources.ts';
 import { type AwsClients, runAwsChecks } from '../infra/admin/verify/aws-run.ts';
+import { CALL_CHECKS } from '../infra/admin/verify/call-checks.ts';
 import { Cleanup } from '../infra/admin/verify/cleanup.ts';
 import { type Clock, Report } from '../infra/admin/verify/report.ts';
-import { buildTemporaryTenant, TENANT_TTL_SECONDS } from '../infra/admin/verify/temporary-tenant.ts';
+import {
+  buildTemporaryTenant,
+  type CallSettings,
+  TENANT_TTL_SECONDS,
+} from '../infra/admin/verify/temporary-tenant.ts';
+import { parseVerifyArgs, UsageError } from '../infra/admin/verify-deployment.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import { DEFAULT_THROTTLE, ROUTES } from '../lib/routes.ts';
 import { createDocumentClient } from '../lib/store/client.ts';
+import { SuppressionStore } from '../lib/store/suppressions.ts';
+import { suppressionKey } from '../lib/suppression/key.ts';
+import { consumeFeedback } from '../lib/suppression/messaging-consumer.ts';
 import { TenantRegistry } from '../lib/tenants/registry.ts';
+import { voiceEvent } from './fixtures/messaging-events.ts';
 import { startService, type TestService } from './helpers/service.ts';
 import { scanAll } from './helpers/table.ts';
 
@@ -228,7 +238,7 @@ const queueArn = (url: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${url.split(
  * runtime's lifecycle events matching its pattern to its queue, and an alarm topic that delivers an
  * alarm's state change to the queues subscribed to it.
  */
-function stubAws(url: string) {
+function stubAws(url: string, stack: { voice?: boolean } = {}) {
   for (const mock of Object.values(mocks)) mock.reset();
   mocks.cfn.on(DescribeStacksCommand).resolves({
     Stacks: [
@@ -260,6 +270,16 @@ function stubAws(url: string) {
             resource('AWS::ApiGatewayV2::Api', 'Api', API_ID),
             resource('AWS::Pipes::Pipe', 'FeedbackPipe', PIPE),
             resource('AWS::SecretsManager::Secret', 'PepperA1B2C3', SECRET),
+            // Only a stack deployed with -c channels=voice has it (test/infra-feedback.test.ts).
+            ...(stack.voice
+              ? [
+                  resource(
+                    'AWS::Events::Rule',
+                    'FeedbackVoiceFeedback5E2D1C0B',
+                    'Codegate-FeedbackVoiceFeedback-Q1w2E3r4',
+                  ),
+                ]
+              : []),
           ],
           NextToken: 'page-2',
         },
@@ -349,13 +369,14 @@ function stubAws(url: string) {
   });
 }
 
-function options(from?: string) {
+function options(from?: string, call?: CallSettings) {
   return {
     stackName: 'Codegate',
     from,
+    call,
     clock: steppingClock(),
     names: NAMES,
-    timeouts: { credentialMs: 0, suppressionMs: 600_000, eventsMs: 600_000, alarmMs: 0 },
+    timeouts: { credentialMs: 0, suppressionMs: 600_000, eventsMs: 600_000, alarmMs: 0, callMs: 600_000 },
     pollMs: 1_000,
     longPollSeconds: 0,
   };
@@ -467,6 +488,8 @@ describe('verify:deployment --stack (AWS mocked, API on the local runtime)', () 
       /^FAIL alarm-topic — AccessDenied: .*cloudwatch:PutMetricAlarm\/SetAlarmState/,
     );
     expect(lineOf(lines, 'send-check')).toMatch(/^SKIP send-check — --from <address> not given/);
+    for (const check of CALL_CHECKS)
+      expect(lineOf(lines, check)).toMatch(new RegExp(`^SKIP ${check} — --call <your mobile number>`));
     expect(report.exitCode()).toBe(1);
     expect(mocks.cloudwatch.commandCalls(DeleteAlarmsCommand)).toHaveLength(1);
     expect(mocks.sns.commandCalls(UnsubscribeCommand)).toHaveLength(1);
@@ -736,5 +759,236 @@ describe('the temporary tenant', () => {
       await db.send(new PutCommand({ TableName: service.tableName, Item: item }));
     const found = await new TenantRegistry(db, service.tableName).findByApiKey(temporary.apiKey);
     expect(found?.id).toBe(temporary.tenant.id);
+  });
+});
+
+describe('verify:deployment --call: the call loop (AWS mocked, the call placed by the local runtime)', () => {
+  const NUMBER = '+14155550188';
+  const CALL: CallSettings = { to: NUMBER, country: 'US', originationIdentity: '+12065550100' };
+  const pepper = () => Buffer.from(process.env.PEPPER ?? '', 'utf8');
+  const store = () => new SuppressionStore(awsClients().db, service.tableName);
+  const voiceItems = async () =>
+    (await scanAll(awsClients().db, service.tableName)).filter((item) =>
+      String(item.pk).startsWith('SUPP#voice#'),
+    );
+  const consumerLog: string[] = [];
+
+  /**
+   * Plays what AWS does after a call nobody answers: once the local runtime has placed it (the outbox holds a
+   * voice message to the number), SMS and Voice puts the outcome on the default bus and the stack's rule hands
+   * it to the consumer, with the number and the call's Context — or, as asked, without the number, or with a
+   * Context naming another tenant ('' for none).
+   */
+  function unansweredCall(eventType: string, event: { withNumber?: boolean; tenant?: string } = {}) {
+    const clock = steppingClock();
+    let played = false;
+    return {
+      now: clock.now,
+      sleep: async (ms: number) => {
+        await clock.sleep(ms);
+        const call = service.messages(NUMBER).find((message) => message.channel === 'voice');
+        if (!call || played) return;
+        played = true;
+        await consumeFeedback(
+          {
+            store: store(),
+            pepper: pepper(),
+            clock: { now: () => Date.now() },
+            log: (_level, message, facts) => consumerLog.push(`${message} ${JSON.stringify(facts)}`),
+          },
+          voiceEvent(eventType, event.withNumber === false ? undefined : NUMBER, event.tenant ?? call.tenant),
+        );
+      },
+    };
+  }
+
+  const callRun = async (call: CallSettings, clock: Clock, callMs = 600_000) => {
+    const { report, lines } = collecting();
+    const cleanup = new Cleanup();
+    await runAwsChecks(
+      report,
+      awsClients(),
+      { ...options(undefined, call), clock, timeouts: { ...options().timeouts, callMs } },
+      cleanup,
+    );
+    await cleanup.run();
+    report.add(cleanup.result());
+    return { report, lines };
+  };
+
+  beforeEach(() => {
+    stubAws(service.url, { voice: true });
+    consumerLog.length = 0;
+  });
+
+  it('places one call with a chosen code, sees the unanswered call suppress the number, and lifts that suppression', async () => {
+    const before = service.messages(NUMBER).length;
+    const { report, lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+    expect(lineOf(lines, 'call-send')).toMatch(
+      /^PASS call-send — Twilio create with Channel=call and a chosen code to \+141\*+0188 answered 201 .*decline the call/,
+    );
+    expect(lineOf(lines, 'call-suppression')).toMatch(
+      /^PASS call-suppression — \+141\*+0188 was suppressed on voice \(unanswered\) \d+ s after the call was placed: .*destinationPhoneNumber\) and the tenant \(Context\)$/,
+    );
+    expect(report.exitCode()).toBe(0);
+    // One call, from the temporary tenant, as a voice message reading the code.
+    const calls = service.messages(NUMBER).slice(0, service.messages(NUMBER).length - before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ channel: 'voice', tenant: expect.stringMatching(/^verifier-/) });
+    // The suppression it caused is lifted, named by its masked number, and the tenant is gone.
+    expect(lineOf(lines, 'cleanup')).toMatch(
+      /^PASS cleanup — removed \d+: .*voice suppression of \+141\*+0188/,
+    );
+    expect(await voiceItems()).toEqual([]);
+    // Nothing printed holds the number or the code the call read out.
+    const code = /(\d(?:[ ,.]*\d){5})/.exec(calls[0]?.text ?? '')?.[1]?.replace(/\D/g, '');
+    expect(code).toMatch(/^\d{6}$/);
+    const output = lines.join('\n');
+    expect(output).not.toContain(NUMBER);
+    expect(output).not.toContain('4155550188');
+    expect(output).not.toContain(code ?? 'no code');
+  });
+
+  it.each([
+    ['another tenant', 'another-tenant', 'tenant another-tenant'],
+    ['no tenant', '', 'no tenant'],
+  ])(
+    "a suppression naming %s is a WARN: the loop works, but the call's Context did not come back",
+    async (_, tenant, named) => {
+      const { report, lines } = await callRun(CALL, unansweredCall('VOICE_BUSY', { tenant }));
+
+      expect(lineOf(lines, 'call-suppression')).toMatch(
+        new RegExp(
+          `^WARN call-suppression — \\+141\\*+0188 was suppressed on voice \\(unanswered\\) .*, but not with the call's Context \\(the suppression names ${named}\\)`,
+        ),
+      );
+      expect(report.exitCode()).toBe(0);
+      expect(await voiceItems()).toEqual([]);
+    },
+  );
+
+  it('a call outcome that does not carry the number fails call-suppression, naming the log line that says so', async () => {
+    const { report, lines } = await callRun(
+      CALL,
+      unansweredCall('VOICE_NO_ANSWER', { withNumber: false }),
+      5_000,
+    );
+
+    expect(lineOf(lines, 'call-send')).toMatch(/^PASS call-send/);
+    expect(lineOf(lines, 'call-suppression')).toMatch(
+      /^FAIL call-suppression — \+141\*+0188 was not suppressed within 5 s\. If the call was answered .*"… without destinationPhoneNumber" means AWS's call events do not carry the number/,
+    );
+    expect(consumerLog.join('\n')).toContain('VOICE_NO_ANSWER event without destinationPhoneNumber');
+    expect(report.exitCode()).toBe(1);
+    expect(await voiceItems()).toEqual([]);
+    expect(lineOf(lines, 'cleanup')).toMatch(/^PASS cleanup/);
+  });
+
+  it('a stack deployed without voice fails call-send before any call is placed', async () => {
+    stubAws(service.url);
+    const before = service.messages(NUMBER).length;
+    const { report, lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+    expect(lineOf(lines, 'call-send')).toMatch(
+      /^FAIL call-send — the stack has no VoiceFeedback rule: .*-c channels=voice/,
+    );
+    expect(lineOf(lines, 'call-suppression')).toMatch(/^SKIP call-suppression — needs a placed call/);
+    expect(service.messages(NUMBER)).toHaveLength(before);
+    expect(report.exitCode()).toBe(1);
+  });
+
+  it('a number already suppressed on voice is left as it was: no call, both checks SKIP saying why', async () => {
+    const key = suppressionKey(pepper(), 'voice', NUMBER);
+    await store().suppress({
+      channel: 'voice',
+      key,
+      reason: 'operator',
+      at: Date.now(),
+      masked: '+141****0188',
+      source: 'admin',
+    });
+    const before = service.messages(NUMBER).length;
+    try {
+      const { report, lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+      for (const check of CALL_CHECKS)
+        expect(lineOf(lines, check)).toMatch(
+          new RegExp(`^SKIP ${check} — \\+141\\*+0188 is already suppressed on voice \\(operator\\)`),
+        );
+      expect(service.messages(NUMBER)).toHaveLength(before);
+      expect(await voiceItems()).toHaveLength(1);
+      expect(report.exitCode()).toBe(0);
+    } finally {
+      await store().remove('voice', key);
+    }
+  });
+
+  it('a suppression that has lapsed (TTL deletes lazily) does not stop the loop, as it does not stop a send', async () => {
+    await store().suppress({
+      channel: 'voice',
+      key: suppressionKey(pepper(), 'voice', NUMBER),
+      reason: 'unanswered',
+      at: Date.now() - 7_200_000,
+      masked: '+141****0188',
+      source: 'sms-voice',
+      until: Date.now() - 3_600_000,
+    });
+    const { report, lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+    expect(lineOf(lines, 'call-send')).toMatch(/^PASS call-send/);
+    expect(lineOf(lines, 'call-suppression')).toMatch(/^PASS call-suppression/);
+    expect(report.exitCode()).toBe(0);
+    expect(await voiceItems()).toEqual([]);
+  });
+
+  it('a create the API refuses fails call-send with its answer and what to look at, and places no call', async () => {
+    // On AWS this is SMS and Voice refusing the call (20503); locally the outbox takes every call, so the refusal
+    // is played by a tenant whose voice countries leave the number out (the verifier itself never builds one).
+    const before = service.messages(NUMBER).length;
+    const { report, lines } = await callRun({ ...CALL, country: 'GB' }, unansweredCall('VOICE_NO_ANSWER'));
+
+    expect(lineOf(lines, 'call-send')).toMatch(
+      /^FAIL call-send — Twilio create with Channel=call answered 4\d\d \d+, not 201 — 20503 means SMS and Voice refused the call: .*twilio-create-verification function's log/,
+    );
+    expect(lineOf(lines, 'call-suppression')).toMatch(/^SKIP call-suppression — needs a placed call/);
+    expect(service.messages(NUMBER)).toHaveLength(before);
+    expect(report.exitCode()).toBe(1);
+  });
+});
+
+describe('verify:deployment command line: --call and --call-from', () => {
+  const base = ['--stack', 'Codegate'];
+
+  it('a mobile number and an origination identity become the call settings, the number in E.164 with its country', () => {
+    expect(
+      parseVerifyArgs([...base, '--call', '+447400123456', '--call-from', 'phone-1234567890abcdef']),
+    ).toMatchObject({
+      mode: 'aws',
+      call: { to: '+447400123456', country: 'GB', originationIdentity: 'phone-1234567890abcdef' },
+    });
+    expect(parseVerifyArgs(base)).toMatchObject({ mode: 'aws', call: undefined });
+  });
+
+  it.each([
+    [['--call', '+447400123456'], /--call and --call-from go together/],
+    [['--call-from', '+12065550100'], /--call and --call-from go together/],
+    [['--call', '+4420712345', '--call-from', '+12065550100'], /--call must be a mobile number in E\.164/],
+    [['--call', '+447400123456', '--call-from', 'no spaces allowed'], /^--call-from must be a phone number/],
+  ])('refuses %j naming the cause', (extra, message) => {
+    expect(() => parseVerifyArgs([...base, ...extra])).toThrow(UsageError);
+    expect(() => parseVerifyArgs([...base, ...extra])).toThrow(message);
+  });
+
+  it('a refused number is not echoed in full, and --call is for --stack only', () => {
+    expect(() => parseVerifyArgs([...base, '--call', '+4420712345678', '--call-from', 'x'])).toThrow(
+      /\*+5678/,
+    );
+    expect(() => parseVerifyArgs([...base, '--call', '+4420712345678', '--call-from', 'x'])).not.toThrow(
+      /712345678/,
+    );
+    expect(() =>
+      parseVerifyArgs(['--local', 'http://127.0.0.1:3000', '--call', '+447400123456', '--call-from', 'x']),
+    ).toThrow(/--call and --call-from are for --stack only/);
   });
 });

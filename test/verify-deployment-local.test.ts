@@ -2,6 +2,7 @@
 // per check, the AWS-only checks skipped with their reason, and no secret in what it prints.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AWS_CHECKS } from '../infra/admin/verify/aws-run.ts';
 import { startService, type TestService } from './helpers/service.ts';
 
 let service: TestService;
@@ -37,7 +38,16 @@ function runVerifier(args: string[]): Promise<{ code: number | null; stdout: str
 const line = (stdout: string, status: string, check: string) =>
   stdout.split('\n').find((text) => text.startsWith(`${status} ${check} — `));
 
-const AWS_ONLY = ['stack', 'pipe', 'stage-throttles', 'alarm-topic', 'alarms', 'alarm-metrics'];
+const AWS_ONLY = [
+  'stack',
+  'pipe',
+  'stage-throttles',
+  'call-send',
+  'call-suppression',
+  'alarm-topic',
+  'alarms',
+  'alarm-metrics',
+];
 
 describe('verify:deployment --local', () => {
   it('passes send/check, both suppression loops and lifecycle events, skips the AWS-only checks, exits 0', async () => {
@@ -54,6 +64,9 @@ describe('verify:deployment --local', () => {
     ])
       expect(line(run.stdout, 'PASS', check), `${check}\n${run.stdout}`).toBeDefined();
     for (const check of AWS_ONLY) expect(line(run.stdout, 'SKIP', check), check).toMatch(/AWS only/);
+    // Every check of the AWS mode has its line locally too, run or skipped.
+    for (const check of AWS_CHECKS)
+      expect(run.stdout, check).toMatch(new RegExp(`^(PASS|SKIP|WARN) ${check} — `, 'm'));
     expect(run.stdout).not.toMatch(/^FAIL /m);
     // The runtime really did what the report claims: the bounce and complaint addresses are now suppressed.
     const resend = await service.request('POST', '/v1/verifications', {
@@ -89,12 +102,14 @@ describe('verify:deployment --local', () => {
     expect(run.stdout).not.toContain('not-a-key-of-any-tenant');
   });
 
-  it('--help documents both modes, naming --stack and --local', async () => {
+  it("--help documents both modes, naming --stack, --local and the call loop's options", async () => {
     const run = await runVerifier(['--help']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--stack <name>');
     expect(run.stdout).toContain('--local <url>');
+    expect(run.stdout).toContain('--call <number>');
+    expect(run.stdout).toContain('--call-from <id>');
   });
 
   it.each([

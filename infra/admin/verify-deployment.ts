@@ -1,5 +1,6 @@
 // Admin command: proves a deployed stack (or the local runtime) end to end — one line per check, exit 1 on any FAIL.
-//   npm run verify:deployment -- --stack <name> [--region <r>] [--from <address>] | --local <url> [--api-key <key>]
+//   npm run verify:deployment -- --stack <name> [--region <r>] [--from <address>] [--call <number> --call-from <id>]
+//                               | --local <url> [--api-key <key>]
 import { parseArgs } from 'node:util';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -11,14 +12,18 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parsePhone } from '../../lib/address.ts';
 import { randomHex } from '../../lib/crypto.ts';
+import { voiceSchema } from '../../lib/tenants/schema-channels.ts';
 import { type AwsClients, runAwsChecks } from './verify/aws-run.ts';
 import { Cleanup } from './verify/cleanup.ts';
 import { runLocalChecks } from './verify/local-checks.ts';
 import { Report, systemClock } from './verify/report.ts';
+import type { CallSettings } from './verify/temporary-tenant.ts';
 
 /** The `--help` text: both modes. */
 export const USAGE = `usage: npm run verify:deployment -- --stack <name> [--region <region>] [--from <address>]
+                                 [--call <your mobile number> --call-from <origination identity>]
        npm run verify:deployment -- --local <url> [--api-key <key>]
 
 Proves a Codegate deployment end to end and prints one line per check: PASS, FAIL (why, and what to do),
@@ -29,6 +34,11 @@ AWS mode (--stack), run right after \`cdk deploy\` with the deploying credential
   --region <region>  the stack's region (otherwise the SDK's: AWS_REGION, the profile)
   --from <address>   a sender on a verified SES identity of the stack; without it the mail checks
                      (send-check, suppression, lifecycle-events) SKIP
+  --call <number>    your own mobile number (E.164): the run places one real call to it (a code read
+                     aloud) — decline it or let it ring out, and the call loop (call-send,
+                     call-suppression) proves that the call's outcome reaches the suppression list.
+                     Needs a stack deployed with -c channels=voice; without --call the loop SKIPs
+  --call-from <id>   the voice-capable origination identity to call from (E.164, phone-…, pool-…, ARN)
   It writes a temporary tenant (verifier-…) into the stack's table, sends to SES's mailbox simulator,
   listens on the stack's bus and alarm topic with temporary rules, queues, a subscription and an
   alarm (codegate-verifier-…), and removes all of it at the end, also when a check fails.
@@ -49,7 +59,7 @@ export class UsageError extends Error {}
 /** What the command line asks for. */
 export type VerifyRequest =
   | { mode: 'help' }
-  | { mode: 'aws'; stackName: string; region?: string; from?: string }
+  | { mode: 'aws'; stackName: string; region?: string; from?: string; call?: CallSettings }
   | { mode: 'local'; url: string; apiKey: string };
 
 /** Parses the command line; throws UsageError for anything it cannot run. */
@@ -63,6 +73,8 @@ export function parseVerifyArgs(argv: string[]): VerifyRequest {
         stack: { type: 'string' },
         region: { type: 'string' },
         from: { type: 'string' },
+        call: { type: 'string' },
+        'call-from': { type: 'string' },
         local: { type: 'string' },
         'api-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -77,7 +89,8 @@ export function parseVerifyArgs(argv: string[]): VerifyRequest {
   const local = text('local');
   if (stackName && local) throw new UsageError('give either --stack or --local, not both');
   if (local) {
-    if (text('region') || text('from')) throw new UsageError('--region and --from are for --stack only');
+    if (text('region') || text('from') || text('call') || text('call-from'))
+      throw new UsageError('--region, --from, --call and --call-from are for --stack only');
     if (!/^https?:\/\/[^\s/]+/.test(local))
       throw new UsageError(`--local must be the runtime's http(s) URL, got "${local}"`);
     return { mode: 'local', url: local, apiKey: text('api-key') ?? 'demo-api-key' };
@@ -90,7 +103,33 @@ export function parseVerifyArgs(argv: string[]): VerifyRequest {
   const from = text('from');
   if (from !== undefined && !/^[^@\s<>]+@[^@\s<>]+$/.test(from.replace(/^.*<([^>]+)>$/, '$1')))
     throw new UsageError('--from must be an email address (or "Name <address>")');
-  return { mode: 'aws', stackName, region: text('region'), from };
+  return {
+    mode: 'aws',
+    stackName,
+    region: text('region'),
+    from,
+    call: callOf(text('call'), text('call-from')),
+  };
+}
+
+/** `--call` and `--call-from`, both or neither: the number to call (a valid mobile number) and who calls. */
+function callOf(to: string | undefined, from: string | undefined): CallSettings | undefined {
+  if (to === undefined && from === undefined) return undefined;
+  if (to === undefined || from === undefined)
+    throw new UsageError(
+      '--call and --call-from go together: the number to call and the identity to call from',
+    );
+  const phone = parsePhone(to);
+  if (!phone?.country)
+    throw new UsageError(
+      `--call must be a mobile number in E.164 ("+14155550123"), got "${to.replace(/\d(?=\d{4})/g, '*')}": calls reach mobile numbers only`,
+    );
+  const identity = voiceSchema.shape.originationIdentity.safeParse(from);
+  if (!identity.success)
+    throw new UsageError(
+      `--call-from ${identity.error.issues[0]?.message ?? 'is not an origination identity'}`,
+    );
+  return { to: phone.e164, country: phone.country, originationIdentity: identity.data };
 }
 
 /** One client of each kind for the run, in the stack's region. */
@@ -149,9 +188,16 @@ export async function verifyDeployment(argv: string[], write: (line: string) => 
       {
         stackName: request.stackName,
         from: request.from,
+        call: request.call,
         clock: systemClock,
         names: { runId, prefix: `codegate-verifier-${runId}` },
-        timeouts: { credentialMs: 75_000, suppressionMs: 180_000, eventsMs: 120_000, alarmMs: 120_000 },
+        timeouts: {
+          credentialMs: 75_000,
+          suppressionMs: 180_000,
+          eventsMs: 120_000,
+          alarmMs: 120_000,
+          callMs: 300_000,
+        },
         pollMs: 5_000,
         longPollSeconds: 10,
       },

@@ -34,7 +34,8 @@ export interface Wait {
   pollMs: number;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+/** A wait, in whole seconds, for a check line. */
+export const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 /** A Twilio sid nobody has: fetching it proves the credentials (20404) without creating anything. */
 const UNKNOWN_SID = `VE${'0'.repeat(32)}`;

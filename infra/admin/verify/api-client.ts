@@ -96,13 +96,21 @@ function basic(twilio: TwilioCredentials) {
   return { authorization: `Basic ${pair}`, 'content-type': 'application/x-www-form-urlencoded' };
 }
 
-/** Twilio `POST …/Verifications` to an email address with the code the verifier chose (`CustomCode`). */
-export function twilioCreate(target: ApiTarget, to: string, customCode: string): Promise<ApiResponse> {
+/**
+ * Twilio `POST …/Verifications` with the code the verifier chose (`CustomCode`): to an email address, or with
+ * `Channel=call` to a phone number.
+ */
+export function twilioCreate(
+  target: ApiTarget,
+  to: string,
+  customCode: string,
+  channel: 'email' | 'call' = 'email',
+): Promise<ApiResponse> {
   const twilio = twilioOf(target);
   return call(target.baseUrl, `/v2/Services/${twilio.serviceSid}/Verifications`, {
     method: 'POST',
     headers: basic(twilio),
-    body: new URLSearchParams({ To: to, Channel: 'email', CustomCode: customCode }).toString(),
+    body: new URLSearchParams({ To: to, Channel: channel, CustomCode: customCode }).toString(),
   });
 }
 

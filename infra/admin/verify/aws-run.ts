@@ -9,7 +9,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { maskEmail } from '../../../lib/mask.ts';
+import { maskEmail, maskPhone } from '../../../lib/mask.ts';
 import { checkAlarmMetrics, checkAlarms, listStackAlarms } from './alarm-checks.ts';
 import {
   checkCredential,
@@ -29,11 +29,13 @@ import {
   type RunNames,
 } from './aws-checks.ts';
 import { checkStack, readStack, type StackFacts } from './aws-resources.ts';
+import { CALL_CHECKS, runCallChecks } from './call-checks.ts';
 import type { Cleanup } from './cleanup.ts';
 import { checkLifecycleEvents } from './events-check.ts';
 import { type CheckResult, type Clock, describeError, fail, type Report, settle, skip } from './report.ts';
 import {
   buildTemporaryTenant,
+  type CallSettings,
   deleteTenantItem,
   describeItem,
   readStackPepper,
@@ -59,9 +61,18 @@ export interface AwsOptions {
   stackName: string;
   /** The temporary tenant's mail sender, on a verified SES identity; without it no mail check runs. */
   from?: string;
+  /** `--call`: the operator's number and the voice origination identity; without it no call is placed. */
+  call?: CallSettings;
   clock: Clock;
   names: RunNames;
-  timeouts: { credentialMs: number; suppressionMs: number; eventsMs: number; alarmMs: number };
+  timeouts: {
+    credentialMs: number;
+    suppressionMs: number;
+    eventsMs: number;
+    alarmMs: number;
+    /** How long the call loop waits for the call's outcome to suppress the number. */
+    callMs: number;
+  };
   pollMs: number;
   /** SQS long poll per receive (20 at most). */
   longPollSeconds: number;
@@ -77,6 +88,7 @@ export const AWS_CHECKS = [
   'suppression-bounce',
   'suppression-complaint',
   'lifecycle-events',
+  ...CALL_CHECKS,
   'alarm-topic',
   'alarm-metrics',
 ] as const;
@@ -117,11 +129,12 @@ export async function runAwsChecks(
   const facts = stack;
   const outputs = facts.outputs as Record<'ApiUrl' | 'TableName' | 'AlarmTopicArn' | 'EventBusName', string>;
   const wait = (timeoutMs: number): Wait => ({ clock: options.clock, timeoutMs, pollMs: options.pollMs });
-  const temporary = buildTemporaryTenant(options.from ?? NO_SENDER);
+  const temporary = buildTemporaryTenant(options.from ?? NO_SENDER, Date.now(), options.call);
   const tenantId = temporary.tenant.id;
   report.protect(temporary.apiKey);
   report.protect(temporary.twilio.authToken);
   if (options.from) report.protect(addressOf(options.from), maskEmail(addressOf(options.from)));
+  if (options.call) report.protect(options.call.to, maskPhone(options.call.to));
 
   // The listener first: a new rule takes a moment before it matches, and the static checks give it that.
   let capture: EventCapture | undefined;
@@ -150,6 +163,12 @@ export async function runAwsChecks(
   });
 
   const target: ApiTarget = { baseUrl: outputs.ApiUrl, apiKey: temporary.apiKey, twilio: temporary.twilio };
+  // Read once, when a loop first needs it: the suppression items a run causes are named by the pepper.
+  let pepperRead: Promise<Buffer | Error> | undefined;
+  const pepper = () => {
+    pepperRead ??= readStackPepper(clients.secrets, facts);
+    return pepperRead;
+  };
   const { db } = clients;
   const credential = await report.run(
     'credential',
@@ -182,7 +201,8 @@ export async function runAwsChecks(
     await report.run('send-check', 'is the API URL reachable from here?', () =>
       checkSendWithCustomCode(target, SIMULATOR.success, report.protect.bind(report)),
     );
-    for (const line of await suppressionLoops(clients, facts, target, options, cleanup)) report.add(line);
+    for (const line of await suppressionLoops(clients, facts, target, options, cleanup, await pepper()))
+      report.add(line);
     await report.run('lifecycle-events', 'the verifier needs sqs:ReceiveMessage on its queue', async () =>
       capture
         ? checkLifecycleEvents(
@@ -197,6 +217,17 @@ export async function runAwsChecks(
           ),
     );
   }
+
+  await runCallChecks(report, options.call, credential.status === 'PASS', {
+    db,
+    tableName: outputs.TableName,
+    stack: facts,
+    target,
+    tenantId,
+    pepper,
+    wait: wait(options.timeouts.callMs),
+    cleanup,
+  });
 
   await report.run(
     'alarm-topic',
@@ -224,17 +255,11 @@ async function suppressionLoops(
   target: ApiTarget,
   options: AwsOptions,
   cleanup: Cleanup,
+  pepper: Buffer | Error,
 ): Promise<CheckResult[]> {
   const kinds = ['bounce', 'complaint'] as const;
-  const secretArn = stack.resources.find(
-    (r) => r.type === 'AWS::SecretsManager::Secret' && r.logicalId.startsWith('Pepper'),
-  )?.physicalId;
-  let pepper: Buffer;
-  try {
-    if (!secretArn) throw new Error('the stack has no Pepper secret');
-    pepper = await readStackPepper(clients.secrets, secretArn);
-  } catch (error) {
-    const why = `cannot read the pepper (${describeError(error)}), so the suppression this loop causes could not be lifted afterwards: grant the verifier secretsmanager:GetSecretValue on the stack's Pepper secret`;
+  if (pepper instanceof Error) {
+    const why = `cannot read the pepper (${pepper.message}), so the suppression this loop causes could not be lifted afterwards: grant the verifier secretsmanager:GetSecretValue on the stack's Pepper secret`;
     return kinds.map((kind) => skip(`suppression-${kind}`, why));
   }
   const table = stack.outputs.TableName ?? '';

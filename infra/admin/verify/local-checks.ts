@@ -23,6 +23,9 @@ export const AWS_ONLY: Readonly<Record<string, string>> = {
   stack: 'AWS only: the local runtime has no CloudFormation stack or outputs',
   pipe: 'AWS only: locally the table stream is polled in-process (lifecycle-events covers what it delivers)',
   'stage-throttles': 'AWS only: the local runtime applies no API Gateway stage throttles',
+  'call-send':
+    'AWS only (--call): the outbox takes calls, but no call outcome comes back locally — AWS has no call simulator to mirror',
+  'call-suppression': 'AWS only (--call): needs a real call nobody answers',
   'alarm-topic': 'AWS only: no CloudWatch alarms or SNS topic locally',
   alarms: 'AWS only: no CloudWatch alarms locally',
   'alarm-metrics':

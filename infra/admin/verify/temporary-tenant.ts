@@ -9,6 +9,8 @@ import { normalizedAddress, suppressionKey } from '../../../lib/suppression/key.
 import { type Tenant, tenantSchema } from '../../../lib/tenants/schema.ts';
 import { desiredItems } from '../../../lib/tenants/sync.ts';
 import type { TwilioCredentials } from './api-client.ts';
+import type { StackFacts } from './aws-resources.ts';
+import { describeError } from './report.ts';
 
 /** Every temporary tenant's id starts with this, so a crashed run's leftovers are recognisable. */
 export const TENANT_PREFIX = 'verifier-';
@@ -25,13 +27,24 @@ export interface TemporaryTenant {
   items: Record<string, unknown>[];
 }
 
+/** `--call`: the operator's number (E.164) and its country, and the stack's voice origination identity. */
+export interface CallSettings {
+  to: string;
+  country: string;
+  originationIdentity: string;
+}
+
+/** How many calls the temporary tenant may place: the run places one. */
+const CALL_BUDGET = 1;
+
 /**
  * A fresh tenant: random id, random native API key and Twilio auth token (only their SHA-256 in the
  * config, as for every tenant), one Twilio service with custom codes so the run can choose the code it
- * checks, and `from` as its mail sender. Parsed with the tenants schema, so it is stored as the tenants
- * loader would store it (defaults filled), through the loader's own item layout.
+ * checks, and `from` as its mail sender; with `call`, a voice block that reaches only that number's
+ * country, from the given identity, at most CALL_BUDGET calls a day. Parsed with the tenants schema, so it
+ * is stored as the tenants loader would store it (defaults filled), through the loader's own item layout.
  */
-export function buildTemporaryTenant(from: string, nowMs = Date.now()): TemporaryTenant {
+export function buildTemporaryTenant(from: string, nowMs = Date.now(), call?: CallSettings): TemporaryTenant {
   const apiKey = `cgv_${randomToken(32)}`;
   const twilio = {
     accountSid: `AC${randomHex(16)}`,
@@ -49,6 +62,15 @@ export function buildTemporaryTenant(from: string, nowMs = Date.now()): Temporar
         { sid: twilio.serviceSid, friendlyName: 'Codegate verifier', codeLength: 6, customCodeEnabled: true },
       ],
     },
+    ...(call
+      ? {
+          voice: {
+            originationIdentity: call.originationIdentity,
+            allowedCountries: [call.country],
+            dailyBudget: CALL_BUDGET,
+          },
+        }
+      : {}),
   });
   const expires = Math.floor(nowMs / 1000) + TENANT_TTL_SECONDS;
   const items = [...desiredItems([tenant]).values()].map((item) => ({
@@ -103,24 +125,40 @@ export function describeItem(item: Record<string, unknown>): string {
 }
 
 /**
- * The stack's pepper, read with the run's Secrets Manager client (the same checks as lib/pepper.ts). Needed
- * to name a simulator address's suppression item, which is keyed by an HMAC of the address.
+ * The stack's pepper (its Pepper secret), read with the run's Secrets Manager client (the same checks as
+ * lib/pepper.ts), or why it cannot be read, as an Error naming the cause. Needed to name the suppression items
+ * a run causes (a simulator address's, the --call number's), which are keyed by an HMAC of the address.
  */
-export async function readStackPepper(secrets: SecretsManagerClient, secretArn: string): Promise<Buffer> {
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  if (!SecretString || SecretString.length < 32)
-    throw new Error('the pepper secret is missing or shorter than 32 chars');
-  return Buffer.from(SecretString, 'utf8');
+export async function readStackPepper(
+  secrets: SecretsManagerClient,
+  stack: StackFacts,
+): Promise<Buffer | Error> {
+  const secretArn = stack.resources.find(
+    (r) => r.type === 'AWS::SecretsManager::Secret' && r.logicalId.startsWith('Pepper'),
+  )?.physicalId;
+  try {
+    if (!secretArn) throw new Error('the stack has no Pepper secret');
+    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    if (!SecretString || SecretString.length < 32)
+      throw new Error('the pepper secret is missing or shorter than 32 chars');
+    return Buffer.from(SecretString, 'utf8');
+  } catch (error) {
+    return new Error(describeError(error));
+  }
 }
 
-/** Lifts the suppression of an email address, as `npm run suppressions -- remove` does; true if there was one. */
+/**
+ * Lifts the suppression of an email address (or, on `voice`, of a number), as `npm run suppressions -- remove`
+ * does; true if there was one.
+ */
 export async function removeSuppression(
   db: DynamoDBDocumentClient,
   tableName: string,
   pepper: Buffer,
   address: string,
+  channel: 'email' | 'voice' = 'email',
 ): Promise<boolean> {
-  const normalized = normalizedAddress('email', address);
-  if (!normalized) throw new Error('not an email address');
-  return new SuppressionStore(db, tableName).remove('email', suppressionKey(pepper, 'email', normalized));
+  const normalized = normalizedAddress(channel, address);
+  if (!normalized) throw new Error(`not an address of the ${channel} channel`);
+  return new SuppressionStore(db, tableName).remove(channel, suppressionKey(pepper, channel, normalized));
 }
