@@ -949,7 +949,7 @@ describe('verify:deployment --call: the call loop (AWS mocked, the call placed b
     const { report, lines } = await callRun({ ...CALL, country: 'GB' }, unansweredCall('VOICE_NO_ANSWER'));
 
     expect(lineOf(lines, 'call-send')).toMatch(
-      /^FAIL call-send — Twilio create with Channel=call answered 4\d\d \d+, not 201 — 20503 means SMS and Voice refused the call: .*twilio-create-verification function's log/,
+      /^FAIL call-send — Twilio create answered 4\d\d \d+, not 201 — 20503 means SMS and Voice refused the call: .*twilio-create-verification function's log/,
     );
     expect(lineOf(lines, 'call-suppression')).toMatch(/^SKIP call-suppression — needs a placed call/);
     expect(service.messages(NUMBER)).toHaveLength(before);

@@ -114,34 +114,54 @@ export async function checkSendViaOutbox(
   };
 }
 
+/** One create-with-a-chosen-code check: its name, the Twilio channel, and what its lines say. */
+export interface ChosenCodeSend {
+  check: string;
+  channel: 'email' | 'call';
+  /** What a create answering anything but 201 most likely means, and where to look. */
+  refused: string;
+  /** What a create answering 201 and an approving check prove. */
+  proven: string;
+}
+
 /**
- * AWS mode: the verifier cannot read the simulator's mailbox, so it chooses the code — a Twilio create with
- * `CustomCode` (the temporary tenant's service allows it), delivered by SES — then checks it.
+ * The verifier cannot read a mailbox or hear a call, so it chooses the code: a Twilio create with `CustomCode`
+ * (the temporary tenant's service allows it) on the send's channel, then a check with it, which must approve.
  */
-export async function checkSendWithCustomCode(
+export async function checkChosenCodeSend(
+  target: ApiTarget,
+  to: string,
+  protect: Protect,
+  send: ChosenCodeSend,
+): Promise<CheckResult> {
+  const code = randomCode(6);
+  protect(code);
+  const created = await twilioCreate(target, to, code, send.channel);
+  if (created.status !== 201 || field(created.body, 'channel') !== send.channel)
+    return fail(send.check, `Twilio create answered ${errorCode(created)}, not 201 — ${send.refused}`);
+  const checked = await twilioCheck(target, to, code);
+  if (checked.status !== 200 || field(checked.body, 'status') !== 'approved')
+    return fail(
+      send.check,
+      `the check answered ${errorCode(checked)} status "${field(checked.body, 'status')}", not approved — see the twilio-check-verification function's log`,
+    );
+  return pass(send.check, send.proven);
+}
+
+/** AWS mode: a chosen code mailed through SES to the simulator, then checked. */
+export function checkSendWithCustomCode(
   target: ApiTarget,
   to: string,
   protect: Protect,
 ): Promise<CheckResult> {
-  const code = randomCode(6);
-  protect(code);
   protect(to, maskEmail(to));
-  const created = await twilioCreate(target, to, code);
-  if (created.status !== 201)
-    return fail(
-      'send-check',
-      `Twilio create answered ${errorCode(created)}, not 201 — 20503 means SES refused the mail: is --from on a verified SES identity named in the stack's sesIdentity context (the send functions may only send as those), and is the configuration set intact?`,
-    );
-  const checked = await twilioCheck(target, to, code);
-  if (checked.status !== 200 || field(checked.body, 'status') !== 'approved')
-    return fail(
-      'send-check',
-      `the check answered ${errorCode(checked)} status "${field(checked.body, 'status')}", not approved — see the twilio-check-verification function's log`,
-    );
-  return pass(
-    'send-check',
-    `Twilio create with a chosen code to ${maskEmail(to)} went out through SES (201 pending); the check approved it`,
-  );
+  return checkChosenCodeSend(target, to, protect, {
+    check: 'send-check',
+    channel: 'email',
+    refused:
+      "20503 means SES refused the mail: is --from on a verified SES identity named in the stack's sesIdentity context (the send functions may only send as those), and is the configuration set intact?",
+    proven: `Twilio create with a chosen code to ${maskEmail(to)} went out through SES (201 pending); the check approved it`,
+  });
 }
 
 /** What to do when a send finds the simulator address already suppressed before the loop started. */

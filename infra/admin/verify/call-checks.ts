@@ -5,12 +5,11 @@
 // prove on a live stack that the voice events reach the delivery-feedback function carrying the number
 // (`destinationPhoneNumber`) and the tenant (the call's Context).
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { randomCode } from '../../../lib/crypto.ts';
 import { maskPhone } from '../../../lib/mask.ts';
 import { type Suppression, suppressionItemKey, suppressionOf } from '../../../lib/store/suppressions.ts';
 import { suppressionKey } from '../../../lib/suppression/key.ts';
-import { type Protect, seconds, type Wait } from './api-checks.ts';
-import { type ApiTarget, errorCode, field, twilioCheck, twilioCreate } from './api-client.ts';
+import { checkChosenCodeSend, type Protect, seconds, type Wait } from './api-checks.ts';
+import type { ApiTarget } from './api-client.ts';
 import type { StackFacts } from './aws-resources.ts';
 import type { Cleanup } from './cleanup.ts';
 import { type CheckResult, fail, pass, type Report, skip, warn } from './report.ts';
@@ -58,25 +57,14 @@ export async function readCallSuppression(
  * A Twilio create with `Channel=call` and a chosen code (the verifier cannot hear the call), then the check
  * with that code. The call goes out as soon as the create answers.
  */
-export async function checkCallSend(target: ApiTarget, to: string, protect: Protect): Promise<CheckResult> {
-  const code = randomCode(6);
-  protect(code);
-  const created = await twilioCreate(target, to, code, 'call');
-  if (created.status !== 201 || field(created.body, 'channel') !== 'call')
-    return fail(
-      'call-send',
-      `Twilio create with Channel=call answered ${errorCode(created)}, not 201 — 20503 means SMS and Voice refused the call: is --call-from a voice-capable origination identity of this account and region, is the account out of the voice sandbox (or the number a verified destination), and is its voice spending limit left? The twilio-create-verification function's log names the error`,
-    );
-  const checked = await twilioCheck(target, to, code);
-  if (checked.status !== 200 || field(checked.body, 'status') !== 'approved')
-    return fail(
-      'call-send',
-      `the check answered ${errorCode(checked)} status "${field(checked.body, 'status')}", not approved — see the twilio-check-verification function's log`,
-    );
-  return pass(
-    'call-send',
-    `Twilio create with Channel=call and a chosen code to ${maskPhone(to)} answered 201 (the call is placed) and the check approved it. The phone rings now: decline the call or let it ring out`,
-  );
+export function checkCallSend(target: ApiTarget, to: string, protect: Protect): Promise<CheckResult> {
+  return checkChosenCodeSend(target, to, protect, {
+    check: 'call-send',
+    channel: 'call',
+    refused:
+      "20503 means SMS and Voice refused the call: is --call-from a voice-capable origination identity of this account and region, is the account out of the voice sandbox (or the number a verified destination), and is its voice spending limit left? The twilio-create-verification function's log names the error",
+    proven: `Twilio create with Channel=call and a chosen code to ${maskPhone(to)} answered 201 (the call is placed) and the check approved it. The phone rings now: decline the call or let it ring out`,
+  });
 }
 
 /**
