@@ -3,7 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeTemplate } from '../infra/admin/cost.ts';
+import {
+  checkRatesAgainst,
+  costReport,
+  parseCostArgs,
+  synthesizeTemplate,
+  UsageError,
+} from '../infra/admin/cost.ts';
 import {
   AT_REST_BUDGET_USD,
   atRestItems,
@@ -12,6 +18,7 @@ import {
   resourcesOf,
   totalUsd,
 } from '../infra/admin/cost-model.ts';
+import { offeredExtraChannels, perMillion } from '../infra/admin/cost-per-million.ts';
 import { emfStreams, metricStreams, streamsInEmf } from '../infra/admin/metric-streams.ts';
 import { PRICES } from '../infra/prices.ts';
 import { PROJECT_ROOT } from '../infra/service-function.ts';
@@ -93,11 +100,13 @@ const REVIEWED_EMF_STREAMS = [
 
 let defaultTemplate: CfnTemplate;
 let fullTemplate: CfnTemplate;
+let channelsTemplate: CfnTemplate;
 let emf: string[];
 
 beforeAll(async () => {
   defaultTemplate = synthesizeTemplate(app());
   fullTemplate = synthesizeTemplate(app({ monitoring: 'full' }));
+  channelsTemplate = synthesizeTemplate(app({ channels: 'whatsapp,voice' }));
   emf = await emfStreams();
 }, 300_000);
 afterAll(removeTempApps);
@@ -237,6 +246,85 @@ describe('metric streams', () => {
     expect(metricStreams(routes(true), emf).count).toBe(emf.length + 12);
     expect(metricStreams(routes(false), emf).count).toBe(emf.length + 6);
     expect(metricStreams(routes(true), emf).ceilingUsd).toBeCloseTo((emf.length + 12) * 0.3, 10);
+  });
+});
+
+describe('per million WhatsApp and call verifications (-c channels=…)', () => {
+  const line = (items: { item: string; monthlyUsd: number; note?: string }[], start: string) =>
+    items.find((item) => item.item.startsWith(start));
+
+  it('the stack offers the extra channels its send functions are granted, and the default none', () => {
+    expect(offeredExtraChannels(channelsTemplate)).toEqual(['whatsapp', 'voice']);
+    expect(offeredExtraChannels(defaultTemplate)).toEqual([]);
+  });
+
+  it('a rate given is priced for every message; everything else is what an SMS verification costs Codegate', () => {
+    const rates = { whatsappUsd: 0.0185, callMinuteUsd: 0.013 };
+    const sms = perMillion(channelsTemplate, 'sms', 0);
+    for (const [channel, start, rate] of [
+      ['whatsapp', 'WhatsApp: 1 authentication template message at $0.0185', rates.whatsappUsd],
+      ['voice', 'Call: 1 minute at $0.013', rates.callMinuteUsd],
+    ] as const) {
+      const items = perMillion(channelsTemplate, channel, 0, rates);
+      expect(line(items, start)?.monthlyUsd).toBeCloseTo(rate * 1e6, 6);
+      // The same writes as an SMS verification: the budget counter and the pumping guard's items.
+      expect(line(items, 'DynamoDB:')).toEqual(line(sms, 'DynamoDB:'));
+      expect(totalUsd(items) - (line(items, start)?.monthlyUsd ?? 0)).toBeCloseTo(
+        totalUsd(sms) - (line(sms, 'SNS SMS')?.monthlyUsd ?? 0),
+        6,
+      );
+    }
+  });
+
+  it('docs/cost.md states what a WhatsApp or call verification costs besides the message, as the model computes it', () => {
+    const items = perMillion(channelsTemplate, 'voice', metricStreams(channelsTemplate, emf).ceilingUsd);
+    const figure = `$${totalUsd(items).toFixed(2)} per million`;
+    expect(readFileSync(`${PROJECT_ROOT}docs/cost.md`, 'utf8')).toContain(figure);
+  });
+
+  it('without a rate the message is a $0 line that says why, and the total says what it leaves out', () => {
+    const items = perMillion(channelsTemplate, 'whatsapp', 0);
+    expect(line(items, 'WhatsApp: 1 authentication template message (not included)')).toMatchObject({
+      monthlyUsd: 0,
+      note: expect.stringContaining('--whatsapp-usd'),
+    });
+    const report = costReport(channelsTemplate, emf, {
+      dailyLogMb: 0,
+      label: 'test',
+      rates: { callMinuteUsd: 0.013 },
+    });
+    const section = (channel: string) =>
+      report.split('\n\n').find((part) => part.startsWith(`Per million ${channel} verifications`)) ?? '';
+    expect(section('whatsapp')).toMatch(/\n {2}total per million, without the message itself +\$/);
+    expect(section('voice')).toContain('Call: 1 minute at $0.013');
+    expect(section('voice')).toMatch(/\n {2}total per million +\$/);
+    expect(report).toContain('+ its WhatsApp channel fee, not modelled here');
+    expect(costReport(defaultTemplate, emf, { dailyLogMb: 0, label: 'test' })).not.toContain(
+      'whatsapp verifications',
+    );
+  });
+
+  it('reads the rates from the command line and refuses what it would not price', () => {
+    expect(parseCostArgs(['--whatsapp-usd', '0.02', '--call-minute-usd=0.013']).rates).toEqual({
+      whatsappUsd: 0.02,
+      callMinuteUsd: 0.013,
+    });
+    expect(parseCostArgs([]).rates).toEqual({});
+    for (const bad of [
+      '--whatsapp-usd=-0.01',
+      '--whatsapp-usd=abc',
+      '--whatsapp-usd=',
+      '--call-minute-usd=12',
+    ])
+      expect(() => parseCostArgs([bad]), bad).toThrow(/must be a price in USD/);
+    // A rate for a channel the stack does not offer would price nothing: refused, naming the context to add.
+    expect(() => checkRatesAgainst(defaultTemplate, { whatsappUsd: 0.02 })).toThrow(UsageError);
+    expect(() => checkRatesAgainst(defaultTemplate, { callMinuteUsd: 0.01 })).toThrow(
+      /add -c channels=voice/,
+    );
+    expect(() =>
+      checkRatesAgainst(channelsTemplate, { whatsappUsd: 0.02, callMinuteUsd: 0.01 }),
+    ).not.toThrow();
   });
 });
 

@@ -24,10 +24,11 @@ export const GB = 1024 ** 3;
 export const ASSUMPTIONS = {
   sendMs: 150,
   checkMs: 30,
-  // SMS: the budget counter (+2) and the pumping guard's prefix and day items (+4, lib/store/prefix-guard.ts).
-  sendWru: { email: 4, sms: 10 },
-  // An approving SMS check also records the entered code for the guard: one transaction of three Updates (+6).
-  checkWru: { email: 1, sms: 7 },
+  // Every phone channel (SMS, WhatsApp, calls): the budget counter (+2) and the pumping guard's prefix and day items
+  // (+4, lib/store/prefix-guard.ts).
+  sendWru: { email: 4, sms: 10, whatsapp: 10, voice: 10 },
+  // An approving phone check also records the entered code for the guard: one transaction of three Updates (+6).
+  checkWru: { email: 1, sms: 7, whatsapp: 7, voice: 7 },
   readRru: 0,
   lifecycleEventsPerVerification: 2,
   enrichmentMs: 50,

@@ -12,14 +12,76 @@ export function functionShape(template: CfnTemplate): { memoryGb: number; arm64:
   return { memoryGb: Math.max(128, ...memory) / 1024, arm64 };
 }
 
+/** The channels a million verifications can be priced on. */
+export type CostChannel = 'email' | 'sms' | 'whatsapp' | 'voice';
+
+/**
+ * What AWS charges for a WhatsApp message and a call minute, by destination country, as the operator gives them
+ * (`--whatsapp-usd`, `--call-minute-usd`): AWS's price list is not something this command can read.
+ */
+export interface ProviderRates {
+  whatsappUsd?: number;
+  callMinuteUsd?: number;
+}
+
+/** The extra channels a synthesized stack offers: its send functions are granted the WhatsApp or the call action. */
+export function offeredExtraChannels(template: CfnTemplate): ('whatsapp' | 'voice')[] {
+  const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+  return [
+    ...(policies.includes('social-messaging:SendWhatsAppMessage') ? (['whatsapp'] as const) : []),
+    ...(policies.includes('sms-voice:SendVoiceMessage') ? (['voice'] as const) : []),
+  ];
+}
+
+const PRICE_PAGE = 'aws.amazon.com/end-user-messaging/pricing';
+
+/** Whether the message's own price is in a channel's figures (WhatsApp and calls: only when the operator gave it). */
+export function messagePriced(channel: CostChannel, rates: ProviderRates): boolean {
+  if (channel === 'whatsapp') return rates.whatsappUsd !== undefined;
+  if (channel === 'voice') return rates.callMinuteUsd !== undefined;
+  return true;
+}
+
+/** The line for the message itself: a list price (email, the SMS example), or the operator's rate, or none. */
+function messageLine(channel: CostChannel, n: number, rates: ProviderRates): LineItem {
+  if (channel === 'email') return priced('SES: 1 email', n, PRICES.sesEmail.usd);
+  if (channel === 'sms') return priced('SNS SMS: 1 message (US example)', n, PRICES.snsSmsUs.usd);
+  if (channel === 'whatsapp')
+    return rates.whatsappUsd === undefined
+      ? priced(
+          'WhatsApp: 1 authentication template message (not included)',
+          n,
+          0,
+          `AWS's fee plus Meta's authentication fee, by destination country (${PRICE_PAGE}): give them with --whatsapp-usd`,
+        )
+      : priced(
+          `WhatsApp: 1 authentication template message at $${rates.whatsappUsd} (--whatsapp-usd)`,
+          n,
+          rates.whatsappUsd,
+        );
+  return rates.callMinuteUsd === undefined
+    ? priced(
+        'Call: 1 minute (not included)',
+        n,
+        0,
+        `a per-minute price by destination country (${PRICE_PAGE}): give it with --call-minute-usd`,
+      )
+    : priced(
+        `Call: 1 minute at $${rates.callMinuteUsd} (--call-minute-usd; the code read twice takes under a minute)`,
+        n,
+        rates.callMinuteUsd,
+      );
+}
+
 /**
  * The cost of a million verifications (each one send and one approving check) on a channel, line by line,
  * with the metric streams' ceiling included.
  */
 export function perMillion(
   template: CfnTemplate,
-  channel: 'email' | 'sms',
+  channel: CostChannel,
   streamsCeilingUsd: number,
+  rates: ProviderRates = {},
 ): LineItem[] {
   const n = 1e6;
   const { memoryGb, arm64 } = functionShape(template);
@@ -30,10 +92,7 @@ export function perMillion(
   const logGb = (ASSUMPTIONS.logBytesPerVerification * n) / GB;
   const lambda = `${2 + events} invocations, ${durationS * 1000} ms at ${memoryGb * 1024} MB ${arm64 ? 'arm64' : 'x86_64'}`;
   const edge = perRequestAtEdge(template);
-  const message =
-    channel === 'email'
-      ? priced('SES: 1 email', n, PRICES.sesEmail.usd)
-      : priced('SNS SMS: 1 message (US example)', n, PRICES.snsSmsUs.usd);
+  const message = messageLine(channel, n, rates);
   return [
     priced('API Gateway HTTP API: 2 requests', 2 * n, PRICES.httpApiRequest.usd),
     ...(edge ? [priced(`Edge: 2 requests (${edge.what})`, 2 * n, edge.usd)] : []),

@@ -1,5 +1,5 @@
 // Admin command: synthesizes the stack (no bundling) and prints what it costs at rest and per million verifications.
-//   npm run cost [-- -c monitoring=full] [-c key=value …] [--daily-log-mb N]
+//   npm run cost [-- -c monitoring=full] [-c key=value …] [--daily-log-mb N] [--whatsapp-usd X] [--call-minute-usd Y]
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { PRICES } from '../prices.ts';
@@ -12,16 +12,27 @@ import {
   type LineItem,
   totalUsd,
 } from './cost-model.ts';
-import { breakEven, perMillion } from './cost-per-million.ts';
+import {
+  breakEven,
+  type CostChannel,
+  messagePriced,
+  offeredExtraChannels,
+  type ProviderRates,
+  perMillion,
+} from './cost-per-million.ts';
 import { emfStreams, metricStreams } from './metric-streams.ts';
 
-export const USAGE = `usage: npm run cost -- [-c key=value …] [--daily-log-mb N]
+export const USAGE = `usage: npm run cost -- [-c key=value …] [--daily-log-mb N] [--whatsapp-usd X] [--call-minute-usd Y]
 
 Synthesizes the stack (without bundling) and prices it at us-east-1 list prices (infra/prices.ts):
-what bills at rest, the metric streams, and the cost per million verifications by channel.
+what bills at rest, the metric streams, and the cost per million verifications by channel (WhatsApp
+and calls too when -c channels=… offers them).
 
   -c, --context key=value  CDK context, as cdk synth takes it (e.g. -c monitoring=full); repeatable
   --daily-log-mb N          log volume a day to price at rest (ingestion and storage); default 0
+  --whatsapp-usd X          what one WhatsApp authentication message costs you (AWS's fee + Meta's, for
+                            your destinations; needs -c channels=whatsapp); without it that line is $0
+  --call-minute-usd Y       what one call minute costs you (needs -c channels=voice); without it $0
   --help                    show this text`;
 
 /** A refusal of the command line itself: printed with the usage, exit code 2. */
@@ -31,15 +42,24 @@ export class UsageError extends Error {}
 export function parseCostArgs(argv: string[]): {
   context: Record<string, string>;
   dailyLogMb: number;
+  rates: ProviderRates;
   help: boolean;
 } {
-  let values: { context?: string[]; 'daily-log-mb'?: string; help?: boolean };
+  let values: {
+    context?: string[];
+    'daily-log-mb'?: string;
+    'whatsapp-usd'?: string;
+    'call-minute-usd'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         context: { type: 'string', short: 'c', multiple: true },
         'daily-log-mb': { type: 'string' },
+        'whatsapp-usd': { type: 'string' },
+        'call-minute-usd': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,7 +76,34 @@ export function parseCostArgs(argv: string[]): {
   const dailyLogMb = Number(values['daily-log-mb'] ?? '0');
   if (!Number.isFinite(dailyLogMb) || dailyLogMb < 0)
     throw new UsageError(`--daily-log-mb must be a number of MB ≥ 0, got "${values['daily-log-mb']}"`);
-  return { context, dailyLogMb, help: values.help === true };
+  const rate = (name: 'whatsapp-usd' | 'call-minute-usd') => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 10)
+      throw new UsageError(`--${name} must be a price in USD, at least 0 and below 10, got "${text}"`);
+    return value;
+  };
+  const whatsappUsd = rate('whatsapp-usd');
+  const callMinuteUsd = rate('call-minute-usd');
+  const rates = {
+    ...(whatsappUsd === undefined ? {} : { whatsappUsd }),
+    ...(callMinuteUsd === undefined ? {} : { callMinuteUsd }),
+  };
+  return { context, dailyLogMb, rates, help: values.help === true };
+}
+
+/** Refuses a rate for a channel the stack does not offer: it would price nothing. */
+export function checkRatesAgainst(template: CfnTemplate, rates: ProviderRates): void {
+  const offered = offeredExtraChannels(template);
+  if (rates.whatsappUsd !== undefined && !offered.includes('whatsapp'))
+    throw new UsageError(
+      '--whatsapp-usd prices WhatsApp, which this stack does not offer: add -c channels=whatsapp',
+    );
+  if (rates.callMinuteUsd !== undefined && !offered.includes('voice'))
+    throw new UsageError(
+      '--call-minute-usd prices calls, which this stack does not offer: add -c channels=voice',
+    );
 }
 
 /** Synthesizes Codegate's stack with this context and no bundling; returns its template. */
@@ -73,7 +120,7 @@ const line = (item: LineItem) =>
 export function costReport(
   template: CfnTemplate,
   emf: readonly string[],
-  options: { dailyLogMb: number; label: string },
+  options: { dailyLogMb: number; label: string; rates?: ProviderRates },
 ): string {
   const atRest = atRestItems(template, { dailyLogMb: options.dailyLogMb });
   const atRestUsd = totalUsd(atRest);
@@ -91,41 +138,53 @@ export function costReport(
     '',
   ];
   const twilio = PRICES.twilioVerification.usd;
-  for (const channel of ['email', 'sms'] as const) {
-    const items = perMillion(template, channel, streams.ceilingUsd);
-    const variable = totalUsd(items) - streams.ceilingUsd;
-    const twilioEach = twilio + (channel === 'sms' ? PRICES.twilioSmsUs.usd : 0);
-    const even = breakEven(atRestUsd + streams.ceilingUsd, variable / 1e6, twilioEach);
+  const channels: CostChannel[] = ['email', 'sms', ...offeredExtraChannels(template)];
+  for (const channel of channels) {
+    const items = perMillion(template, channel, streams.ceilingUsd, options.rates);
     out.push(
       `Per million ${channel} verifications (one send + one approving check each):`,
       ...items.map(line),
-      `  ${'total per million'.padEnd(78)} ${usd(totalUsd(items)).padStart(9)}`,
-      `  Twilio Verify: ${usd(twilioEach * 1e6)} per million (${usd(twilio)} each${channel === 'sms' ? ` + ${PRICES.twilioSmsUs.usd} US SMS` : ' + the email channel fee'}); Codegate is cheaper above ${even.toLocaleString('en-US')} verifications a month (at rest + stream ceiling as the fixed cost)`,
-      '',
+      `  ${(messagePriced(channel, options.rates ?? {}) ? 'total per million' : `total per million, without the ${channel === 'voice' ? 'call' : 'message'} itself`).padEnd(78)} ${usd(totalUsd(items)).padStart(9)}`,
     );
+    if (channel === 'email' || channel === 'sms') {
+      const variable = totalUsd(items) - streams.ceilingUsd;
+      const twilioEach = twilio + (channel === 'sms' ? PRICES.twilioSmsUs.usd : 0);
+      const even = breakEven(atRestUsd + streams.ceilingUsd, variable / 1e6, twilioEach);
+      out.push(
+        `  Twilio Verify: ${usd(twilioEach * 1e6)} per million (${usd(twilio)} each${channel === 'sms' ? ` + ${PRICES.twilioSmsUs.usd} US SMS` : ' + the email channel fee'}); Codegate is cheaper above ${even.toLocaleString('en-US')} verifications a month (at rest + stream ceiling as the fixed cost)`,
+      );
+    } else {
+      // Twilio passes the same carrier and Meta fees through as its channel fee, so its $0.05 a verification is
+      // what the comparison turns on; no break-even without the channel's price on both sides.
+      out.push(
+        `  Twilio Verify: ${usd(twilio * 1e6)} per million (${usd(twilio)} each) + its ${channel === 'voice' ? 'call' : 'WhatsApp'} channel fee, not modelled here`,
+      );
+    }
+    out.push('');
   }
   out.push(
     'Assumptions:',
     `  send ${ASSUMPTIONS.sendMs} ms, check ${ASSUMPTIONS.checkMs} ms, enrichment ${ASSUMPTIONS.enrichmentMs} ms per lifecycle event (warm; docs/deploy.md)`,
-    `  a send is one transaction: ${ASSUMPTIONS.sendWru.email} WRU (email), ${ASSUMPTIONS.sendWru.sms} WRU (SMS adds the budget counter and the pumping guard's two items); a check ${ASSUMPTIONS.checkWru.email} WRU (SMS ${ASSUMPTIONS.checkWru.sms}: the guard records the entered code); reads ~0 (tenants cached)`,
+    `  a send is one transaction: ${ASSUMPTIONS.sendWru.email} WRU (email), ${ASSUMPTIONS.sendWru.sms} WRU (every phone channel adds the budget counter and the pumping guard's two items); a check ${ASSUMPTIONS.checkWru.email} WRU (phone ${ASSUMPTIONS.checkWru.sms}: the guard records the entered code); reads ~0 (tenants cached)`,
     `  ${ASSUMPTIONS.lifecycleEventsPerVerification} lifecycle events per verification (sent, approved), each one pipe request, one enrichment invocation, one bus event`,
-    `  ${ASSUMPTIONS.logBytesPerVerification} bytes of logs per verification; SMS price is a US example; free tiers ignored except where noted`,
+    `  ${ASSUMPTIONS.logBytesPerVerification} bytes of logs per verification; SMS price is a US example; WhatsApp and call prices are yours (--whatsapp-usd, --call-minute-usd); free tiers ignored except where noted`,
   );
   return out.join('\n');
 }
 
 /** Runs the command; returns what to print. */
 export async function cost(argv: string[]): Promise<string> {
-  const { context, dailyLogMb, help } = parseCostArgs(argv);
+  const { context, dailyLogMb, rates, help } = parseCostArgs(argv);
   if (help) return USAGE;
   const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
   const template = synthesizeTemplate(app);
+  checkRatesAgainst(template, rates);
   const label = Object.keys(context).length
     ? Object.entries(context)
         .map(([key, value]) => `-c ${key}=${value}`)
         .join(' ')
     : 'default context';
-  return costReport(template, await emfStreams(), { dailyLogMb, label });
+  return costReport(template, await emfStreams(), { dailyLogMb, label, rates });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
