@@ -3,9 +3,12 @@
 // the delivered code; each channel keeps its own country list, budget and limits. Every number is in its own
 // block of 1,000, so the SMS-pumping prefix guard never sees a run of unverified sends to one prefix.
 import { readFileSync } from 'node:fs';
+import { PinpointSMSVoiceV2Client, SendVoiceMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { mockClient } from 'aws-sdk-client-mock';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuppressions } from '../infra/admin/suppressions.ts';
+import { SmsVoiceCaller } from '../lib/delivery/voice-caller.ts';
 import { DEMO_TENANTS_FILE, loadTenantsFile } from '../lib/tenants/load.ts';
 import { tenantsFileSchema } from '../lib/tenants/schema.ts';
 import { startService, type TestService } from './helpers/service.ts';
@@ -237,6 +240,68 @@ describe('the docs', () => {
       tenants: [{ ...tenants[0], ...example, whatsapp: { ...example.whatsapp, templates: {} } }],
     });
     expect(refused.success).toBe(false);
+  });
+});
+
+describe('tenant settings: a voice for each locale', () => {
+  it.each([
+    [
+      { 'zh-CN': 'JOANNA' },
+      'zh-CN',
+      'must be a Mandarin Chinese voice, as zh-CN calls are read in that language: ZHIYU',
+    ],
+    [
+      { en: 'ZHIYU' },
+      'en',
+      'must be an English voice, as en calls are read in that language: JOANNA, MATTHEW',
+    ],
+  ])('%j is refused at load: the call would be read in another language', async (voices, locale, message) => {
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const demo = tenants[0];
+    if (!demo?.voice) throw new Error('the demo tenant offers calls');
+    const refused = tenantsFileSchema.safeParse({ tenants: [{ ...demo, voice: { ...demo.voice, voices } }] });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['tenants', 0, 'voice', 'voices', locale],
+        message: expect.stringContaining(message),
+      }),
+    ]);
+  });
+
+  it('a locale the voices leave out is read by its default voice: English calls by AMY as set, Chinese by ZHIYU', async () => {
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const demo = tenants[0];
+    if (!demo?.voice) throw new Error('the demo tenant offers calls');
+    const parsed = tenantsFileSchema.parse({
+      tenants: [{ ...demo, voice: { ...demo.voice, voices: { en: 'AMY' } } }],
+    });
+    const settings = parsed.tenants[0]?.voice;
+    expect(settings?.voices).toEqual({ en: 'AMY' });
+    const client = new PinpointSMSVoiceV2Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const calls = mockClient(client);
+    calls.on(SendVoiceMessageCommand).resolves({ MessageId: 'call-1' });
+    const caller = new SmsVoiceCaller(client);
+    for (const locale of ['en', 'zh-CN'] as const)
+      await caller.call(
+        {
+          channel: 'voice',
+          to: '+14155550111',
+          text: 't',
+          ssml: '<speak>t</speak>',
+          tenantId: 'demo',
+          purpose: 'login',
+          locale,
+        },
+        { originationIdentity: '+12065550100', voices: settings?.voices ?? {} },
+      );
+    expect(calls.commandCalls(SendVoiceMessageCommand).map((call) => call.args[0].input.VoiceId)).toEqual([
+      'AMY',
+      'ZHIYU',
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 // The tenant schema's WhatsApp and voice blocks (AWS End User Messaging Social, and SMS and Voice v2): each
 // optional; a tenant without one does not offer the channel (every number answers country_not_allowed).
 import * as z from 'zod';
-import { LOCALES } from '../domain/vocabulary.ts';
+import { LOCALES, type Locale } from '../domain/vocabulary.ts';
 
 const countries = z
   .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code in upper case ("US")'))
@@ -61,6 +61,24 @@ export const whatsappSchema = z
     'WhatsApp (AWS End User Messaging Social): the business number, the templates, where and how many.',
   );
 
+/**
+ * The Amazon Polly voices a call may use, per message locale: each speaks its locale's language (Polly's voice
+ * list: Joanna, Matthew, Salli, Joey and Kendra US English; Amy, Brian and Emma British English; Zhiyu Mandarin
+ * Chinese). A voice of another language would read the script wrongly, so a tenant naming one is refused at load.
+ */
+export const VOICES_BY_LOCALE = {
+  en: ['JOANNA', 'MATTHEW', 'SALLI', 'JOEY', 'KENDRA', 'AMY', 'BRIAN', 'EMMA'],
+  'zh-CN': ['ZHIYU'],
+} as const satisfies Record<Locale, readonly string[]>;
+
+const voiceOf = (locale: Locale, language: string) =>
+  z
+    .enum(VOICES_BY_LOCALE[locale], {
+      error: `must be ${language} voice, as ${locale} calls are read in that language: ${VOICES_BY_LOCALE[locale].join(', ')}`,
+    })
+    .optional()
+    .describe(`The voice of calls in ${locale}: ${language} one.`);
+
 export const voiceSchema = z
   .strictObject({
     originationIdentity: z
@@ -72,13 +90,13 @@ export const voiceSchema = z
         'Where calls come from (SMS and Voice v2 `OriginationIdentity`): a voice-enabled phone number (E.164), its id, a pool id, or an ARN.',
       ),
     voices: z
-      .partialRecord(
-        z.enum(LOCALES),
-        z.enum(['JOANNA', 'MATTHEW', 'SALLI', 'JOEY', 'KENDRA', 'AMY', 'BRIAN', 'EMMA', 'ZHIYU']),
-      )
+      .strictObject({
+        en: voiceOf('en', 'an English'),
+        'zh-CN': voiceOf('zh-CN', 'a Mandarin Chinese'),
+      } satisfies Record<Locale, unknown>)
       .default({ en: 'JOANNA', 'zh-CN': 'ZHIYU' })
       .describe(
-        'The Amazon Polly voice per message locale (`VoiceId`); default JOANNA (en) and ZHIYU (zh-CN).',
+        'The Amazon Polly voice per message locale (`VoiceId`), one that speaks its language; default JOANNA (en) and ZHIYU (zh-CN).',
       ),
     configurationSetName: z
       .string()
