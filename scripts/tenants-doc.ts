@@ -247,7 +247,8 @@ tenant a request would fail on (lib/tenants/checks.ts):
   none;
 - aliases with \`sms.allowedCountries\` not stated (see _Texting_); an empty list with SMS sender settings
   (\`sms.senderId\`, \`originationNumber\`, \`maxPrice\`, \`enterprise\`); a country code no phone number is parsed
-  into (\`"us"\`, \`"XX"\`);
+  into (\`"us"\`, \`"XX"\`), and the same in \`whatsapp.allowedCountries\` and \`voice.allowedCountries\` (\`"UK"\`
+  for GB): every number would be refused \`country_not_allowed\`;
 - \`aliases.userDomains\` with SMS countries and no \`userDomainSecret\` (Acceleronix SMS refuses every request
   with 5032);
 - an \`sms.senderId\` (or an enterprise signature's), \`sms.originationNumber\` or \`sms.maxPrice\` SNS would refuse;

@@ -69,6 +69,31 @@ describe('the checks: a valid config that would fail at run time is refused nami
     ]);
   });
 
+  it('a WhatsApp or call country no number parses into ("UK" for GB): every number would be refused', () => {
+    const whatsapp = {
+      originationPhoneNumberId: `phone-number-id-${'0'.repeat(32)}`,
+      templates: { en: { name: 'codegate_code', language: 'en_US' } },
+    };
+    const voice = { originationIdentity: '+12065550100' };
+    const raw = {
+      ...minimal,
+      sms: { allowedCountries: [] },
+      whatsapp: { ...whatsapp, allowedCountries: ['GB', 'UK'] },
+      voice: { ...voice, allowedCountries: ['ZZ', 'US'] },
+    };
+    expect(fieldsOf(raw)).toEqual(['whatsapp.allowedCountries[1]', 'voice.allowedCountries[0]']);
+    expect(tenantProblems(tenantSchema.parse(raw), raw)[0]?.message).toMatch(
+      /^"UK" is not a country phone numbers/,
+    );
+    expect(
+      fieldsOf({
+        ...raw,
+        whatsapp: { ...whatsapp, allowedCountries: ['GB'] },
+        voice: { ...voice, allowedCountries: ['US'] },
+      }),
+    ).toEqual([]);
+  });
+
   it('a pumping-guard price under a key no number parses into (it would never be charged)', () => {
     const guard = { pricesUsd: { GB: 0.04, gb: 0.04, XX: 0.2 } };
     expect(fieldsOf({ ...minimal, sms: { allowedCountries: ['GB'], guard } })).toEqual([

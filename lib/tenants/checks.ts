@@ -101,15 +101,20 @@ export function tenantProblems(tenant: Tenant, raw?: unknown, options: CheckOpti
       } set for texting: list the countries the tenant may text, or remove the SMS settings`,
     );
   }
-  countries.forEach((country, index) => {
-    if (!isSupportedCountry(country as CountryCode, phoneMetadata())) {
-      problem(
-        `sms.allowedCountries[${index}]`,
-        `"${country}" is not a country phone numbers are parsed into (an upper-case ISO 3166 code such as "US"); ` +
-          'no number would ever match it',
-      );
-    }
-  });
+  // Each phone channel's own country list: a code no number is parsed into ("UK" for GB) would refuse every number.
+  for (const [channel, list] of [
+    ['sms', countries],
+    ['whatsapp', tenant.whatsapp?.allowedCountries ?? []],
+    ['voice', tenant.voice?.allowedCountries ?? []],
+  ] as const)
+    list.forEach((country, index) => {
+      if (!isSupportedCountry(country as CountryCode, phoneMetadata()))
+        problem(
+          `${channel}.allowedCountries[${index}]`,
+          `"${country}" is not a country phone numbers are parsed into (an upper-case ISO 3166 code such as "US"); ` +
+            'no number would ever match it',
+        );
+    });
 
   // A price under a key no number is parsed into would never be charged: the text would go at the UNLISTED_USD guess.
   for (const country of Object.keys(tenant.sms.guard?.pricesUsd ?? {})) {
