@@ -243,6 +243,49 @@ describe('the docs', () => {
   });
 });
 
+describe("tenant settings: a WhatsApp template in each locale's language", () => {
+  it.each([
+    ['zh-CN', 'en_US', 'must be a Chinese language code (zh_…), as zh-CN messages are sent in that language'],
+    ['en', 'zh_CN', 'must be an English language code (en_…), as en messages are sent in that language'],
+  ])(
+    'a %s template in %s is refused at load: the user asked for another language',
+    async (locale, language, message) => {
+      const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+      const demo = tenants[0];
+      if (!demo?.whatsapp) throw new Error('the demo tenant offers WhatsApp');
+      const templates = { ...demo.whatsapp.templates, [locale]: { name: 'codegate_code', language } };
+      const refused = tenantsFileSchema.safeParse({
+        tenants: [{ ...demo, whatsapp: { ...demo.whatsapp, templates } }],
+      });
+      expect(refused.error?.issues).toEqual([
+        expect.objectContaining({
+          path: ['tenants', 0, 'whatsapp', 'templates', locale, 'language'],
+          message,
+        }),
+      ]);
+    },
+  );
+
+  it('the variants of a language load: en, en_GB, zh_HK, zh_TW', async () => {
+    const { tenants } = await loadTenantsFile(DEMO_TENANTS_FILE);
+    const demo = tenants[0];
+    if (!demo?.whatsapp) throw new Error('the demo tenant offers WhatsApp');
+    for (const [en, zh] of [
+      ['en', 'zh_HK'],
+      ['en_GB', 'zh_TW'],
+    ]) {
+      const templates = {
+        en: { name: 'codegate_code', language: en },
+        'zh-CN': { name: 'codegate_code', language: zh },
+      };
+      const parsed = tenantsFileSchema.parse({
+        tenants: [{ ...demo, whatsapp: { ...demo.whatsapp, templates } }],
+      });
+      expect(parsed.tenants[0]?.whatsapp?.templates).toEqual(templates);
+    }
+  });
+});
+
 describe('tenant settings: a voice for each locale', () => {
   it.each([
     [

@@ -1,7 +1,7 @@
 // The tenant schema's WhatsApp and voice blocks (AWS End User Messaging Social, and SMS and Voice v2): each
 // optional; a tenant without one does not offer the channel (every number answers country_not_allowed).
 import * as z from 'zod';
-import { LOCALES, type Locale } from '../domain/vocabulary.ts';
+import type { Locale } from '../domain/vocabulary.ts';
 
 const countries = z
   .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code in upper case ("US")'))
@@ -20,17 +20,34 @@ const budget = (what: string) =>
       `${what} the tenant may send per UTC day (its own counter); then sends answer budget_exhausted.`,
     );
 
-/** A Meta-approved authentication template with a copy-code button, in one language. */
-const whatsappTemplate = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z0-9_]{1,512}$/, 'must be a WhatsApp template name: lower-case letters, digits and _')
-    .describe('The authentication template\'s name, as approved by Meta (e.g. "codegate_code").'),
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code such as en_US or zh_CN')
-    .describe('The template\'s language code at Meta (e.g. "en_US", "zh_CN").'),
-});
+/**
+ * The language of each message locale as Meta codes it: a locale's template must be in that language (`en`, `en_US`,
+ * `en_GB`; `zh_CN`, `zh_HK`, `zh_TW`), or a user who asked for one language would get another.
+ */
+const TEMPLATE_LANGUAGE = {
+  en: { prefix: 'en', name: 'an English' },
+  'zh-CN': { prefix: 'zh', name: 'a Chinese' },
+} as const satisfies Record<Locale, { prefix: string; name: string }>;
+
+/** A Meta-approved authentication template with a copy-code button, in the language of `locale`. */
+const whatsappTemplate = (locale: Locale) =>
+  z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z0-9_]{1,512}$/, 'must be a WhatsApp template name: lower-case letters, digits and _')
+        .describe('The authentication template\'s name, as approved by Meta (e.g. "codegate_code").'),
+      language: z
+        .string()
+        .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code such as en_US or zh_CN')
+        .refine(
+          (code) => code.split('_')[0] === TEMPLATE_LANGUAGE[locale].prefix,
+          `must be ${TEMPLATE_LANGUAGE[locale].name} language code (${TEMPLATE_LANGUAGE[locale].prefix}_…), as ${locale} messages are sent in that language`,
+        )
+        .describe(`The template's language code at Meta, ${TEMPLATE_LANGUAGE[locale].name} one.`),
+    })
+    .optional()
+    .describe(`The authentication template of ${locale} messages.`);
 
 export const whatsappSchema = z
   .strictObject({
@@ -49,8 +66,11 @@ export const whatsappSchema = z
       .default('v20.0')
       .describe('The Meta Graph API version `SendWhatsAppMessage` names (`metaApiVersion`).'),
     templates: z
-      .partialRecord(z.enum(LOCALES), whatsappTemplate)
-      .refine((value) => Object.keys(value).length > 0, 'must name at least one template')
+      .strictObject({
+        en: whatsappTemplate('en'),
+        'zh-CN': whatsappTemplate('zh-CN'),
+      } satisfies Record<Locale, unknown>)
+      .refine((value) => Object.values(value).some(Boolean), 'must name at least one template')
       .describe(
         "Per message locale, the authentication template (copy-code button) and its language; a locale without one uses the tenant's default locale's, else the first listed.",
       ),
