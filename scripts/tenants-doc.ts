@@ -252,6 +252,7 @@ tenant a request would fail on (lib/tenants/checks.ts):
 - \`aliases.userDomains\` with SMS countries and no \`userDomainSecret\` (Acceleronix SMS refuses every request
   with 5032);
 - an \`sms.senderId\` (or an enterprise signature's), \`sms.originationNumber\` or \`sms.maxPrice\` SNS would refuse;
+  an \`sms.maxPrice\` or \`voice.maxPricePerMinute\` of 0 (every text or call would be refused as too dear);
 - Twilio \`accounts\` without \`services\` (every request 20404), or \`services\` without \`accounts\` (unreachable);
 - a template placeholder that does not exist, or a \`text\`/\`html\` with neither \`{code}\` nor \`{link}\`.
 

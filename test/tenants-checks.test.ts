@@ -94,6 +94,24 @@ describe('the checks: a valid config that would fail at run time is refused nami
     ).toEqual([]);
   });
 
+  it('a price ceiling of zero, for texts or calls: every one would be refused as too dear', () => {
+    const voice = { originationIdentity: '+12065550100', allowedCountries: ['US'] };
+    expect(
+      fieldsOf({
+        ...minimal,
+        sms: { allowedCountries: ['US'], maxPrice: '0.00' },
+        voice: { ...voice, maxPricePerMinute: '0.0' },
+      }),
+    ).toEqual(['sms.maxPrice', 'voice.maxPricePerMinute']);
+    expect(
+      fieldsOf({
+        ...minimal,
+        sms: { allowedCountries: ['US'], maxPrice: '0.005' },
+        voice: { ...voice, maxPricePerMinute: '0.00001' },
+      }),
+    ).toEqual([]);
+  });
+
   it('a pumping-guard price under a key no number parses into (it would never be charged)', () => {
     const guard = { pricesUsd: { GB: 0.04, gb: 0.04, XX: 0.2 } };
     expect(fieldsOf({ ...minimal, sms: { allowedCountries: ['GB'], guard } })).toEqual([

@@ -152,6 +152,14 @@ export function tenantProblems(tenant: Tenant, raw?: unknown, options: CheckOpti
     );
   if (tenant.sms.maxPrice !== undefined && !PRICE.test(tenant.sms.maxPrice))
     problem('sms.maxPrice', 'must be a price in USD such as "0.50" (SNS refuses anything else)');
+  // A ceiling of zero is below every price: the provider would refuse every text or call as too dear.
+  if (tenant.sms.maxPrice !== undefined && Number(tenant.sms.maxPrice) === 0)
+    problem('sms.maxPrice', 'is 0: SNS would refuse every text as over it; raise it or leave it out');
+  if (tenant.voice?.maxPricePerMinute !== undefined && Number(tenant.voice.maxPricePerMinute) === 0)
+    problem(
+      'voice.maxPricePerMinute',
+      'is 0: SMS and Voice would refuse every call as dearer; raise it or leave it out',
+    );
 
   // Twilio: an account with no service answers every request 20404; a service with no account is never reached.
   const twilio = tenant.twilio;
