@@ -25,6 +25,7 @@ export const ADMIN_ACTIONS = {
     'cloudwatch:ListMetrics',
     'pipes:DescribePipe',
     'apigateway:GET',
+    'social-messaging:ListLinkedWhatsAppBusinessAccounts',
   ],
   verifyProbes: [
     'cloudwatch:PutMetricAlarm',
@@ -94,7 +95,7 @@ export class AdminPolicy extends Construct {
     Validations.of(policyResource).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET) are only scoped by ARNs the verifier learns at run time.",
+        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET, ListLinkedWhatsAppBusinessAccounts) are only scoped by ARNs the verifier learns at run time.",
     });
     for (const service of ['cloudwatch', 'sqs', 'events'] as const) {
       const path =

@@ -32,6 +32,10 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import {
+  ListLinkedWhatsAppBusinessAccountsCommand,
+  SocialMessagingClient,
+} from '@aws-sdk/client-socialmessaging';
+import {
   CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
@@ -60,6 +64,7 @@ import {
   type CallSettings,
   TENANT_TTL_SECONDS,
 } from '../infra/admin/verify/temporary-tenant.ts';
+import { checkWhatsAppEvents } from '../infra/admin/verify/whatsapp-checks.ts';
 import { parseVerifyArgs, UsageError } from '../infra/admin/verify-deployment.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import { DEFAULT_THROTTLE, ROUTES } from '../lib/routes.ts';
@@ -90,6 +95,7 @@ const clients = {
   pipes: new PipesClient(region),
   sns: new SNSClient(region),
   secrets: new SecretsManagerClient(region),
+  social: new SocialMessagingClient(region),
 };
 const mocks = {
   cfn: mockClient(clients.cfn),
@@ -100,6 +106,7 @@ const mocks = {
   pipes: mockClient(clients.pipes),
   sns: mockClient(clients.sns),
   secrets: mockClient(clients.secrets),
+  social: mockClient(clients.social),
 };
 
 /** Sleeps a real moment (the local mailbox simulator answers asynchronously) but counts the asked time. */
@@ -418,6 +425,8 @@ describe('verify:deployment --stack (AWS mocked, API on the local runtime)', () 
       expect(lineOf(lines, check), `${check}\n${lines.join('\n')}`).toMatch(/^PASS /);
     // The metric-math alarm's inner SNS metric has no data yet: listed by name, a WARN and no FAIL.
     expect(lineOf(lines, 'alarms')).toMatch(/^PASS alarms — 2 alarms, monitoring tier essential \(inferred/);
+    expect(lineOf(lines, 'whatsapp-events')).toMatch(/^SKIP whatsapp-events — the stack offers no WhatsApp/);
+    expect(mocks.social.commandCalls(ListLinkedWhatsAppBusinessAccountsCommand)).toHaveLength(0);
     expect(lines).toContain('    AWS/SNS (1): Codegate-delivery-sms-failure-rate-Critical');
     expect(lineOf(lines, 'alarm-metrics')).toMatch(/^WARN alarm-metrics — 1 of 2 metrics/);
     expect(lines.join('\n')).toContain(
@@ -734,6 +743,69 @@ describe('the AWS-only checks, one by one', () => {
       ],
     });
     expect((await checkAlarmMetrics(clients.cloudwatch, [ALARMS[1] as MetricAlarm])).status).toBe('PASS');
+  });
+});
+
+describe('whatsapp-events: the WABA event destination the operator points at the stack', () => {
+  const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:Codegate-FeedbackWhatsAppEvents1A2B3C4D-Q1w2E3r4T5y6`;
+  const withWhatsApp: StackFacts = {
+    ...FACTS,
+    outputs: { ...FACTS.outputs, WhatsAppEventTopicArn: TOPIC_ARN },
+  };
+  const waba = (id: string, destinations: string[]) => ({
+    arn: `arn:aws:social-messaging:us-east-1:${ACCOUNT}:waba/${id}`,
+    id: `waba-${id}`,
+    wabaId: '1234567890',
+    registrationStatus: 'COMPLETE' as const,
+    linkDate: new Date('2026-03-01T09:00:00Z'),
+    wabaName: `Shop ${id}`,
+    eventDestinations: destinations.map((eventDestinationArn) => ({ eventDestinationArn })),
+  });
+  const elsewhere = `arn:aws:sns:us-east-1:${ACCOUNT}:crm-events`;
+
+  it('passes when every linked WABA, on every page, sends its events to the topic', async () => {
+    mocks.social
+      .on(ListLinkedWhatsAppBusinessAccountsCommand)
+      .callsFake((input: { nextToken?: string }) =>
+        input.nextToken === 'p2'
+          ? { linkedAccounts: [waba('b2', [TOPIC_ARN])] }
+          : { linkedAccounts: [waba('a1', [TOPIC_ARN])], nextToken: 'p2' },
+      );
+    const result = await checkWhatsAppEvents(clients.social, withWhatsApp);
+    expect(result).toMatchObject({ status: 'PASS', check: 'whatsapp-events' });
+    expect(result.detail).toMatch(/^2 linked WhatsApp Business Account\(s\), each sending its events/);
+  });
+
+  it('fails when none does (the loop is broken), naming each WABA and where it points', async () => {
+    mocks.social
+      .on(ListLinkedWhatsAppBusinessAccountsCommand)
+      .resolves({ linkedAccounts: [waba('a1', [elsewhere]), waba('b2', [])] });
+    const result = await checkWhatsAppEvents(clients.social, withWhatsApp);
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toMatch(/never suppressed .*step 3/);
+    expect(result.more).toEqual([
+      `waba-a1 (Shop a1): ${elsewhere}`,
+      'waba-b2 (Shop b2): no event destination',
+    ]);
+  });
+
+  it('warns when only some do (another application may own the others), or when no WABA is linked', async () => {
+    mocks.social
+      .on(ListLinkedWhatsAppBusinessAccountsCommand)
+      .resolves({ linkedAccounts: [waba('a1', [TOPIC_ARN]), waba('b2', [elsewhere])] });
+    const some = await checkWhatsAppEvents(clients.social, withWhatsApp);
+    expect(some).toMatchObject({ status: 'WARN', more: [`waba-b2 (Shop b2): ${elsewhere}`] });
+    expect(some.detail).toMatch(/^1 of 2 linked WhatsApp Business Accounts send their events elsewhere/);
+    mocks.social.on(ListLinkedWhatsAppBusinessAccountsCommand).resolves({ linkedAccounts: [] });
+    expect(await checkWhatsAppEvents(clients.social, withWhatsApp)).toMatchObject({
+      status: 'WARN',
+      detail: expect.stringMatching(/^no WhatsApp Business Account is linked in this region/),
+    });
+  });
+
+  it('skips a stack without WhatsApp without calling End User Messaging Social', async () => {
+    expect((await checkWhatsAppEvents(clients.social, FACTS)).status).toBe('SKIP');
+    expect(mocks.social.commandCalls(ListLinkedWhatsAppBusinessAccountsCommand)).toHaveLength(0);
   });
 });
 

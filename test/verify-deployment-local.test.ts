@@ -42,6 +42,7 @@ const AWS_ONLY = [
   'stack',
   'pipe',
   'stage-throttles',
+  'whatsapp-events',
   'call-send',
   'call-suppression',
   'alarm-topic',

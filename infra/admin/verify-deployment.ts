@@ -10,6 +10,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PipesClient } from '@aws-sdk/client-pipes';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parsePhone } from '../../lib/address.ts';
@@ -144,6 +145,7 @@ export function createAwsClients(region?: string): AwsClients {
     pipes: new PipesClient(config),
     sns: new SNSClient(config),
     secrets: new SecretsManagerClient(config),
+    social: new SocialMessagingClient(config),
     db: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
       marshallOptions: { removeUndefinedValues: true },
     }),

@@ -7,6 +7,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PipesClient } from '@aws-sdk/client-pipes';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { maskEmail, maskPhone } from '../../../lib/mask.ts';
@@ -42,6 +43,7 @@ import {
   removeSuppression,
   writeTemporaryTenant,
 } from './temporary-tenant.ts';
+import { checkWhatsAppEvents } from './whatsapp-checks.ts';
 
 /** Every SDK client a run uses, created once by the command (tests pass mocked ones). */
 export interface AwsClients {
@@ -53,6 +55,7 @@ export interface AwsClients {
   pipes: PipesClient;
   sns: SNSClient;
   secrets: SecretsManagerClient;
+  social: SocialMessagingClient;
   db: DynamoDBDocumentClient;
 }
 
@@ -83,6 +86,7 @@ export const AWS_CHECKS = [
   'pipe',
   'stage-throttles',
   'alarms',
+  'whatsapp-events',
   'credential',
   'send-check',
   'suppression-bounce',
@@ -161,6 +165,11 @@ export async function runAwsChecks(
     alarms = await listStackAlarms(clients.cloudwatch, facts);
     return checkAlarms(facts, alarms, outputs.AlarmTopicArn);
   });
+  await report.run(
+    'whatsapp-events',
+    'the verifier needs social-messaging:ListLinkedWhatsAppBusinessAccounts',
+    () => checkWhatsAppEvents(clients.social, facts),
+  );
 
   const target: ApiTarget = { baseUrl: outputs.ApiUrl, apiKey: temporary.apiKey, twilio: temporary.twilio };
   // Read once, when a loop first needs it: the suppression items a run causes are named by the pepper.

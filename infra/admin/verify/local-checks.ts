@@ -28,6 +28,8 @@ export const AWS_ONLY: Readonly<Record<string, string>> = {
   'call-suppression': 'AWS only (--call): needs a real call nobody answers',
   'alarm-topic': 'AWS only: no CloudWatch alarms or SNS topic locally',
   alarms: 'AWS only: no CloudWatch alarms locally',
+  'whatsapp-events':
+    'AWS only: the local runtime has no WhatsApp Business Account; its outbox takes WhatsApp codes',
   'alarm-metrics':
     'AWS only: the local runtime publishes no CloudWatch metrics (POWERTOOLS_METRICS_DISABLED)',
   cleanup:
