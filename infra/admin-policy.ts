@@ -6,6 +6,7 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { extraChannelsOf } from './messaging-grants.ts';
 
 /** What the admin commands call, by statement (docs/deploy.md shows the same document for copying by hand). */
 export const ADMIN_ACTIONS = {
@@ -25,8 +26,9 @@ export const ADMIN_ACTIONS = {
     'cloudwatch:ListMetrics',
     'pipes:DescribePipe',
     'apigateway:GET',
-    'social-messaging:ListLinkedWhatsAppBusinessAccounts',
   ],
+  /** Only in a stack with WhatsApp (`-c channels=whatsapp`): the verifier's `whatsapp-events` read. */
+  verifyWhatsApp: ['social-messaging:ListLinkedWhatsAppBusinessAccounts'],
   verifyProbes: [
     'cloudwatch:PutMetricAlarm',
     'cloudwatch:SetAlarmState',
@@ -72,7 +74,13 @@ export class AdminPolicy extends Construct {
       statements: [
         new PolicyStatement({ actions: [...ADMIN_ACTIONS.table], resources: [props.table.tableArn] }),
         new PolicyStatement({ actions: [...ADMIN_ACTIONS.pepper], resources: [props.pepper.secretArn] }),
-        new PolicyStatement({ actions: [...ADMIN_ACTIONS.verifyRead], resources: ['*'] }),
+        new PolicyStatement({
+          actions: [
+            ...ADMIN_ACTIONS.verifyRead,
+            ...(extraChannelsOf(this).whatsapp ? ADMIN_ACTIONS.verifyWhatsApp : []),
+          ],
+          resources: ['*'],
+        }),
         new PolicyStatement({
           actions: [...ADMIN_ACTIONS.verifyProbes],
           resources: [
@@ -95,7 +103,7 @@ export class AdminPolicy extends Construct {
     Validations.of(policyResource).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET, ListLinkedWhatsAppBusinessAccounts) are only scoped by ARNs the verifier learns at run time.",
+        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET and, with WhatsApp, ListLinkedWhatsAppBusinessAccounts) are only scoped by ARNs the verifier learns at run time.",
     });
     for (const service of ['cloudwatch', 'sqs', 'events'] as const) {
       const path =

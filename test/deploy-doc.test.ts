@@ -137,7 +137,26 @@ describe('## An admin policy for the admin commands', () => {
       (command === 'GetStage' && actions.includes('apigateway:GET')) ||
       (command === 'Put' && actions.includes('dynamodb:PutItem')) ||
       (command === 'Delete' && actions.includes('dynamodb:DeleteItem')) ||
-      (command === 'Get' && actions.includes('dynamodb:GetItem'));
+      (command === 'Get' && actions.includes('dynamodb:GetItem')) ||
+      // Only a stack with WhatsApp grants it (the test below); the verifier calls it only there.
+      (command === 'ListLinkedWhatsAppBusinessAccounts' && text.includes(`social-messaging:${command}`));
     expect(commands.filter((command) => !granted(command))).toEqual([]);
+  });
+
+  it('a stack with WhatsApp adds the WABA read the verifier makes there, and the doc says so', () => {
+    const statements = (context: Record<string, string>) => {
+      const synthesized = template(context);
+      const outputs = synthesized.Outputs as Record<string, { Value: { Ref: string } }>;
+      const managed = synthesized.Resources[outputs.AdminPolicyArn?.Value.Ref ?? ''] as unknown as {
+        Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } };
+      };
+      return managed.Properties.PolicyDocument.Statement.flatMap((statement) => [statement.Action].flat());
+    };
+    const withWhatsApp = statements({ channels: 'whatsapp' });
+    expect(withWhatsApp.filter((action) => !actions.includes(action))).toEqual([
+      'social-messaging:ListLinkedWhatsAppBusinessAccounts',
+    ]);
+    expect(statements({ channels: 'voice' }).filter((action) => !actions.includes(action))).toEqual([]);
+    expect(text).toContain('`social-messaging:ListLinkedWhatsAppBusinessAccounts`');
   });
 });
