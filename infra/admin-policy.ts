@@ -6,48 +6,8 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ADMIN_ACTIONS, VERIFIER_PREFIX } from './admin-actions.ts';
 import { extraChannelsOf } from './messaging-grants.ts';
-
-/** What the admin commands call, by statement (docs/deploy.md shows the same document for copying by hand). */
-export const ADMIN_ACTIONS = {
-  table: [
-    'dynamodb:Scan',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:DescribeTable',
-  ],
-  pepper: ['secretsmanager:GetSecretValue'],
-  verifyRead: [
-    'cloudformation:DescribeStacks',
-    'cloudformation:ListStackResources',
-    'cloudwatch:DescribeAlarms',
-    'cloudwatch:ListMetrics',
-    'pipes:DescribePipe',
-    'apigateway:GET',
-  ],
-  /** Only in a stack with WhatsApp (`-c channels=whatsapp`): the verifier's `whatsapp-events` read. */
-  verifyWhatsApp: ['social-messaging:ListLinkedWhatsAppBusinessAccounts'],
-  verifyProbes: [
-    'cloudwatch:PutMetricAlarm',
-    'cloudwatch:SetAlarmState',
-    'cloudwatch:DeleteAlarms',
-    'sqs:CreateQueue',
-    'sqs:DeleteQueue',
-    'sqs:GetQueueAttributes',
-    'sqs:SetQueueAttributes',
-    'sqs:ReceiveMessage',
-    'events:PutRule',
-    'events:PutTargets',
-    'events:RemoveTargets',
-    'events:DeleteRule',
-  ],
-  alarmTopic: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:ConfirmSubscription'],
-} as const;
-
-/** The name prefix of everything `npm run verify:deployment` creates and removes. */
-export const VERIFIER_PREFIX = 'codegate-verifier-';
 
 export interface AdminPolicyProps {
   table: ITable;
@@ -69,6 +29,7 @@ export class AdminPolicy extends Construct {
         resourceName,
         ...(colon ? { arnFormat: ArnFormat.COLON_RESOURCE_NAME } : {}),
       });
+    const channels = extraChannelsOf(this);
     this.policy = new ManagedPolicy(this, 'Policy', {
       description: `Codegate ${stack.stackName}: what tenants:load, suppressions and verify:deployment call`,
       statements: [
@@ -77,10 +38,22 @@ export class AdminPolicy extends Construct {
         new PolicyStatement({
           actions: [
             ...ADMIN_ACTIONS.verifyRead,
-            ...(extraChannelsOf(this).whatsapp ? ADMIN_ACTIONS.verifyWhatsApp : []),
+            ...(channels.whatsapp ? ADMIN_ACTIONS.verifyWhatsApp : []),
+            ...(channels.voice ? ADMIN_ACTIONS.tenantsVoice : []),
           ],
           resources: ['*'],
         }),
+        ...(channels.whatsapp
+          ? [
+              new PolicyStatement({
+                actions: [...ADMIN_ACTIONS.tenantsWhatsApp],
+                resources: [
+                  arn('social-messaging', 'phone-number-id', '*'),
+                  arn('social-messaging', 'waba', '*'),
+                ],
+              }),
+            ]
+          : []),
         new PolicyStatement({
           actions: [...ADMIN_ACTIONS.verifyProbes],
           resources: [
@@ -103,8 +76,15 @@ export class AdminPolicy extends Construct {
     Validations.of(policyResource).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET and, with WhatsApp, ListLinkedWhatsAppBusinessAccounts) are only scoped by ARNs the verifier learns at run time.",
+        "The operators' policy: the deployment verifier's reads (DescribeStacks, ListStackResources, DescribeAlarms, ListMetrics, DescribePipe, apigateway:GET and, with WhatsApp, ListLinkedWhatsAppBusinessAccounts) are only scoped by ARNs the verifier learns at run time; with calls, tenants:load reads the origination identities and configuration sets the tenants file names, which are tenant data.",
     });
+    if (channels.whatsapp)
+      for (const resource of ['phone-number-id', 'waba'])
+        Validations.of(policyResource).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:social-messaging:<AWS::Region>:<AWS::AccountId>:${resource}/*]`,
+          reason:
+            "The operators' policy: tenants:load reads the WhatsApp numbers the tenants file names and their accounts' templates; which ones is tenant data, so the read names the account's numbers and WhatsApp Business Accounts.",
+        });
     for (const service of ['cloudwatch', 'sqs', 'events'] as const) {
       const path =
         service === 'cloudwatch'

@@ -254,6 +254,13 @@ tenant a request would fail on (lib/tenants/checks.ts):
 - an \`sms.senderId\` (or an enterprise signature's), \`sms.originationNumber\` or \`sms.maxPrice\` SNS would refuse;
   an \`sms.maxPrice\` or \`voice.maxPricePerMinute\` of 0 (every text or call would be refused as too dear);
 - Twilio \`accounts\` without \`services\` (every request 20404), or \`services\` without \`accounts\` (unreachable);
+- loading into a deployment's table (\`--table\` without \`--endpoint\`), WhatsApp and call settings the account does
+  not have in that region, read from AWS End User Messaging (infra/admin/provider-settings.ts): a
+  \`voice.originationIdentity\` that is no phone number or pool of the account, cannot place calls (no \`VOICE\`)
+  or is not \`ACTIVE\`, or is a sender ID; a \`voice.configurationSetName\` the account has no set of; a
+  \`whatsapp.originationPhoneNumberId\` not linked there; a \`whatsapp.templates\` entry its WhatsApp Business
+  Account has no template of (name and language), or whose template is not an \`AUTHENTICATION\` one or not
+  \`APPROVED\` by Meta;
 - a template placeholder that does not exist, or a \`text\`/\`html\` with neither \`{code}\` nor \`{link}\`.
 
 A duplicate tenant id is refused as \`tenant id demo appears twice in <file> (tenants[0] and tenants[1])\`, and

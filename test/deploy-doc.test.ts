@@ -143,7 +143,7 @@ describe('## An admin policy for the admin commands', () => {
     expect(commands.filter((command) => !granted(command))).toEqual([]);
   });
 
-  it('a stack with WhatsApp adds the WABA read the verifier makes there, and the doc says so', () => {
+  it('a stack with WhatsApp or calls adds the reads of that channel, and only those; the doc names them', () => {
     const statements = (context: Record<string, string>) => {
       const synthesized = template(context);
       const outputs = synthesized.Outputs as Record<string, { Value: { Ref: string } }>;
@@ -152,11 +152,29 @@ describe('## An admin policy for the admin commands', () => {
       };
       return managed.Properties.PolicyDocument.Statement.flatMap((statement) => [statement.Action].flat());
     };
-    const withWhatsApp = statements({ channels: 'whatsapp' });
-    expect(withWhatsApp.filter((action) => !actions.includes(action))).toEqual([
+    const added = (context: Record<string, string>) =>
+      statements(context)
+        .filter((action) => !actions.includes(action))
+        .sort();
+    const whatsapp = [
+      'social-messaging:GetLinkedWhatsAppBusinessAccountPhoneNumber',
       'social-messaging:ListLinkedWhatsAppBusinessAccounts',
-    ]);
-    expect(statements({ channels: 'voice' }).filter((action) => !actions.includes(action))).toEqual([]);
-    expect(text).toContain('`social-messaging:ListLinkedWhatsAppBusinessAccounts`');
+      'social-messaging:ListWhatsAppMessageTemplates',
+    ];
+    const voice = [
+      'sms-voice:DescribeConfigurationSets',
+      'sms-voice:DescribePhoneNumbers',
+      'sms-voice:DescribePools',
+      'sms-voice:ListPoolOriginationIdentities',
+    ];
+    expect(added({ channels: 'whatsapp' })).toEqual(whatsapp);
+    expect(added({ channels: 'voice' })).toEqual(voice);
+    for (const action of [...whatsapp, ...voice]) expect(text).toContain(`\`${action}\``);
+    // Each call tenants:load's provider checks make is one of them.
+    const source = readFileSync(join(import.meta.dirname, '../infra/admin/provider-settings.ts'), 'utf8');
+    const commands = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((match) => match[1] ?? ''))];
+    expect(commands.length).toBe(6);
+    const both = added({ channels: 'whatsapp,voice' });
+    expect(commands.filter((command) => !both.some((action) => action.endsWith(`:${command}`)))).toEqual([]);
   });
 });
