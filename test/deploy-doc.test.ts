@@ -78,6 +78,9 @@ describe('docs/deploy.md, Outputs', () => {
   });
 });
 
+/** An SDK call in a source file: a command sent, or a paginator that sends it (`paginateListX` sends ListX). */
+const CALLS = /new (\w+)Command\(|paginate(\w+)\(/g;
+
 describe('## An admin policy for the admin commands', () => {
   const text = section('## An admin policy for the admin commands');
   const json = /```json\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
@@ -128,9 +131,7 @@ describe('## An admin policy for the admin commands', () => {
       .filter((file) => file.endsWith('.ts'))
       .map((file) => readFileSync(join(folder, file), 'utf8'))
       .join('\n');
-    const commands = [
-      ...new Set([...sources.matchAll(/new (\w+)Command\(/g)].map((match) => match[1] ?? '')),
-    ];
+    const commands = [...new Set([...sources.matchAll(CALLS)].map((match) => match[1] ?? match[2] ?? ''))];
     expect(commands.length).toBeGreaterThan(10);
     const granted = (command: string) =>
       actions.some((action) => action.split(':')[1] === command) ||
@@ -172,7 +173,7 @@ describe('## An admin policy for the admin commands', () => {
     for (const action of [...whatsapp, ...voice]) expect(text).toContain(`\`${action}\``);
     // Each call tenants:load's provider checks make is one of them.
     const source = readFileSync(join(import.meta.dirname, '../infra/admin/provider-settings.ts'), 'utf8');
-    const commands = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((match) => match[1] ?? ''))];
+    const commands = [...new Set([...source.matchAll(CALLS)].map((match) => match[1] ?? match[2] ?? ''))];
     expect(commands.length).toBe(6);
     const both = added({ channels: 'whatsapp,voice' });
     expect(commands.filter((command) => !both.some((action) => action.endsWith(`:${command}`)))).toEqual([]);

@@ -6,12 +6,13 @@ import {
   DescribeConfigurationSetsCommand,
   DescribePhoneNumbersCommand,
   DescribePoolsCommand,
-  ListPoolOriginationIdentitiesCommand,
   type PinpointSMSVoiceV2Client,
+  paginateDescribePhoneNumbers,
+  paginateListPoolOriginationIdentities,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import {
   GetLinkedWhatsAppBusinessAccountPhoneNumberCommand,
-  ListWhatsAppMessageTemplatesCommand,
+  paginateListWhatsAppMessageTemplates,
   type SocialMessagingClient,
   type TemplateSummary,
 } from '@aws-sdk/client-socialmessaging';
@@ -52,12 +53,8 @@ function phoneNumbersOf(client: PinpointSMSVoiceV2Client) {
   return () => {
     all ??= (async () => {
       const numbers = [];
-      let NextToken: string | undefined;
-      do {
-        const page = await client.send(new DescribePhoneNumbersCommand({ NextToken }));
+      for await (const page of paginateDescribePhoneNumbers({ client }, {}))
         numbers.push(...(page.PhoneNumbers ?? []));
-        NextToken = page.NextToken;
-      } while (NextToken);
       return numbers;
     })();
     return all;
@@ -89,15 +86,9 @@ async function identityOf(
       ?.Pools?.[0];
     if (!pool) return { missing: true };
     const capabilities = new Set<string>();
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListPoolOriginationIdentitiesCommand({ PoolId: identity, NextToken }),
-      );
+    for await (const page of paginateListPoolOriginationIdentities({ client }, { PoolId: identity }))
       for (const member of page.OriginationIdentities ?? [])
         for (const capability of member.NumberCapabilities ?? []) capabilities.add(capability);
-      NextToken = page.NextToken;
-    } while (NextToken);
     return { capabilities: [...capabilities], status: pool.Status ?? '' };
   }
   return { notAnIdentity: true };
@@ -204,12 +195,8 @@ function templatesReader(client: SocialMessagingClient) {
     if (!templates) {
       templates = (async () => {
         const all: TemplateSummary[] = [];
-        let nextToken: string | undefined;
-        do {
-          const page = await client.send(new ListWhatsAppMessageTemplatesCommand({ id: waba, nextToken }));
+        for await (const page of paginateListWhatsAppMessageTemplates({ client }, { id: waba }))
           all.push(...(page.templates ?? []));
-          nextToken = page.nextToken;
-        } while (nextToken);
         return all;
       })();
       read.set(waba, templates);

@@ -5,7 +5,7 @@
 // ListLinkedWhatsAppBusinessAccounts, which lists each linked WABA with its event destinations: nothing is sent.
 import {
   type LinkedWhatsAppBusinessAccountSummary,
-  ListLinkedWhatsAppBusinessAccountsCommand,
+  paginateListLinkedWhatsAppBusinessAccounts,
   type SocialMessagingClient,
 } from '@aws-sdk/client-socialmessaging';
 import type { StackFacts } from './aws-resources.ts';
@@ -20,12 +20,8 @@ async function linkedAccounts(
   social: SocialMessagingClient,
 ): Promise<LinkedWhatsAppBusinessAccountSummary[]> {
   const accounts: LinkedWhatsAppBusinessAccountSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await social.send(new ListLinkedWhatsAppBusinessAccountsCommand({ nextToken }));
+  for await (const page of paginateListLinkedWhatsAppBusinessAccounts({ client: social }, {}))
     accounts.push(...(page.linkedAccounts ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
   return accounts;
 }
 
