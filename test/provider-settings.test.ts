@@ -233,7 +233,21 @@ describe('what the checks need', () => {
     const denied = Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' });
     smsVoice.on(DescribePhoneNumbersCommand).rejects(denied);
     await expect(providerProblems([tenant(voice())], clients, 'eu-west-1')).rejects.toThrow(
-      /was refused \(User is not authorized\): it needs sms-voice:DescribePhoneNumbers, .*social-messaging:ListWhatsAppMessageTemplates — the admin policy \(AdminPolicyArn\) of a stack deployed with -c channels/,
+      /^tenant shop: reading its WhatsApp and call settings from AWS End User Messaging failed \(AccessDeniedException: User is not authorized\): tenants:load needs sms-voice:DescribePhoneNumbers, .*social-messaging:ListWhatsAppMessageTemplates — the admin policy \(AdminPolicyArn\) of a stack deployed with -c channels/,
+    );
+  });
+
+  it('any other failed read names the tenant and the error', async () => {
+    const invalid = Object.assign(new Error('1 validation error detected'), { name: 'ValidationException' });
+    social.on(GetLinkedWhatsAppBusinessAccountPhoneNumberCommand).rejects(invalid);
+    await expect(
+      providerProblems(
+        [tenant(whatsapp({ en: { name: 'codegate_code', language: 'en_US' } }))],
+        clients,
+        'eu-west-1',
+      ),
+    ).rejects.toThrow(
+      'tenant shop: reading its WhatsApp and call settings from AWS End User Messaging failed (ValidationException: 1 validation error detected)',
     );
   });
 

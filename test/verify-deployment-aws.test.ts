@@ -949,7 +949,7 @@ describe('verify:deployment --call: the call loop (AWS mocked, the call placed b
 
     expect(lineOf(lines, 'call-send')).toMatch(/^PASS call-send/);
     expect(lineOf(lines, 'call-suppression')).toMatch(
-      /^FAIL call-suppression — \+141\*+0188 was not suppressed within 5 s\. If the call was answered .*"… without destinationPhoneNumber" means AWS's call events do not carry the number/,
+      /^FAIL call-suppression — \+141\*+0188 was not suppressed within 5 s\. If the call was answered, by you or by voicemail, .*"… without destinationPhoneNumber" means AWS's call events do not carry the number/,
     );
     expect(consumerLog.join('\n')).toContain('VOICE_NO_ANSWER event without destinationPhoneNumber');
     expect(report.exitCode()).toBe(1);
@@ -1045,20 +1045,24 @@ describe('verify:deployment command line: --call and --call-from', () => {
   it.each([
     [['--call', '+447400123456'], /--call and --call-from go together/],
     [['--call-from', '+12065550100'], /--call and --call-from go together/],
-    [['--call', '+4420712345', '--call-from', '+12065550100'], /--call must be a mobile number in E\.164/],
+    // A valid London landline: calls reach mobile numbers only.
+    [['--call', '+442071234567', '--call-from', '+12065550100'], /--call must be a mobile number in E\.164/],
     [['--call', '+447400123456', '--call-from', 'no spaces allowed'], /^--call-from must be a phone number/],
   ])('refuses %j naming the cause', (extra, message) => {
     expect(() => parseVerifyArgs([...base, ...extra])).toThrow(UsageError);
     expect(() => parseVerifyArgs([...base, ...extra])).toThrow(message);
   });
 
-  it('a refused number is not echoed in full, and --call is for --stack only', () => {
-    expect(() => parseVerifyArgs([...base, '--call', '+4420712345678', '--call-from', 'x'])).toThrow(
-      /\*+5678/,
-    );
-    expect(() => parseVerifyArgs([...base, '--call', '+4420712345678', '--call-from', 'x'])).not.toThrow(
-      /712345678/,
-    );
+  it.each(['+4420712345678', '+44 20 7123 4567', '+44-20-7123-4567'])(
+    'a refused number (%s) is masked, never echoed in full',
+    (number) => {
+      const refusal = () => parseVerifyArgs([...base, '--call', number, '--call-from', 'x']);
+      expect(refusal).toThrow(/got "\+44\d{2,3}\*{4}\d{4}": calls reach mobile numbers only/);
+      expect(refusal).not.toThrow(/7123|712345/);
+    },
+  );
+
+  it('--call is for --stack only', () => {
     expect(() =>
       parseVerifyArgs(['--local', 'http://127.0.0.1:3000', '--call', '+447400123456', '--call-from', 'x']),
     ).toThrow(/--call and --call-from are for --stack only/);

@@ -36,11 +36,17 @@ async function unlessMissing<T>(call: () => Promise<T>): Promise<T | undefined> 
   }
 }
 
-/** A refused read, named: what the loader needs and which policy grants it. */
-function refusal(error: unknown): unknown {
-  if ((error as { name?: string }).name !== 'AccessDeniedException') return error;
+/**
+ * A failed read, named: the tenant whose settings were being read, the error, and for a refusal what the loader
+ * needs and which policy grants it.
+ */
+function failedRead(error: unknown, tenant: Tenant): Error {
+  const { name, message } = error as Error;
+  const what = `tenant ${tenant.id}: reading its WhatsApp and call settings from AWS End User Messaging failed (${name}: ${message})`;
+  if (name !== 'AccessDeniedException') return new Error(what, { cause: error });
   return new Error(
-    `tenants:load reads WhatsApp and call settings from AWS End User Messaging and was refused (${(error as Error).message}): it needs ${[...ADMIN_ACTIONS.tenantsVoice, ...ADMIN_ACTIONS.tenantsWhatsApp].join(', ')} — the admin policy (AdminPolicyArn) of a stack deployed with -c channels=… grants those of its channels`,
+    `${what}: tenants:load needs ${[...ADMIN_ACTIONS.tenantsVoice, ...ADMIN_ACTIONS.tenantsWhatsApp].join(', ')} — the admin policy (AdminPolicyArn) of a stack deployed with -c channels=… grants those of its channels`,
+    { cause: error },
   );
 }
 
@@ -214,13 +220,13 @@ export async function providerProblems(
   const everyNumber = phoneNumbersOf(clients.smsVoice);
   const templatesOf = templatesReader(clients.social);
   const problems: TenantProblem[] = [];
-  try {
-    for (const tenant of tenants) {
+  for (const tenant of tenants) {
+    try {
       problems.push(...(await voiceProblems(tenant, clients.smsVoice, everyNumber, region)));
       problems.push(...(await whatsappProblems(tenant, clients.social, templatesOf, region)));
+    } catch (error) {
+      throw failedRead(error, tenant);
     }
-  } catch (error) {
-    throw refusal(error);
   }
   return problems;
 }

@@ -15,6 +15,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parsePhone } from '../../lib/address.ts';
 import { randomHex } from '../../lib/crypto.ts';
+import { maskPhone } from '../../lib/mask.ts';
 import { voiceSchema } from '../../lib/tenants/schema-channels.ts';
 import { type AwsClients, runAwsChecks } from './verify/aws-run.ts';
 import { Cleanup } from './verify/cleanup.ts';
@@ -36,7 +37,7 @@ AWS mode (--stack), run right after \`cdk deploy\` with the deploying credential
   --from <address>   a sender on a verified SES identity of the stack; without it the mail checks
                      (send-check, suppression, lifecycle-events) SKIP
   --call <number>    your own mobile number (E.164): the run places one real call to it (a code read
-                     aloud) — decline it or let it ring out, and the call loop (call-send,
+                     aloud) — with voicemail off, decline it or let it ring out, and the call loop (call-send,
                      call-suppression) proves that the call's outcome reaches the suppression list.
                      Needs a stack deployed with -c channels=voice; without --call the loop SKIPs
   --call-from <id>   the voice-capable origination identity to call from (E.164, phone-…, pool-…, ARN)
@@ -123,7 +124,7 @@ function callOf(to: string | undefined, from: string | undefined): CallSettings 
   const phone = parsePhone(to);
   if (!phone?.country)
     throw new UsageError(
-      `--call must be a mobile number in E.164 ("+14155550123"), got "${to.replace(/\d(?=\d{4})/g, '*')}": calls reach mobile numbers only`,
+      `--call must be a mobile number in E.164 ("+14155550123"), got "${maskPhone(to.replace(/[^\d+]/g, ''))}": calls reach mobile numbers only`,
     );
   const identity = voiceSchema.shape.originationIdentity.safeParse(from);
   if (!identity.success)

@@ -22,12 +22,13 @@ const budget = (what: string) =>
 
 /**
  * The language of each message locale as Meta codes it: a locale's template must be in that language (`en`, `en_US`,
- * `en_GB`; `zh_CN`, `zh_HK`, `zh_TW`), or a user who asked for one language would get another.
+ * `en_GB`, …; `zh-CN` is Simplified Chinese, `zh_CN`: not `zh_HK` or `zh_TW`, Traditional Chinese), or a user who
+ * asked for one language would get another.
  */
 const TEMPLATE_LANGUAGE = {
-  en: { prefix: 'en', name: 'an English' },
-  'zh-CN': { prefix: 'zh', name: 'a Chinese' },
-} as const satisfies Record<Locale, { prefix: string; name: string }>;
+  en: { codes: /^en(_[A-Z]{2})?$/, name: 'an English', example: 'en, en_US, en_GB, …' },
+  'zh-CN': { codes: /^zh_CN$/, name: 'a Simplified Chinese', example: 'zh_CN' },
+} as const satisfies Record<Locale, { codes: RegExp; name: string; example: string }>;
 
 /** A Meta-approved authentication template with a copy-code button, in the language of `locale`. */
 const whatsappTemplate = (locale: Locale) =>
@@ -41,8 +42,8 @@ const whatsappTemplate = (locale: Locale) =>
         .string()
         .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code such as en_US or zh_CN')
         .refine(
-          (code) => code.split('_')[0] === TEMPLATE_LANGUAGE[locale].prefix,
-          `must be ${TEMPLATE_LANGUAGE[locale].name} language code (${TEMPLATE_LANGUAGE[locale].prefix}_…), as ${locale} messages are sent in that language`,
+          (code) => TEMPLATE_LANGUAGE[locale].codes.test(code),
+          `must be ${TEMPLATE_LANGUAGE[locale].name} language code (${TEMPLATE_LANGUAGE[locale].example}), as ${locale} messages are sent in that language`,
         )
         .describe(`The template's language code at Meta, ${TEMPLATE_LANGUAGE[locale].name} one.`),
     })

@@ -137,8 +137,13 @@ export async function checkChosenCodeSend(
   const code = randomCode(6);
   protect(code);
   const created = await twilioCreate(target, to, code, send.channel);
-  if (created.status !== 201 || field(created.body, 'channel') !== send.channel)
+  if (created.status !== 201)
     return fail(send.check, `Twilio create answered ${errorCode(created)}, not 201 — ${send.refused}`);
+  if (field(created.body, 'channel') !== send.channel)
+    return fail(
+      send.check,
+      `Twilio create answered 201 with channel "${field(created.body, 'channel')}", not "${send.channel}" — see the twilio-create-verification function's log`,
+    );
   const checked = await twilioCheck(target, to, code);
   if (checked.status !== 200 || field(checked.body, 'status') !== 'approved')
     return fail(

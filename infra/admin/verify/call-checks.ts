@@ -63,7 +63,7 @@ export function checkCallSend(target: ApiTarget, to: string, protect: Protect): 
     channel: 'call',
     refused:
       "20503 means SMS and Voice refused the call: is --call-from a voice-capable origination identity of this account and region, is the account out of the voice sandbox (or the number a verified destination), and is its voice spending limit left? The twilio-create-verification function's log names the error",
-    proven: `Twilio create with Channel=call and a chosen code to ${maskPhone(to)} answered 201 (the call is placed) and the check approved it. The phone rings now: decline the call or let it ring out`,
+    proven: `Twilio create with Channel=call and a chosen code to ${maskPhone(to)} answered 201 (the call is placed) and the check approved it. The phone rings now: decline the call or let it ring out (voicemail off: a call voicemail takes is answered)`,
   });
 }
 
@@ -99,7 +99,7 @@ export async function checkCallSuppression(
     if (wait.clock.now() - started >= wait.timeoutMs)
       return fail(
         'call-suppression',
-        `${masked} was not suppressed within ${seconds(wait.timeoutMs)}. If the call was answered there is nothing to suppress: run again and decline it. Otherwise read the delivery-feedback function's log: "voice event dropped" with "… without destinationPhoneNumber" means AWS's call events do not carry the number (suppress such numbers by hand: docs/whatsapp-voice.md); no voice event at all: the VoiceFeedback rule on the default bus and the feedback dead-letter queue`,
+        `${masked} was not suppressed within ${seconds(wait.timeoutMs)}. If the call was answered, by you or by voicemail, there is nothing to suppress: turn voicemail (and call forwarding) off, run again and decline it. Otherwise read the delivery-feedback function's log: "voice event dropped" with "… without destinationPhoneNumber" means AWS's call events do not carry the number (suppress such numbers by hand: docs/whatsapp-voice.md); no voice event at all: the VoiceFeedback rule on the default bus and the feedback dead-letter queue`,
       );
     await wait.clock.sleep(wait.pollMs);
   }
