@@ -23,6 +23,11 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import {
+  DescribePhoneNumbersCommand,
+  type PhoneNumberInformation,
+  PinpointSMSVoiceV2Client,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { DescribePipeCommand, PipesClient } from '@aws-sdk/client-pipes';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
@@ -96,6 +101,7 @@ const clients = {
   sns: new SNSClient(region),
   secrets: new SecretsManagerClient(region),
   social: new SocialMessagingClient(region),
+  smsVoice: new PinpointSMSVoiceV2Client(region),
 };
 const mocks = {
   cfn: mockClient(clients.cfn),
@@ -107,6 +113,7 @@ const mocks = {
   sns: mockClient(clients.sns),
   secrets: mockClient(clients.secrets),
   social: mockClient(clients.social),
+  smsVoice: mockClient(clients.smsVoice),
 };
 
 /** Sleeps a real moment (the local mailbox simulator answers asynchronously) but counts the asked time. */
@@ -237,6 +244,18 @@ function snsAlarmBody(alarmName: string, state: string): string {
   });
 }
 
+/** A phone number of the account as DescribePhoneNumbers lists it: the call loop's --call-from. */
+const CALLER = {
+  PhoneNumberArn: `arn:aws:sms-voice:us-east-1:${ACCOUNT}:phone-number/phone-12065550100`,
+  PhoneNumberId: 'phone-12065550100',
+  PhoneNumber: '+12065550100',
+  Status: 'ACTIVE',
+  IsoCountryCode: 'US',
+  MessageType: 'TRANSACTIONAL',
+  NumberCapabilities: ['SMS', 'VOICE'],
+  NumberType: 'TOLL_FREE',
+} as PhoneNumberInformation;
+
 const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
 const queueArn = (url: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${url.split('/').pop()}`;
 
@@ -311,6 +330,8 @@ function stubAws(url: string, stack: { voice?: boolean } = {}) {
     SubscriptionArn: `${TOPIC}:${(input.Endpoint ?? '').split(':').pop()}`,
   }));
   mocks.sns.on(UnsubscribeCommand).resolves({});
+  // The --call-from identity of the call loop's tests: a voice-capable number of the account.
+  mocks.smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [CALLER] });
   mocks.events.on(PutRuleCommand).callsFake((input: { Name?: string }) => ({
     RuleArn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${BUS}/${input.Name}`,
   }));
@@ -1012,6 +1033,21 @@ describe('verify:deployment --call: the call loop (AWS mocked, the call placed b
     expect(lineOf(lines, 'call-suppression')).toMatch(/^PASS call-suppression/);
     expect(report.exitCode()).toBe(0);
     expect(await voiceItems()).toEqual([]);
+  });
+
+  it('a --call-from that cannot place calls fails call-send before any call, saying why', async () => {
+    mocks.smsVoice
+      .on(DescribePhoneNumbersCommand)
+      .resolves({ PhoneNumbers: [{ ...CALLER, NumberCapabilities: ['SMS'] }] });
+    const before = service.messages(NUMBER).length;
+    const { report, lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+    expect(lineOf(lines, 'call-send')).toBe(
+      'FAIL call-send — --call-from cannot place calls (its capabilities: SMS): use a number or pool with VOICE — no call was placed',
+    );
+    expect(lineOf(lines, 'call-suppression')).toMatch(/^SKIP call-suppression — needs a placed call/);
+    expect(service.messages(NUMBER)).toHaveLength(before);
+    expect(report.exitCode()).toBe(1);
   });
 
   it('a create the API refuses fails call-send with its answer and what to look at, and places no call', async () => {

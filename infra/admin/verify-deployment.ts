@@ -7,6 +7,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { PipesClient } from '@aws-sdk/client-pipes';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -147,6 +148,7 @@ export function createAwsClients(region?: string): AwsClients {
     sns: new SNSClient(config),
     secrets: new SecretsManagerClient(config),
     social: new SocialMessagingClient(config),
+    smsVoice: new PinpointSMSVoiceV2Client(config),
     db: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
       marshallOptions: { removeUndefinedValues: true },
     }),

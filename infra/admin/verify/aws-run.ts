@@ -4,6 +4,7 @@ import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { PipesClient } from '@aws-sdk/client-pipes';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -56,6 +57,7 @@ export interface AwsClients {
   sns: SNSClient;
   secrets: SecretsManagerClient;
   social: SocialMessagingClient;
+  smsVoice: PinpointSMSVoiceV2Client;
   db: DynamoDBDocumentClient;
 }
 
@@ -228,11 +230,11 @@ export async function runAwsChecks(
   }
 
   await runCallChecks(report, options.call, credential.status === 'PASS', {
-    db,
+    clients,
     tableName: outputs.TableName,
     stack: facts,
     target,
-    tenantId,
+    tenant: temporary.tenant,
     pepper,
     wait: wait(options.timeouts.callMs),
     cleanup,

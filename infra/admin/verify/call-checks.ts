@@ -8,11 +8,13 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maskPhone } from '../../../lib/mask.ts';
 import { type Suppression, suppressionItemKey, suppressionOf } from '../../../lib/store/suppressions.ts';
 import { suppressionKey } from '../../../lib/suppression/key.ts';
+import type { Tenant } from '../../../lib/tenants/schema.ts';
+import { type ProviderClients, providerProblems } from '../provider-settings.ts';
 import { checkChosenCodeSend, type Protect, seconds, type Wait } from './api-checks.ts';
 import type { ApiTarget } from './api-client.ts';
 import type { StackFacts } from './aws-resources.ts';
 import type { Cleanup } from './cleanup.ts';
-import { type CheckResult, fail, pass, type Report, skip, warn } from './report.ts';
+import { type CheckResult, fail, pass, type Report, settle, skip, warn } from './report.ts';
 import { type CallSettings, removeSuppression } from './temporary-tenant.ts';
 
 /** The checks of the call loop, in the order they print. */
@@ -107,11 +109,13 @@ export async function checkCallSuppression(
 
 /** What the call loop needs from the run. */
 export interface CallRun {
-  db: DynamoDBDocumentClient;
+  /** The table's client, and End User Messaging's to read the `--call-from` identity before calling from it. */
+  clients: ProviderClients & { db: DynamoDBDocumentClient };
   tableName: string;
   stack: StackFacts;
   target: ApiTarget;
-  tenantId: string;
+  /** The temporary tenant, with its voice block (`--call-from`, the number's country). */
+  tenant: Tenant;
   /** Reads the stack's pepper (once per run), or says why it cannot be read. */
   pepper: () => Promise<Buffer | Error>;
   wait: Wait;
@@ -153,14 +157,35 @@ export async function runCallChecks(
       `cannot read the pepper (${pepper.message}), so the run could neither see nor lift the suppression its call causes: grant the verifier secretsmanager:GetSecretValue on the stack's Pepper secret`,
     );
   const masked = maskPhone(call.to);
-  const read = () => readCallSuppression(run.db, run.tableName, pepper, call.to, Date.now());
+  const { db } = run.clients;
+  const read = () => readCallSuppression(db, run.tableName, pepper, call.to, Date.now());
   const before = await read();
   if (before)
     return skipAll(
       `${masked} is already suppressed on voice (${before.reason}${before.until ? ` until ${new Date(before.until).toISOString()}` : ''}), so the call would be refused: lift it (npm run suppressions -- remove --channel voice) or wait, then run again`,
     );
+  // The identity, read as tenants:load reads a tenant's: a call from one that cannot place it is never made.
+  const caller = await settle(
+    'call-send',
+    'the verifier reads the --call-from identity: it needs the sms-voice reads of the admin policy of a stack with calls',
+    async () => {
+      const region = await run.clients.smsVoice.config.region();
+      const problems = await providerProblems([run.tenant], run.clients, region);
+      return problems.length === 0
+        ? pass('call-send', 'the identity can place calls')
+        : fail(
+            'call-send',
+            `--call-from ${problems.map((problem) => problem.message).join('; ')} — no call was placed`,
+          );
+    },
+  );
+  if (caller.status !== 'PASS') {
+    report.add(caller);
+    report.add(skip('call-suppression', 'needs a placed call (see call-send)'));
+    return;
+  }
   run.cleanup.add(`voice suppression of ${masked}`, () =>
-    removeSuppression(run.db, run.tableName, pepper, call.to, 'voice'),
+    removeSuppression(db, run.tableName, pepper, call.to, 'voice'),
   );
   const sent = await report.run('call-send', 'is the API URL reachable from here?', () =>
     checkCallSend(run.target, call.to, report.protect.bind(report)),
@@ -172,6 +197,6 @@ export async function runCallChecks(
   await report.run(
     'call-suppression',
     `the verifier reads the suppression item: it needs dynamodb:GetItem on ${run.tableName}`,
-    () => checkCallSuppression(read, masked, run.tenantId, run.wait),
+    () => checkCallSuppression(read, masked, run.tenant.id, run.wait),
   );
 }
