@@ -258,7 +258,7 @@ describe('per million WhatsApp and call verifications (-c channels=…)', () => 
     expect(offeredExtraChannels(defaultTemplate)).toEqual([]);
   });
 
-  it('a rate given is priced for every message; everything else is what an SMS verification costs Codegate', () => {
+  it("a rate given is priced for every message; the rest is an SMS verification's, plus WhatsApp's statuses", () => {
     const rates = { whatsappUsd: 0.0185, callMinuteUsd: 0.013 };
     const sms = perMillion(channelsTemplate, 'sms', 0);
     for (const [channel, start, rate] of [
@@ -269,17 +269,28 @@ describe('per million WhatsApp and call verifications (-c channels=…)', () => 
       expect(line(items, start)?.monthlyUsd).toBeCloseTo(rate * 1e6, 6);
       // The same writes as an SMS verification: the budget counter and the pumping guard's items.
       expect(line(items, 'DynamoDB:')).toEqual(line(sms, 'DynamoDB:'));
-      expect(totalUsd(items) - (line(items, start)?.monthlyUsd ?? 0)).toBeCloseTo(
+      // WhatsApp's statuses (sent, delivered, read) each invoke delivery-feedback: 3 requests and 30 ms each.
+      const statuses = line(items, 'Lambda: 3 WhatsApp statuses to delivery-feedback')?.monthlyUsd ?? 0;
+      expect(statuses > 0).toBe(channel === 'whatsapp');
+      expect(totalUsd(items) - (line(items, start)?.monthlyUsd ?? 0) - statuses).toBeCloseTo(
         totalUsd(sms) - (line(sms, 'SNS SMS')?.monthlyUsd ?? 0),
         6,
       );
     }
+    const status = line(perMillion(channelsTemplate, 'whatsapp', 0), 'Lambda: 3 WhatsApp statuses');
+    expect(status?.monthlyUsd).toBeCloseTo(
+      3 * 1e6 * (PRICES.lambdaRequest.usd + 0.03 * 0.25 * PRICES.lambdaArmGbSecond.usd),
+      6,
+    );
   });
 
   it('docs/cost.md states what a WhatsApp or call verification costs besides the message, as the model computes it', () => {
-    const items = perMillion(channelsTemplate, 'voice', metricStreams(channelsTemplate, emf).ceilingUsd);
-    const figure = `$${totalUsd(items).toFixed(2)} per million`;
-    expect(readFileSync(`${PROJECT_ROOT}docs/cost.md`, 'utf8')).toContain(figure);
+    const ceiling = metricStreams(channelsTemplate, emf).ceilingUsd;
+    const doc = readFileSync(`${PROJECT_ROOT}docs/cost.md`, 'utf8');
+    for (const channel of ['voice', 'whatsapp'] as const)
+      expect(doc).toContain(
+        `$${totalUsd(perMillion(channelsTemplate, channel, ceiling)).toFixed(2)} per million`,
+      );
   });
 
   it('without a rate the message is a $0 line that says why, and the total says what it leaves out', () => {

@@ -31,6 +31,10 @@ export const ASSUMPTIONS = {
   checkWru: { email: 1, sms: 7, whatsapp: 7, voice: 7 },
   readRru: 0,
   lifecycleEventsPerVerification: 2,
+  // WhatsApp: the statuses Meta reports per message (sent, delivered, read), each delivered by the WABA's event
+  // destination topic to the delivery-feedback function, which drops all but `failed`.
+  whatsappStatusesPerMessage: 3,
+  feedbackMs: 30,
   enrichmentMs: 50,
   logBytesPerVerification: 3000,
   pipePollsPerSecondPerShard: 4,

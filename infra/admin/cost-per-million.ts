@@ -99,6 +99,7 @@ export function perMillion(
     priced(`Lambda: ${lambda}`, n, (2 + events) * PRICES.lambdaRequest.usd + durationS * memoryGb * gbSecond),
     priced(`DynamoDB: ${wru} WRU, ${ASSUMPTIONS.readRru} RRU`, n, wru * PRICES.dynamoWrite.usd),
     message,
+    ...(channel === 'whatsapp' ? whatsappStatusLines(n, memoryGb * gbSecond) : []),
     priced(`Lifecycle events: ${events} pipe requests, ${events} bus events`, events * n, PIPE_AND_BUS_USD),
     priced(`CloudWatch Logs ingestion: ${logGb.toFixed(2)} GB`, logGb, PRICES.logIngestion.usd),
     priced('Metric streams ceiling (every stream, every hour)', 1, streamsCeilingUsd),
@@ -106,6 +107,29 @@ export function perMillion(
 }
 
 const PIPE_AND_BUS_USD = PRICES.pipeRequest.usd + PRICES.busEvent.usd;
+
+/**
+ * What each WhatsApp message adds after it is sent: its statuses reach the delivery-feedback function through the
+ * WABA's event destination topic (calls' outcomes reach it only when busy, unanswered or failed: the rule filters).
+ * SNS bills the publishes per request, a price infra/prices.ts does not hold.
+ */
+function whatsappStatusLines(n: number, usdPerSecond: number): LineItem[] {
+  const statuses = ASSUMPTIONS.whatsappStatusesPerMessage;
+  const seconds = ASSUMPTIONS.feedbackMs / 1000;
+  return [
+    priced(
+      `Lambda: ${statuses} WhatsApp statuses to delivery-feedback, ${ASSUMPTIONS.feedbackMs} ms each`,
+      n,
+      statuses * (PRICES.lambdaRequest.usd + seconds * usdPerSecond),
+    ),
+    priced(
+      `SNS: ${statuses} status publishes to the WhatsApp events topic (not included)`,
+      n,
+      0,
+      'SNS bills publish requests (aws.amazon.com/sns/pricing), a price infra/prices.ts does not hold',
+    ),
+  ];
+}
 
 /**
  * What one request through the edge (`-c waf=true`) adds, when the template has a distribution: CloudFront's HTTPS
