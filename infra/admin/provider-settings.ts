@@ -6,6 +6,8 @@ import {
   DescribeConfigurationSetsCommand,
   DescribePhoneNumbersCommand,
   DescribePoolsCommand,
+  NumberCapability,
+  NumberStatus,
   type PinpointSMSVoiceV2Client,
   paginateDescribePhoneNumbers,
   paginateListPoolOriginationIdentities,
@@ -19,6 +21,13 @@ import {
 import type { TenantProblem } from '../../lib/tenants/checks.ts';
 import type { Tenant } from '../../lib/tenants/schema.ts';
 import { ADMIN_ACTIONS } from '../admin-actions.ts';
+
+/**
+ * What a template must be at Meta for a code: an authentication template (Meta's category for one-time passwords, the
+ * only one with a copy-code button) that Meta approved. `TemplateSummary` (client-socialmessaging) carries Meta's
+ * values: `templateStatus` "APPROVED, PENDING, or REJECTED", `templateCategory` Meta's category names.
+ */
+const META_TEMPLATE = { category: 'AUTHENTICATION', approved: 'APPROVED' } as const;
 
 /** The End User Messaging clients the checks read with, in the table's region. */
 export interface ProviderClients {
@@ -121,12 +130,12 @@ async function voiceProblems(
       'voice.originationIdentity',
       `is no phone number or pool of this account in ${region}: every call would fail (request a voice-capable number there, docs/whatsapp-voice.md)`,
     );
-  else if (!identity.capabilities.includes('VOICE'))
+  else if (!identity.capabilities.includes(NumberCapability.VOICE))
     problem(
       'voice.originationIdentity',
       `cannot place calls (its capabilities: ${identity.capabilities.join(', ') || 'none'}): use a number or pool with VOICE`,
     );
-  else if (identity.status !== 'ACTIVE')
+  else if (identity.status !== NumberStatus.ACTIVE)
     problem('voice.originationIdentity', `is ${identity.status}, not ACTIVE: calls fail until it is`);
   if (voice.configurationSetName !== undefined) {
     const name = voice.configurationSetName;
@@ -179,15 +188,15 @@ async function whatsappProblems(
         field,
         `names ${wanted.name} (${wanted.language}), a template the WhatsApp Business Account ${waba} does not have: submit it to Meta (docs/whatsapp-voice.md, step 2)`,
       );
-    else if (found.templateCategory?.toUpperCase() !== 'AUTHENTICATION')
+    else if (found.templateCategory?.toUpperCase() !== META_TEMPLATE.category)
       problem(
         field,
         `names a ${found.templateCategory ?? 'uncategorized'} template: codes go in an authentication template with a copy-code button (docs/whatsapp-voice.md, step 2)`,
       );
-    else if (found.templateStatus?.toUpperCase() !== 'APPROVED')
+    else if (found.templateStatus?.toUpperCase() !== META_TEMPLATE.approved)
       problem(
         field,
-        `names a template that is ${found.templateStatus ?? 'not yet reviewed'} at Meta: sends fail until it is APPROVED`,
+        `names a template that is ${found.templateStatus ?? 'not yet reviewed'} at Meta: sends fail until it is ${META_TEMPLATE.approved}`,
       );
   }
   return problems;
