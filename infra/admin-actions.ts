@@ -38,7 +38,10 @@ export const ADMIN_ACTIONS = {
     'events:DeleteRule',
   ],
   alarmTopic: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:ConfirmSubscription'],
-  /** Only in a stack with calls: tenants:load reads each tenant's origination identity and configuration set. */
+  /**
+   * Only in a stack with calls: tenants:load reads each tenant's origination identity and configuration set, and
+   * `verify:deployment --call` the `--call-from` identity.
+   */
   tenantsVoice: [
     'sms-voice:DescribePhoneNumbers',
     'sms-voice:DescribePools',

@@ -1,5 +1,7 @@
 // The deployment verifier's AWS mode: each AWS call mocked with the response shapes of the AWS API references,
 // the API itself played by the local runtime (the wire is the same), and cleanup proven after failures.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApiGatewayV2Client, GetStageCommand, type GetStageResponse } from '@aws-sdk/client-apigatewayv2';
 import {
   CloudFormationClient,
@@ -52,6 +54,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkAlarmMetrics, checkAlarms, tierOf } from '../infra/admin/verify/alarm-checks.ts';
+import { checkChosenCodeSend } from '../infra/admin/verify/api-checks.ts';
 import {
   captureEvents,
   checkAlarmTopic,
@@ -767,6 +770,34 @@ describe('the AWS-only checks, one by one', () => {
   });
 });
 
+describe('a create with a chosen code', () => {
+  it('a 201 on another channel than asked fails, saying a code may have gone out there', async () => {
+    // An API answering as a broken deployment might: 201, but the verification on SMS.
+    const api = createServer((_request, response) => {
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ sid: `VE${'1'.repeat(32)}`, status: 'pending', channel: 'sms' }));
+    });
+    await new Promise<void>((listening) => api.listen(0, '127.0.0.1', listening));
+    const { port } = api.address() as AddressInfo;
+    try {
+      const target = {
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey: 'k',
+        twilio: { accountSid: `AC${'2'.repeat(32)}`, authToken: 't', serviceSid: `VA${'3'.repeat(32)}` },
+      };
+      const send = { check: 'call-send', channel: 'call' as const, refused: 'refused', proven: 'proven' };
+      expect(await checkChosenCodeSend(target, '+14155550188', () => undefined, send)).toEqual({
+        status: 'FAIL',
+        check: 'call-send',
+        detail:
+          'Twilio create answered 201 with channel "sms", not "call": a code may have gone out on that channel — see the twilio-create-verification function\'s log',
+      });
+    } finally {
+      api.close();
+    }
+  });
+});
+
 describe('whatsapp-events: the WABA event destination the operator points at the stack', () => {
   const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:Codegate-FeedbackWhatsAppEvents1A2B3C4D-Q1w2E3r4T5y6`;
   const withWhatsApp: StackFacts = {
@@ -921,6 +952,8 @@ describe('verify:deployment --call: the call loop (AWS mocked, the call placed b
     expect(lineOf(lines, 'call-send')).toMatch(
       /^PASS call-send — Twilio create with Channel=call and a chosen code to \+141\*+0188 answered 201 .*decline the call/,
     );
+    // The --call-from identity was read before the call, as tenants:load reads a tenant's.
+    expect(mocks.smsVoice.commandCalls(DescribePhoneNumbersCommand).length).toBeGreaterThan(0);
     expect(lineOf(lines, 'call-suppression')).toMatch(
       /^PASS call-suppression — \+141\*+0188 was suppressed on voice \(unanswered\) \d+ s after the call was placed: .*destinationPhoneNumber\) and the tenant \(Context\)$/,
     );
@@ -1050,6 +1083,22 @@ describe('verify:deployment --call: the call loop (AWS mocked, the call placed b
     expect(report.exitCode()).toBe(1);
   });
 
+  it("a read of --call-from AWS refuses fails call-send naming the verifier's own need, and places no call", async () => {
+    mocks.smsVoice
+      .on(DescribePhoneNumbersCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    const before = service.messages(NUMBER).length;
+    const { lines } = await callRun(CALL, unansweredCall('VOICE_NO_ANSWER'));
+
+    const line = lineOf(lines, 'call-send') ?? '';
+    expect(line).toMatch(
+      /^FAIL call-send — tenant verifier-[0-9a-f]+: reading its WhatsApp and call settings .*\(AccessDeniedException: User is not authorized\): verify:deployment --call \(reading --call-from\) needs sms-voice:DescribePhoneNumbers, /,
+    );
+    expect(line).not.toContain('social-messaging');
+    expect(line).not.toContain('tenants:load');
+    expect(service.messages(NUMBER)).toHaveLength(before);
+  });
+
   it('a create the API refuses fails call-send with its answer and what to look at, and places no call', async () => {
     // On AWS this is SMS and Voice refusing the call (20503); locally the outbox takes every call, so the refusal
     // is played by a tenant whose voice countries leave the number out (the verifier itself never builds one).
@@ -1097,6 +1146,12 @@ describe('verify:deployment command line: --call and --call-from', () => {
       expect(refusal).not.toThrow(/7123|712345/);
     },
   );
+
+  it('a refused number without its + is shown without one, so the message does not look like E.164', () => {
+    expect(() => parseVerifyArgs([...base, '--call', '447400123456', '--call-from', 'x'])).toThrow(
+      'got "4474****3456": calls reach mobile numbers only',
+    );
+  });
 
   it('--call is for --stack only', () => {
     expect(() =>

@@ -49,15 +49,26 @@ async function unlessMissing<T>(call: () => Promise<T>): Promise<T | undefined> 
  * A failed read, named: the tenant whose settings were being read, the error, and for a refusal what the loader
  * needs and which policy grants it.
  */
-function failedRead(error: unknown, tenant: Tenant): Error {
+function failedRead(error: unknown, tenant: Tenant, reader: Reader): Error {
   const { name, message } = error as Error;
   const what = `tenant ${tenant.id}: reading its WhatsApp and call settings from AWS End User Messaging failed (${name}: ${message})`;
   if (name !== 'AccessDeniedException') return new Error(what, { cause: error });
   return new Error(
-    `${what}: tenants:load needs ${[...ADMIN_ACTIONS.tenantsVoice, ...ADMIN_ACTIONS.tenantsWhatsApp].join(', ')} — the admin policy (AdminPolicyArn) of a stack deployed with -c channels=… grants those of its channels`,
+    `${what}: ${reader.command} needs ${reader.needs.join(', ')} — the admin policy (AdminPolicyArn) of a stack deployed with -c channels=… grants those of its channels`,
     { cause: error },
   );
 }
+
+/** Who reads, and what it needs to be allowed: named in a refusal. */
+export interface Reader {
+  command: string;
+  needs: readonly string[];
+}
+
+const TENANTS_LOAD: Reader = {
+  command: 'tenants:load',
+  needs: [...ADMIN_ACTIONS.tenantsVoice, ...ADMIN_ACTIONS.tenantsWhatsApp],
+};
 
 /** The capabilities and status of a voice origination identity, or why it is none. */
 type Identity = { capabilities: string[]; status: string } | { missing: true } | { notAnIdentity: true };
@@ -225,6 +236,7 @@ export async function providerProblems(
   tenants: Tenant[],
   clients: ProviderClients,
   region: string,
+  reader: Reader = TENANTS_LOAD,
 ): Promise<TenantProblem[]> {
   const everyNumber = phoneNumbersOf(clients.smsVoice);
   const templatesOf = templatesReader(clients.social);
@@ -234,7 +246,7 @@ export async function providerProblems(
       problems.push(...(await voiceProblems(tenant, clients.smsVoice, everyNumber, region)));
       problems.push(...(await whatsappProblems(tenant, clients.social, templatesOf, region)));
     } catch (error) {
-      throw failedRead(error, tenant);
+      throw failedRead(error, tenant, reader);
     }
   }
   return problems;

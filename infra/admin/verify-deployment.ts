@@ -115,6 +115,12 @@ export function parseVerifyArgs(argv: string[]): VerifyRequest {
   };
 }
 
+/** A refused `--call` as the user typed it, masked: its digits, with the leading + only if it had one. */
+function shownAs(to: string): string {
+  const masked = maskPhone(`+${to.replace(/\D/g, '')}`);
+  return to.trim().startsWith('+') ? masked : masked.slice(1);
+}
+
 /** `--call` and `--call-from`, both or neither: the number to call (a valid mobile number) and who calls. */
 function callOf(to: string | undefined, from: string | undefined): CallSettings | undefined {
   if (to === undefined && from === undefined) return undefined;
@@ -125,7 +131,7 @@ function callOf(to: string | undefined, from: string | undefined): CallSettings 
   const phone = parsePhone(to);
   if (!phone?.country)
     throw new UsageError(
-      `--call must be a mobile number in E.164 ("+14155550123"), got "${maskPhone(to.replace(/[^\d+]/g, ''))}": calls reach mobile numbers only`,
+      `--call must be a mobile number in E.164 ("+14155550123"), got "${shownAs(to)}": calls reach mobile numbers only`,
     );
   const identity = voiceSchema.shape.originationIdentity.safeParse(from);
   if (!identity.success)

@@ -142,7 +142,7 @@ export async function checkChosenCodeSend(
   if (field(created.body, 'channel') !== send.channel)
     return fail(
       send.check,
-      `Twilio create answered 201 with channel "${field(created.body, 'channel')}", not "${send.channel}" — see the twilio-create-verification function's log`,
+      `Twilio create answered 201 with channel "${field(created.body, 'channel')}", not "${send.channel}": a code may have gone out on that channel — see the twilio-create-verification function's log`,
     );
   const checked = await twilioCheck(target, to, code);
   if (checked.status !== 200 || field(checked.body, 'status') !== 'approved')

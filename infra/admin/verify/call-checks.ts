@@ -9,6 +9,7 @@ import { maskPhone } from '../../../lib/mask.ts';
 import { type Suppression, suppressionItemKey, suppressionOf } from '../../../lib/store/suppressions.ts';
 import { suppressionKey } from '../../../lib/suppression/key.ts';
 import type { Tenant } from '../../../lib/tenants/schema.ts';
+import { ADMIN_ACTIONS } from '../../admin-actions.ts';
 import { type ProviderClients, providerProblems } from '../provider-settings.ts';
 import { checkChosenCodeSend, type Protect, seconds, type Wait } from './api-checks.ts';
 import type { ApiTarget } from './api-client.ts';
@@ -165,20 +166,19 @@ export async function runCallChecks(
       `${masked} is already suppressed on voice (${before.reason}${before.until ? ` until ${new Date(before.until).toISOString()}` : ''}), so the call would be refused: lift it (npm run suppressions -- remove --channel voice) or wait, then run again`,
     );
   // The identity, read as tenants:load reads a tenant's: a call from one that cannot place it is never made.
-  const caller = await settle(
-    'call-send',
-    'the verifier reads the --call-from identity: it needs the sms-voice reads of the admin policy of a stack with calls',
-    async () => {
-      const region = await run.clients.smsVoice.config.region();
-      const problems = await providerProblems([run.tenant], run.clients, region);
-      return problems.length === 0
-        ? pass('call-send', 'the identity can place calls')
-        : fail(
-            'call-send',
-            `--call-from ${problems.map((problem) => problem.message).join('; ')} — no call was placed`,
-          );
-    },
-  );
+  const caller = await settle('call-send', 'is AWS End User Messaging reachable from here?', async () => {
+    const region = await run.clients.smsVoice.config.region();
+    const problems = await providerProblems([run.tenant], run.clients, region, {
+      command: 'verify:deployment --call (reading --call-from)',
+      needs: ADMIN_ACTIONS.tenantsVoice,
+    });
+    return problems.length === 0
+      ? pass('call-send', 'the identity can place calls')
+      : fail(
+          'call-send',
+          `--call-from ${problems.map((problem) => problem.message).join('; ')} — no call was placed`,
+        );
+  });
   if (caller.status !== 'PASS') {
     report.add(caller);
     report.add(skip('call-suppression', 'needs a placed call (see call-send)'));
