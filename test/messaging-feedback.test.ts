@@ -47,7 +47,14 @@ async function entryOf(channel: 'voice' | 'whatsapp', number: string) {
 }
 
 /** Every number the tests feed in, for the no-full-number check at the end. */
-const NUMBERS = ['+14155550101', '+14155550102', '+14155550103', '+447400123401', '+14155550105'];
+const NUMBERS = [
+  '+14155550101',
+  '+14155550102',
+  '+14155550103',
+  '+447400123401',
+  '+14155550105',
+  '+14155550107',
+];
 
 describe('voice: Voice Message Delivery Status Updated', () => {
   it('VOICE_NO_ANSWER suppresses calls to the number for an hour, tagged with the tenant of its Context', async () => {
@@ -151,6 +158,28 @@ describe('voice: Voice Message Delivery Status Updated', () => {
     expect(await consumeVoiceEvent(ports, voiceEvent('VOICE_BUSY', '+1000'))).toEqual({ suppressed: 0 });
     expect(await store.list()).toHaveLength(before);
     expect(logs.at(-1)).toMatchObject({ level: 'warn', message: 'voice feedback number unreadable' });
+  });
+});
+
+describe('a suppression in effect (what the verifier reads before it calls)', () => {
+  it('an unanswered call is in effect until its hour is over, then reads as none; a permanent one always', async () => {
+    const number = '+14155550107';
+    await consumeVoiceEvent(ports, voiceEvent('VOICE_NO_ANSWER', number));
+    const key = suppressionKey(pepper, 'voice', number);
+    const until = now + UNANSWERED_CALL_SUPPRESSION_SECONDS * 1000;
+    expect(await store.inEffect('voice', key, until - 1)).toMatchObject({ reason: 'unanswered', until });
+    expect(await store.inEffect('voice', key, until)).toBeUndefined();
+    expect(await store.inEffect('whatsapp', key, now)).toBeUndefined();
+    await store.suppress({
+      channel: 'voice',
+      key,
+      reason: 'operator',
+      at: now,
+      masked: '+141****0107',
+      source: 'admin',
+    });
+    expect(await store.inEffect('voice', key, until + 365 * 24 * HOUR)).toMatchObject({ reason: 'operator' });
+    await store.remove('voice', key);
   });
 });
 

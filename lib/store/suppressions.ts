@@ -6,7 +6,13 @@
 //                                             `until` (ms) and `ttl` — permanent ones stay until removed
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../domain/vocabulary.ts';
 import { seconds, type Table, type TransactItem } from './address-item.ts';
 import { dynamoFault } from './client.ts';
@@ -165,6 +171,26 @@ export class SuppressionStore {
         }),
       );
       return result.Attributes !== undefined;
+    } catch (error) {
+      throw dynamoFault(error);
+    }
+  }
+
+  /**
+   * The address's suppression if one is in effect at `now` (ms): a lapsed one reads as none, as a send's admission
+   * (`suppressionCheck`) reads it, since TTL deletes lazily. An operator's read, never on a request path.
+   */
+  async inEffect(channel: Channel, key: string, now: number): Promise<Suppression | undefined> {
+    try {
+      const { Item } = await this.table.db.send(
+        new GetCommand({
+          TableName: this.table.tableName,
+          Key: suppressionItemKey(channel, key),
+          ConsistentRead: true,
+        }),
+      );
+      const entry = Item && fromItem(Item);
+      return entry && (entry.until === undefined || entry.until > now) ? entry : undefined;
     } catch (error) {
       throw dynamoFault(error);
     }

@@ -4,9 +4,9 @@
 // has no simulator for calls (the SMS simulator's numbers take texts only), so a real call is the one way to
 // prove on a live stack that the voice events reach the delivery-feedback function carrying the number
 // (`destinationPhoneNumber`) and the tenant (the call's Context).
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { maskPhone } from '../../../lib/mask.ts';
-import { type Suppression, suppressionItemKey, suppressionOf } from '../../../lib/store/suppressions.ts';
+import { type Suppression, SuppressionStore } from '../../../lib/store/suppressions.ts';
 import { suppressionKey } from '../../../lib/suppression/key.ts';
 import type { Tenant } from '../../../lib/tenants/schema.ts';
 import { ADMIN_ACTIONS } from '../../admin-actions.ts';
@@ -33,28 +33,6 @@ export const offersCalls = (stack: StackFacts) =>
   stack.resources.some(
     (resource) => resource.type === 'AWS::Events::Rule' && resource.logicalId.startsWith(VOICE_RULE_PREFIX),
   );
-
-/**
- * The number's suppression on `voice` if one is in effect (a lapsed item that TTL has not deleted yet reads as
- * none, as a send's admission reads it). `nowMs` is wall-clock time: `until` is.
- */
-export async function readCallSuppression(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  pepper: Buffer,
-  to: string,
-  nowMs: number,
-): Promise<Suppression | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: suppressionItemKey('voice', suppressionKey(pepper, 'voice', to)),
-      ConsistentRead: true,
-    }),
-  );
-  const entry = Item && suppressionOf(Item);
-  return entry && (entry.until === undefined || entry.until > nowMs) ? entry : undefined;
-}
 
 /**
  * A Twilio create with `Channel=call` and a chosen code (the verifier cannot hear the call), then the check
@@ -159,7 +137,8 @@ export async function runCallChecks(
     );
   const masked = maskPhone(call.to);
   const { db } = run.clients;
-  const read = () => readCallSuppression(db, run.tableName, pepper, call.to, Date.now());
+  const suppressions = new SuppressionStore(db, run.tableName);
+  const read = () => suppressions.inEffect('voice', suppressionKey(pepper, 'voice', call.to), Date.now());
   const before = await read();
   if (before)
     return skipAll(
