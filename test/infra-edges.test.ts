@@ -21,6 +21,7 @@ import {
   idsOfType,
   logicalIdOf,
   OTHER_ACCOUNT,
+  type Policy,
   type Resources,
   resolver,
 } from './helpers/iam-edges.ts';
@@ -263,5 +264,52 @@ describe('service-to-service edges, simulated', () => {
         wrong.push(`${name}: sns:Publish to a phone number: ${sms}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("the operators' admin policy (AdminPolicyArn), simulated", () => {
+  /** The managed policy, resolved, as an operator's role would carry it. */
+  const operator = () => {
+    const ids = idsOfType(resources, 'AWS::IAM::ManagedPolicy');
+    const [id] = ids;
+    if (ids.length !== 1 || !id) throw new Error(`expected the admin policy alone, got ${ids.join(', ')}`);
+    const policy = resolver(resources)(resources[id]?.Properties?.PolicyDocument) as Policy;
+    return { principal: `arn:aws:iam::${FAKE.account}:role/operator`, identity: [{ name: id, policy }] };
+  };
+  const arn = (service: string, resource: string, account: string = FAKE.account) =>
+    `arn:aws:${service}:${FAKE.region}:${account}:${resource}`;
+
+  it('lets tenants:load and the verifier make each End User Messaging read on resources of the account', async () => {
+    const reads: [string, string][] = [
+      ['sms-voice:DescribePhoneNumbers', arn('sms-voice', 'phone-number/phone-0123456789abcdef')],
+      ['sms-voice:DescribePools', arn('sms-voice', 'pool/pool-0123456789abcdef')],
+      ['sms-voice:ListPoolOriginationIdentities', arn('sms-voice', 'pool/pool-0123456789abcdef')],
+      ['sms-voice:DescribeConfigurationSets', arn('sms-voice', 'configuration-set/codegate-calls')],
+      [
+        'social-messaging:GetLinkedWhatsAppBusinessAccountPhoneNumber',
+        arn('social-messaging', `phone-number-id/${'0123456789abcdef'.repeat(2)}`),
+      ],
+      ['social-messaging:ListWhatsAppMessageTemplates', arn('social-messaging', `waba/${'a'.repeat(32)}`)],
+      ['social-messaging:ListLinkedWhatsAppBusinessAccounts', '*'],
+    ];
+    const decisions = await Promise.all(
+      reads.map(async ([action, resource]) => [action, await decide({ ...operator(), action, resource })]),
+    );
+    expect(decisions).toEqual(reads.map(([action]) => [action, 'Allowed']));
+  });
+
+  it('reads no WhatsApp number or account of another account, and sends nothing', async () => {
+    const number = `phone-number-id/${'0123456789abcdef'.repeat(2)}`;
+    const refused: [string, string][] = [
+      [
+        'social-messaging:GetLinkedWhatsAppBusinessAccountPhoneNumber',
+        arn('social-messaging', number, OTHER_ACCOUNT),
+      ],
+      ['social-messaging:ListWhatsAppMessageTemplates', arn('social-messaging', 'waba/x', OTHER_ACCOUNT)],
+      ['social-messaging:SendWhatsAppMessage', arn('social-messaging', number)],
+      ['sms-voice:SendVoiceMessage', '*'],
+    ];
+    for (const [action, resource] of refused)
+      expect(await decide({ ...operator(), action, resource }), action).toBe<Decision>('ImplicitlyDenied');
   });
 });
